@@ -1,0 +1,88 @@
+"""The Beam side of the stage contract: a DoFn that routes each result to kept / dropped / failed.
+
+A stage's pure core takes a `Doc` and returns a `Doc` (kept, possibly a changed copy), a `Dropped`, a `Failed`,
+or an iterable of those. `StageFn` wraps such a core: it loads heavy things once per worker in `setup()`, turns
+an unexpected exception on one record into a `Failed` row (the job goes on), and mirrors the outcome in Beam
+counters (the ledger itself never depends on metrics: it is computed from the data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+import apache_beam as beam
+from apache_beam import pvalue
+from apache_beam.metrics import Metrics
+
+from transforms.doc import Doc, Dropped, Failed
+
+__all__ = ["KEPT", "DROPPED", "FAILED", "StageFn", "StageOutputs", "apply_stage", "route", "TransientError"]
+
+KEPT = "kept"
+DROPPED = "dropped"
+FAILED = "failed"
+METRICS_NAMESPACE = "crawlwash"
+
+
+class TransientError(Exception):
+    """Raised for problems a retry may fix (a flaky remote read): the runner retries the bundle."""
+
+
+class StageOutputs(NamedTuple):
+    kept: beam.PCollection
+    dropped: beam.PCollection
+    failed: beam.PCollection
+
+
+def route(results: Doc | Dropped | Failed | Iterable[Doc | Dropped | Failed]) -> Iterator:
+    """Turn a core's result(s) into Beam outputs: Docs on the main output, the rest tagged."""
+    if isinstance(results, (Doc, Dropped, Failed)):
+        results = (results,)
+    for r in results:
+        if isinstance(r, Doc):
+            yield r
+        elif isinstance(r, Dropped):
+            yield pvalue.TaggedOutput(DROPPED, r)
+        elif isinstance(r, Failed):
+            yield pvalue.TaggedOutput(FAILED, r)
+        else:  # a bug in a stage core, not bad input
+            raise TypeError(f"stage produced {type(r).__name__}, expected Doc, Dropped or Failed")
+
+
+class StageFn(beam.DoFn):
+    """Base DoFn of a per-document stage. Subclasses set `stage` and implement `apply(doc)`."""
+
+    stage: str = "stage"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._kept = Metrics.counter(METRICS_NAMESPACE, f"{self.stage}.kept")
+        self._dropped = Metrics.counter(METRICS_NAMESPACE, f"{self.stage}.dropped")
+        self._failed = Metrics.counter(METRICS_NAMESPACE, f"{self.stage}.failed")
+
+    def apply(self, doc: Doc) -> Doc | Dropped | Failed | Iterable[Doc | Dropped | Failed]:
+        raise NotImplementedError
+
+    def process(self, doc: Doc) -> Iterator:
+        try:
+            results = self.apply(doc)
+            outputs = list(route(results))
+        except TransientError:
+            raise
+        except Exception as exc:  # one bad record must not stop the job: it becomes an errors/ row
+            self._failed.inc()
+            yield pvalue.TaggedOutput(FAILED, Failed.of(doc, self.stage, Failed.describe(exc)))
+            return
+        for out in outputs:
+            if isinstance(out, pvalue.TaggedOutput):
+                (self._dropped if out.tag == DROPPED else self._failed).inc()
+            else:
+                self._kept.inc()
+            yield out
+
+
+def apply_stage(pcoll: beam.PCollection, label: str, fn: beam.DoFn) -> StageOutputs:
+    """Apply a stage DoFn and return its three outputs."""
+    res = pcoll | label >> beam.ParDo(fn).with_outputs(DROPPED, FAILED, main=KEPT)
+    return StageOutputs(res[KEPT], res[DROPPED], res[FAILED])
