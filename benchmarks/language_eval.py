@@ -1,0 +1,350 @@
+"""Dev evaluation of foreign-line stripping: inject realistic spam into real pages and measure what comes out.
+
+Pages: the bench WARC (`../shared/data/bench/trafilatura-eval.warc.gz`, de/en/es/fr/pl/...) and the Common Crawl /
+ClueWeb excerpts (Chinese and Japanese pages), extracted with trafilatura (cached in a temp file between runs).
+Spam kinds (generated from phrase banks with a seeded RNG, so every line differs):
+  han_list    Han "spider pool" county/keyword lists          -> Latin-script pages
+  mojibake    Chinese footers, UTF-8 bytes decoded as GBK      -> Latin-script and Chinese pages
+  pharmacy_en English pharmacy spam                            -> de / fr / es / other non-English Latin pages
+  gambling_id Indonesian gambling spam                         -> English pages
+  gambling_vi Vietnamese gambling spam                         -> English pages
+  zh_in_ja    Chinese gambling spam                            -> Japanese pages
+Each injection is a single line or a run (2-8 lines) at the start, middle or end. Real pages without injection
+are the controls. Printed per kind: spam-line recall, legitimate-character loss (%), and the controls' kept-text
+fraction per language. Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
+
+    .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import logging
+import random
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from transforms.langid import LanguageConfig, LanguageModel, clean_language
+
+SHARED = REPO.parent / "shared" / "data"
+BENCH_WARC = SHARED / "bench" / "trafilatura-eval.warc.gz"
+CJK_WARCS = [
+    SHARED / "warc" / "chatnoir-eu+chatnoir-resiliparse" / "warcfile.warc.gz",
+    SHARED / "warc" / "chatnoir-eu+chatnoir-resiliparse" / "clueweb-quirk.warc.gz",
+]
+
+log = logging.getLogger("language_eval")
+
+# --- phrase banks --------------------------------------------------------------------------------------------
+
+PLACES = ["嵊泗县", "永新县", "永定县", "井冈山市", "永吉县", "政和县", "若羌县", "临汾市", "重庆市", "迁西县", "六盘水市", "桓仁", "壶关县", "汤原县", "洛川县", "广河县", "霍城县", "米脂县", "广元市", "靖宇县", "阿尔山市", "白银市", "平塘县", "鸡西市", "庆阳市", "宜春市", "乌恰县", "光山县", "西青区", "正阳县", "中宁县", "四平市", "漳平市", "永兴县", "丁青县", "兰西县", "天台县", "商水县", "海安县", "文登市", "宁晋县", "泗阳县", "沧源", "元氏县", "宁陕县", "措勤县", "开化县", "新源县", "东丰县", "晋中市", "旬阳县", "绥化市", "德庆县", "安西县", "冕宁县", "丹江口市", "琼结县", "富宁县", "阿克苏市", "马边", "锡林浩特市", "通州区", "仁寿县", "邯郸市", "孟州市", "湘潭县", "黄梅县", "云霄县", "泸水县", "固镇县", "巴马", "新巴尔虎左旗", "大田县", "海门市", "尚志市", "英山县", "双牌县", "五寨县", "钟祥市", "昌都县", "遂平县", "宜川县", "陇南市", "莱西市", "鄂托克前旗", "吉首市", "松溪县", "武山县", "望谟县", "巴东县", "綦江县", "屏南县", "安义县", "上思县"]
+LIST_PREFIXES = [
+    "主站蜘蛛池模板:", "网站地图:", "友情链接:", "热门城市:", "蜘蛛池:", "相关搜索:", "站群模板:", "热门地区:", "",
+]
+LIST_EXTRAS = ["手机", "娱乐", "新闻", "视频", "下载", "论坛", "彩票", "体育", "直播", "游戏"]
+
+ZH_FOOTER = [
+    "沪ICP备{n8}号-{d}", "京ICP证{n6}号", "粤ICP备{n8}号", "互联网新闻信息服务许可证：{n11}", "网络视听许可证：{n7}",
+    "广播电视节目制作经营许可证：沪字第{n3}号", "增值电信业务经营许可证：沪B2-{n8}", "京公网安备 {n14}号",
+    "违法和不良信息举报电话：{n8}", "版权所有 未经授权禁止复制或建立镜像", "网络文化经营许可证 京网文〔{y}〕{n4}-{n3}号",
+    "联系我们 | 关于我们 | 广告服务 | 隐私政策", "本站所有内容均来源于互联网，如有侵权请联系删除", "信息网络传播视听节目许可证：{n7}号",
+    "举报邮箱：jubao@{w}.com", "药品医疗器械网络信息服务备案：（京）网药械信息备字（{y}）第{n5}号",
+    "出版物经营许可证：新出发京批字第直{n6}号", "地址：{city}市{district}区人民路{n3}号 邮编：{n6}",
+]
+CITIES = ["北京", "上海", "广州", "深圳", "杭州", "南京", "成都", "武汉", "西安", "重庆", "天津", "苏州"]
+DISTRICTS = ["朝阳", "海淀", "浦东", "黄浦", "天河", "福田", "西湖", "鼓楼", "武侯", "江汉", "雁塔", "渝中"]
+
+DRUGS = [
+    "Viagra", "Cialis", "Levitra", "Tramadol", "Xanax", "Valium", "Ambien", "Phentermine", "Propecia", "Kamagra",
+    "Soma", "Clomid", "Accutane", "Modafinil", "Adderall", "Oxycodone", "Lorazepam", "Priligy", "Zithromax",
+    "Sildenafil", "Tadalafil", "Vardenafil", "Finasteride", "Diazepam", "Klonopin", "Meridia", "Lipitor",
+]
+PHARMA = [
+    "Buy {drug} online without a prescription and save up to {pct}% today",
+    "Cheap {drug} {dose}mg tablets with fast worldwide shipping and discreet packaging",
+    "Order generic {drug} from our licensed online pharmacy, no doctor visit required",
+    "Best price for {drug} {dose} mg, overnight delivery to your door",
+    "Where can I buy {drug} safely? Trusted pharmacy with {n2},000 satisfied customers",
+    "Get {drug} and {drug2} at the lowest prices, free pills with every order",
+    "{drug} {dose}mg for sale: no prescription needed, pay with credit card or bitcoin",
+    "Discount {drug} online - bonus pills, free shipping on orders over ${n2}",
+    "Looking for {drug} without rx? Fast, private and secure checkout from a certified pharmacy",
+    "Canadian pharmacy {drug} generic, {pct}% off your first purchase, money back guarantee",
+    "Click here to buy {drug} {dose} mg cheap, delivered within {d} business days",
+    "Men's health: order {drug} now and enjoy the weekend, satisfaction guaranteed",
+    "Top quality {drug} pills, FDA approved generics shipped from our trusted partners",
+    "Lose weight fast with {drug}, buy online today and see results in {d} weeks",
+    "Special offer: {drug} plus {drug2} combo pack, free delivery worldwide",
+]
+
+ID_BRANDS = ["SLOT88", "GACOR77", "MAXWIN303", "TOGEL4D", "JP99", "HOKI138", "ZEUS168", "OLYMPUS88", "BOLA855"]
+ID_PARTS = [
+    "situs judi slot online terpercaya", "daftar slot gacor hari ini", "bandar togel resmi dan terbesar",
+    "deposit pulsa tanpa potongan", "link alternatif terbaru", "RTP live tertinggi", "gampang menang jackpot",
+    "bonus new member {pct}%", "pasti maxwin setiap hari", "agen judi bola terpercaya di Indonesia",
+    "main sekarang dan raih kemenangan besar", "proses deposit dan withdraw cepat", "pelayanan 24 jam nonstop",
+    "bisa deposit via dana, ovo dan gopay", "situs resmi dengan lisensi internasional", "prediksi togel jitu malam ini",
+    "slot demo gratis tanpa daftar", "dijamin bayar berapapun kemenanganmu", "minimal deposit {n2} ribu saja",
+    "pola slot gacor dan jam hoki", "kumpulan situs judi online paling aman", "raih cuan besar setiap hari",
+]
+ID_TEMPLATES = [
+    "{brand} {p1}, {p2} dan {p3}",
+    "{brand}: {p1} dengan {p2}",
+    "{p1} - {brand} {p2}",
+    "Ayo {p1} bersama {brand}, {p2}!",
+    "{brand} adalah {p1} yang menyediakan {p2} dan {p3}.",
+    "Hanya di {brand}: {p1}, {p2}",
+]
+VI_BRANDS = ["FB88", "W88", "VN88", "Fun88", "M88", "12BET", "Kubet", "Hi88", "Jun88", "New88", "OKVIP"]
+VI_PARTS = [
+    "nhà cái uy tín hàng đầu Việt Nam", "cá cược bóng đá trực tuyến", "đăng ký nhận khuyến mãi {pct}%",
+    "tỷ lệ kèo nhà cái hôm nay", "nạp tiền nhanh chóng qua ngân hàng", "rút tiền siêu tốc trong {d} phút",
+    "casino trực tuyến đẳng cấp", "xổ số miền Bắc hôm nay", "đá gà trực tiếp thomo", "nổ hũ đổi thưởng",
+    "game bài đổi thưởng uy tín", "soi kèo chính xác miễn phí", "link vào mới nhất không bị chặn",
+    "hoàn trả mỗi ngày không giới hạn", "chăm sóc khách hàng 24/7", "tặng ngay {n3}K cho thành viên mới",
+    "bắn cá đổi thưởng hấp dẫn", "trang chủ chính thức của nhà cái", "thể thao ảo và lô đề online",
+]
+VI_TEMPLATES = [
+    "{brand} - {p1}, {p2}",
+    "{brand} là {p1} với {p2} và {p3}",
+    "Tham gia {brand} ngay: {p1}, {p2}",
+    "{p1} tại {brand}, {p2}!",
+    "{brand}: {p1} | {p2}",
+    "Truy cập {brand} để {p1} và {p2}.",
+]
+ZH_SPAM_PARTS = [
+    "澳门新葡京官方网站", "注册即送{n2}元彩金", "北京赛车pk10开奖直播", "时时彩平台注册", "六合彩开奖结果查询",
+    "真人百家乐在线娱乐", "体育投注首存送{pct}%", "信誉最好的网上赌场", "银河娱乐官网登录", "天天返水无上限",
+    "提款秒到账", "老虎机游戏免费试玩", "皇冠体育比分直播", "幸运飞艇计划网页版", "快三走势图今天", "捕鱼游戏现金版",
+    "全网最高赔率", "官方授权正规平台", "七星彩开奖号码", "威尼斯人在线平台", "永利皇宫网址大全", "手机版下载安装",
+]
+
+
+def _fill(tpl: str, rng: random.Random) -> str:
+    def num(k: int) -> str:
+        return "".join(rng.choice("0123456789") for _ in range(k))
+
+    return tpl.format(
+        drug=rng.choice(DRUGS), drug2=rng.choice(DRUGS), dose=rng.choice([5, 10, 20, 25, 50, 100, 200]),
+        pct=rng.choice([10, 15, 20, 30, 50, 70, 80, 100]), d=rng.randint(1, 9), n2=num(2), n3=num(3), n4=num(4),
+        n5=num(5), n6=num(6), n7=num(7), n8=num(8), n11=num(11), n14=num(14), y=rng.randint(2010, 2024),
+        w=rng.choice(["sina", "qq", "163", "sohu", "ifeng"]), city=rng.choice(CITIES), district=rng.choice(DISTRICTS),
+    )
+
+
+def gen_han_list(rng: random.Random) -> str:
+    items = rng.sample(PLACES, rng.randint(4, 40))
+    for _ in range(rng.randint(0, 3)):
+        items.insert(rng.randrange(len(items) + 1), rng.choice(LIST_EXTRAS))
+    sep = rng.choice(["| ", "|", " ", "、", " | ", "，"])
+    prefix = rng.choice(LIST_PREFIXES)
+    return (prefix + " " if prefix else "") + sep.join(items)
+
+
+def gen_mojibake(rng: random.Random) -> str:
+    text = _fill(rng.choice(ZH_FOOTER), rng)
+    if rng.random() < 0.3:
+        text += " " + _fill(rng.choice(ZH_FOOTER), rng)
+    text = text.encode("utf-8").decode("gbk", errors=rng.choice(["replace", "ignore"]))
+    return text.replace("\ufffd", "?") if rng.random() < 0.5 else text
+
+
+def gen_pharmacy(rng: random.Random) -> str:
+    return _fill(rng.choice(PHARMA), rng)
+
+
+def _compose(rng: random.Random, templates: list[str], parts: list[str], brands: list[str]) -> str:
+    p = rng.sample(parts, 3)
+    return _fill(rng.choice(templates).format(brand=rng.choice(brands), p1=p[0], p2=p[1], p3=p[2]), rng)
+
+
+def gen_gambling_id(rng: random.Random) -> str:
+    return _compose(rng, ID_TEMPLATES, ID_PARTS, ID_BRANDS)
+
+
+def gen_gambling_vi(rng: random.Random) -> str:
+    return _compose(rng, VI_TEMPLATES, VI_PARTS, VI_BRANDS)
+
+
+def gen_zh_spam(rng: random.Random) -> str:
+    parts = [_fill(p, rng) for p in rng.sample(ZH_SPAM_PARTS, rng.randint(2, 5))]
+    return rng.choice(["，", " ", "|", "！", "、"]).join(parts)
+
+
+KINDS = {
+    "han_list": (gen_han_list, "latin"),
+    "mojibake": (gen_mojibake, "latin_or_zh"),
+    "pharmacy_en": (gen_pharmacy, "non_en_latin"),
+    "gambling_id": (gen_gambling_id, "en"),
+    "gambling_vi": (gen_gambling_vi, "en"),
+    "zh_in_ja": (gen_zh_spam, "ja"),
+}
+
+# --- pages ---------------------------------------------------------------------------------------------------
+
+
+def _normalize(text: str) -> str:
+    lines = []
+    for line in unicodedata.normalize("NFC", text).split("\n"):
+        line = re.sub(r"\s+", " ", line).strip()
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def load_pages(max_pages: int) -> list[dict]:
+    """Extracted text of the real pages (cached by input file size in the temp dir)."""
+    sources = [BENCH_WARC, *CJK_WARCS]
+    key = hashlib.sha1(json.dumps([(str(p), p.stat().st_size) for p in sources]).encode()).hexdigest()[:12]
+    cache = Path(tempfile.gettempdir()) / f"crawlwash-language-eval-{key}.json.gz"
+    if cache.exists():
+        pages = json.loads(gzip.decompress(cache.read_bytes()))
+    else:
+        import trafilatura
+        from warcio.archiveiterator import ArchiveIterator
+
+        pages = []
+        t0 = time.perf_counter()
+        for path in sources:
+            with open(path, "rb") as f:
+                for rec in ArchiveIterator(f):
+                    if rec.rec_type != "response":
+                        continue
+                    body = rec.content_stream().read()
+                    text = trafilatura.extract(body) or ""
+                    text = _normalize(text)
+                    if len(text) >= 100:
+                        url = rec.rec_headers.get_header("WARC-Target-URI")
+                        pages.append({"url": url, "text": text, "src": path.name})
+        log.info("extracted %d pages in %.1fs", len(pages), time.perf_counter() - t0)
+        cache.write_bytes(gzip.compress(json.dumps(pages).encode()))
+    seen = set()
+    unique = []
+    for p in pages:
+        if p["text"] not in seen:
+            seen.add(p["text"])
+            unique.append(p)
+    bench = [p for p in unique if p["src"] == BENCH_WARC.name][:max_pages]
+    return bench + [p for p in unique if p["src"] != BENCH_WARC.name]
+
+
+# --- evaluation ----------------------------------------------------------------------------------------------
+
+
+def _hosts(kind: str, page_lang: str) -> bool:
+    target = KINDS[kind][1]
+    latin = page_lang not in {"zh", "ja", "ko", "ru", "uk", "bg", "el", "ar", "fa", "he", "th", "hi"}
+    if target == "latin":
+        return latin
+    if target == "latin_or_zh":
+        return latin or page_lang == "zh"
+    if target == "non_en_latin":
+        return latin and page_lang != "en"
+    return page_lang == target
+
+
+def inject(text: str, kind: str, rng: random.Random) -> tuple[list[str], list[bool]]:
+    lines = text.split("\n")
+    gen = KINDS[kind][0]
+    n_spam = 1 if rng.random() < 0.35 else rng.randint(2, 8)
+    spam = [gen(rng) for _ in range(n_spam)]
+    where = rng.choice(["start", "middle", "end"])
+    pos = {"start": 0, "end": len(lines), "middle": rng.randint(1, max(1, len(lines) - 1))}[where]
+    out = lines[:pos] + spam + lines[pos:]
+    is_spam = [False] * pos + [True] * n_spam + [False] * (len(lines) - pos)
+    return out, is_spam
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--max-pages", type=int, default=400, help="bench pages used (the CJK pages are added)")
+    ap.add_argument("--per-page", type=int, default=1, help="injections per (page, kind) pair")
+    ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    model = LanguageModel()
+    cfg = LanguageConfig()
+    pages = load_pages(args.max_pages)
+    for p in pages:
+        p["lang"] = clean_language(p["text"], model, LanguageConfig(strip_lines=False)).before.lang
+
+    rng = random.Random(args.seed)
+    # controls: real pages, no injection
+    control: dict[str, list[float]] = {}
+    control_examples: dict[str, list[str]] = {}
+    for p in pages:
+        res = clean_language(p["text"], model, cfg)
+        total = len(p["text"])
+        kept = total - res.strip.chars_removed
+        control.setdefault(p["lang"], []).append(kept / total)
+        if res.strip.removed:
+            control_examples.setdefault(p["lang"], []).extend(res.strip.removed[:3])
+
+    print(f"pages: {len(pages)} ({sum(1 for p in pages if p['src'] == BENCH_WARC.name)} bench)  seed={args.seed}")
+    print("\nper spam kind:")
+    print(f"{'kind':<13}{'docs':>6}{'spam lines':>12}{'recall':>9}{'legit loss %':>14}{'docs w/ loss':>14}")
+    t0 = time.perf_counter()
+    for kind in KINDS:
+        hosts = [p for p in pages if _hosts(kind, p["lang"])]
+        n_spam = n_caught = 0
+        legit_chars = legit_lost = 0
+        docs_with_loss = 0
+        misses: list[str] = []
+        losses: list[str] = []
+        for p in hosts:
+            for _ in range(args.per_page):
+                lines, is_spam = inject(p["text"], kind, rng)
+                res = clean_language("\n".join(lines), model, cfg)
+                removed = set(res.strip.removed_at)
+                lost_here = 0
+                for i, (line, spam) in enumerate(zip(lines, is_spam)):
+                    if spam:
+                        n_spam += 1
+                        if i in removed:
+                            n_caught += 1
+                        else:
+                            misses.append(line)
+                    else:
+                        legit_chars += len(line)
+                        if i in removed:
+                            lost_here += len(line)
+                            losses.append(f"[{p['lang']}] {line}")
+                legit_lost += lost_here
+                docs_with_loss += lost_here > 0
+        recall = n_caught / n_spam if n_spam else float("nan")
+        loss = 100.0 * legit_lost / legit_chars if legit_chars else float("nan")
+        print(f"{kind:<13}{len(hosts) * args.per_page:>6}{n_spam:>12}{recall:>9.4f}{loss:>14.3f}{docs_with_loss:>14}")
+        for line in misses[: args.show]:
+            print(f"    miss: {line[:120]}")
+        for line in losses[: args.show]:
+            print(f"    loss: {line[:120]}")
+    elapsed = time.perf_counter() - t0
+
+    print("\ncontrols (real pages, no injection): kept-text fraction")
+    print(f"{'lang':<6}{'docs':>6}{'mean kept':>11}{'min kept':>10}{'docs < 95%':>12}")
+    for lang, fr in sorted(control.items(), key=lambda kv: -len(kv[1])):
+        print(f"{lang:<6}{len(fr):>6}{sum(fr) / len(fr):>11.4f}{min(fr):>10.4f}{sum(f < 0.95 for f in fr):>12}")
+    non_en = [f for lang, fr in control.items() if lang != "en" for f in fr]
+    print(f"non-English controls: {len(non_en)} docs, mean kept {sum(non_en) / len(non_en):.4f}, "
+          f"{sum(f < 0.95 for f in non_en)} below 95%")
+    if args.show:
+        for lang, ex in control_examples.items():
+            for line in ex[: args.show]:
+                print(f"    control removal [{lang}]: {line[:120]}")
+    print(f"(injection runs took {elapsed:.1f}s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Cost of language ID (document + per-line stripping) as a fraction of trafilatura extraction time.
+
+Same documents, same process, measured in one run: extraction of the bench WARC's pages with trafilatura, then
+`clean_language` (identify, strip foreign lines, re-identify) on the extracted texts. Target: ratio <= 0.15.
+
+    .venv/bin/python benchmarks/language_speed.py [--max-docs 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import trafilatura
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from transforms.langid import LanguageConfig, LanguageModel, clean_language, identify, strip_foreign_lines
+
+BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--max-docs", type=int, default=300)
+    args = ap.parse_args(argv)
+
+    bodies = []
+    with open(BENCH_WARC, "rb") as f:
+        for rec in ArchiveIterator(f, record_types=WarcRecordType.response):
+            bodies.append(rec.reader.read())
+            if len(bodies) >= args.max_docs:
+                break
+
+    t0 = time.perf_counter()
+    texts = [trafilatura.extract(b) or "" for b in bodies]
+    t_extract = time.perf_counter() - t0
+    texts = ["\n".join(ln.strip() for ln in t.split("\n") if ln.strip()) for t in texts]
+
+    model = LanguageModel()
+    cfg = LanguageConfig()
+    model.predict("warm up", k=1)
+    _ = model.simplified_only
+    t0 = time.perf_counter()
+    langs = [identify(t, model).lang for t in texts]
+    t_doc = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    removed = sum(strip_foreign_lines(t, lang, model, cfg).lines_removed for t, lang in zip(texts, langs))
+    t_lines = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for t in texts:
+        clean_language(t, model, cfg)
+    t_all = time.perf_counter() - t0
+
+    n_lines = sum(t.count("\n") + 1 for t in texts if t)
+    print(f"docs: {len(texts)}  lines: {n_lines}  lines removed: {removed}")
+    print(f"trafilatura extraction : {t_extract:8.3f} s")
+    print(f"document language ID   : {t_doc:8.3f} s  ratio {t_doc / t_extract:.4f}")
+    print(f"line-level strip       : {t_lines:8.3f} s  ratio {t_lines / t_extract:.4f}")
+    print(f"whole stage (id+strip+re-id): {t_all:8.3f} s  ratio {t_all / t_extract:.4f}  (target <= 0.15)")
+
+
+if __name__ == "__main__":
+    main()

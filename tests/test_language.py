@@ -1,0 +1,282 @@
+"""Language stage: document language ID, per-line foreign script / language stripping, Beam transform."""
+
+from __future__ import annotations
+
+import json
+
+import apache_beam as beam
+import pytest
+import trafilatura
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from tests.conftest import BENCH_WARC, SEED_CLEAN, SEED_REPEATED, SEED_SPAM, WARC_DIR
+from transforms.doc import UNIT_LINES, Doc
+from transforms.langid import (
+    REASON_FOREIGN_LANGUAGE,
+    REASON_FOREIGN_SCRIPT,
+    REASON_MOJIBAKE,
+    LanguageConfig,
+    LanguageModel,
+    clean_language,
+    identify,
+    is_mojibake,
+    normalize_label,
+    sample_keep,
+    strip_foreign_lines,
+)
+from transforms.language import COLUMNS, CleanLanguage
+from transforms.scripts import HAN, KANA, LATIN, script_counts
+
+COUNTY_LINE_START = "主站蜘蛛池模板: 嵊泗县| 永新县|"
+MOJIBAKE_LINES = [
+    "- 娌狪CP璇侊細娌狪CP澶05050403鍙-1",
+    "- 浜掕仈缃戞柊闂讳俊鎭湇鍔¤鍙瘉锛31120180004",
+    "- 缃戠粶瑙嗗惉璁稿彲璇侊細0909346",
+    "- 骞挎挱鐢佃鑺傜洰鍒朵綔璁稿彲璇侊細娌瓧绗354鍙",
+    "- 澧炲肩數淇′笟鍔$粡钀ヨ鍙瘉锛氭勃B2-20120012",
+]
+PHARMACY_SPAM = [
+    "Buy cheap Cialis 20mg online without prescription, fast and discreet worldwide delivery",
+    "Order generic Viagra tablets today and save up to 70 percent with our trusted online pharmacy",
+    "Tramadol and Xanax for sale, no doctor visit needed, overnight shipping to your door",
+]
+
+
+def _lines(path) -> list[str]:
+    """Seed text with the minimal normalization the upstream stage does (strip each line, drop empties)."""
+    return [ln.strip() for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip()]
+
+
+@pytest.fixture(scope="module")
+def model() -> LanguageModel:
+    return LanguageModel()
+
+
+@pytest.fixture(scope="module")
+def cfg() -> LanguageConfig:
+    return LanguageConfig()
+
+
+def _extract_warc(path, limit: int | None = None, want=None) -> list[str]:
+    out = []
+    with open(path, "rb") as f:
+        for rec in ArchiveIterator(f, record_types=WarcRecordType.response):
+            body = rec.reader.read()
+            text = trafilatura.extract(body)
+            if not text:
+                continue
+            text = "\n".join(ln.strip() for ln in text.split("\n") if ln.strip())
+            if want is None or want(text):
+                out.append(text)
+                if limit and len(out) >= limit:
+                    break
+    return out
+
+
+# --- pure core -----------------------------------------------------------------------------------------------
+
+
+def test_normalize_label_lid176_and_glotlid():
+    assert normalize_label("__label__en") == ("en", None)
+    assert normalize_label("__label__eng_Latn") == ("en", "Latn")
+    assert normalize_label("__label__cmn_Hani") == ("zh", "Hani")
+    assert normalize_label("__label__xyz_Latn") == ("xyz", "Latn")
+
+
+def test_script_counts():
+    counts = script_counts("Hello, 世界! ヘッド 2024")
+    assert counts == {LATIN: 5, HAN: 2, KANA: 3}
+    assert script_counts("12:30 | -- ©") == {}
+
+
+def test_is_mojibake_on_seed_footer_and_not_on_real_chinese():
+    for line in MOJIBAKE_LINES:
+        assert is_mojibake(line), line
+    for line in ["主站蜘蛛池模板: 嵊泗县| 永新县", "电话：021-54098575 传真：021-54098577", "查车系", "新华社香港4月22日电"]:
+        assert not is_mojibake(line), line
+
+
+def test_identify_seed(model):
+    res = identify("\n".join(_lines(SEED_CLEAN)), model)
+    assert res.lang == "en" and res.score > 0.9
+    assert res.lang2 is not None and res.score2 is not None and res.score2 < res.score
+
+
+def test_seed_000_county_list_gone_article_intact(model, cfg):
+    lines = _lines(SEED_SPAM)
+    res = strip_foreign_lines("\n".join(lines), "en", model, cfg)
+    assert res.lines_removed == 1
+    assert res.reasons == {REASON_FOREIGN_SCRIPT: 1}
+    assert res.removed[0].startswith(COUNTY_LINE_START)
+    assert res.chars_removed == len(res.removed[0])
+    kept = res.text.split("\n")
+    assert kept == [ln for ln in lines if not ln.startswith(COUNTY_LINE_START)]
+    for sentence in _lines(SEED_CLEAN):  # every sentence of the English article, exactly
+        assert sentence in kept
+
+
+def test_seed_004_mojibake_footer_gone(model, cfg):
+    lines = _lines(SEED_REPEATED)
+    res = strip_foreign_lines("\n".join(lines), "en", model, cfg)
+    assert res.removed == MOJIBAKE_LINES
+    assert res.reasons == {REASON_MOJIBAKE: 5}
+    assert res.text.split("\n") == [ln for ln in lines if ln not in MOJIBAKE_LINES]
+    assert "Nowadays, government microblogs are becoming service-oriented, innovative and easygoing." in res.text
+    assert "Copyright 漏 1999- Shanghai Daily. All rights reserved.Preferably viewed with Internet Explorer 8 or newer browsers." in res.text
+
+
+def test_clean_seed_untouched(model, cfg):
+    text = "\n".join(_lines(SEED_CLEAN))
+    res = clean_language(text, model, cfg)
+    assert res.strip.text == text and res.strip.lines_removed == 0
+    assert res.after.lang == "en"
+
+
+def test_english_sentence_quoting_french_stays(model, cfg):
+    lines = _lines(SEED_CLEAN)
+    quote = "The spokesman shrugged and said \"c'est la vie\" before the committee moved on to the next question."
+    text = "\n".join(lines[:3] + [quote] + lines[3:])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.lines_removed == 0 and quote in res.text.split("\n")
+
+
+def test_numbers_names_punctuation_are_not_foreign(model, cfg):
+    lines = _lines(SEED_CLEAN)
+    extra = ["2018-01-24 13:09", "|", "Zhu Huaxin", "+86 10 6499 5000", "*** --- ***"]
+    res = strip_foreign_lines("\n".join(lines[:2] + extra + lines[2:]), "en", model, cfg)
+    assert res.lines_removed == 0
+
+
+@pytest.fixture(scope="module")
+def chinese_pages(model) -> list[str]:
+    pages = _extract_warc(WARC_DIR / "chatnoir-eu+chatnoir-resiliparse" / "warcfile.warc.gz")
+    return [p for p in pages if identify(p, model).lang == "zh"]
+
+
+def test_chinese_pages_keep_their_chinese(model, cfg, chinese_pages):
+    assert len(chinese_pages) >= 8
+    for page in chinese_pages:
+        res = clean_language(page, model, cfg)
+        assert res.before.lang == "zh"
+        assert res.strip.chars_removed <= 0.05 * len(page), res.strip.removed[:5]
+
+
+@pytest.fixture(scope="module")
+def german_page(model, cfg) -> str:
+    def clean_german(text: str) -> bool:
+        if len(text.split("\n")) < 12 or identify(text, model).lang != "de":
+            return False
+        return strip_foreign_lines(text, "de", model, cfg).lines_removed == 0
+
+    return _extract_warc(BENCH_WARC, limit=1, want=clean_german)[0]
+
+
+def test_german_page_loses_exactly_the_pharmacy_spam(model, cfg, german_page):
+    lines = german_page.split("\n")
+    for at in (0, len(lines) // 2, len(lines)):
+        text = "\n".join(lines[:at] + PHARMACY_SPAM + lines[at:])
+        res = clean_language(text, model, cfg)
+        assert res.before.lang == "de"
+        assert res.strip.removed == PHARMACY_SPAM
+        assert res.strip.reasons == {REASON_FOREIGN_LANGUAGE: 3}
+        assert res.strip.text == german_page
+
+
+def test_german_page_single_spam_line(model, cfg, german_page):
+    lines = german_page.split("\n")
+    text = "\n".join(lines[:5] + PHARMACY_SPAM[1:2] + lines[5:])
+    res = strip_foreign_lines(text, "de", model, cfg)
+    assert res.removed == PHARMACY_SPAM[1:2] and res.text == german_page
+
+
+def test_indonesian_and_vietnamese_gambling_run_in_english_page(model, cfg):
+    lines = _lines(SEED_CLEAN)
+    spam = [
+        "Situs judi slot online terpercaya dengan RTP tertinggi, daftar sekarang dan dapatkan bonus new member",
+        "Bandar togel resmi, deposit pulsa tanpa potongan, proses withdraw cepat dan aman setiap hari",
+        "Nhà cái uy tín hàng đầu, cá cược bóng đá trực tuyến và nhận khuyến mãi hấp dẫn mỗi ngày",
+    ]
+    res = strip_foreign_lines("\n".join(lines[:6] + spam + lines[6:]), "en", model, cfg)
+    assert res.removed == spam
+    assert res.text == "\n".join(lines)
+
+
+def test_chinese_spam_in_japanese_page(model, cfg):
+    pages = _extract_warc(WARC_DIR / "chatnoir-eu+chatnoir-resiliparse" / "clueweb-quirk.warc.gz", limit=1)
+    page = pages[0]
+    assert identify(page, model).lang == "ja"
+    spam = ["澳门新葡京官方网站，注册即送88元彩金，真人百家乐在线娱乐", "北京赛车pk10开奖直播，时时彩平台注册"]
+    lines = page.split("\n")
+    res = strip_foreign_lines("\n".join(lines[:4] + spam + lines[4:]), "ja", model, cfg)
+    assert res.removed == spam and res.text == page
+
+
+def test_sample_keep_is_deterministic():
+    keys = [f"doc{i}" for i in range(1000)]
+    picked = [k for k in keys if sample_keep(k, 0.1)]
+    assert picked == [k for k in keys if sample_keep(k, 0.1)]
+    assert 60 <= len(picked) <= 140
+    assert all(sample_keep(k, 1.0) for k in keys) and not any(sample_keep(k, 0.0) for k in keys)
+
+
+def test_config_rejects_unknown_keys():
+    with pytest.raises(ValueError):
+        LanguageConfig(min_scor=0.3)  # type: ignore[call-arg]
+
+
+# --- Beam -----------------------------------------------------------------------------------------------------
+
+
+def _doc(doc_id: str, text: str) -> Doc:
+    return Doc(id=doc_id, source="seeds", source_record="file", text=text)
+
+
+def test_clean_language_transform():
+    spam_text = "\n".join(_lines(SEED_SPAM))
+    clean_text = "\n".join(_lines(SEED_CLEAN))
+    docs = [_doc("spam", spam_text), _doc("clean", clean_text), _doc("empty", "  \n "), _doc("digits", "2024 | 12")]
+    with TestPipeline() as p:
+        out = p | beam.Create(docs) | CleanLanguage(LanguageConfig())
+        kept = out.kept | "kept" >> beam.Map(
+            lambda d: (d.id, d.lang, d.attrs["foreign_lines_removed"], json.loads(d.attrs["foreign_removed_by_reason"]),
+                       COUNTY_LINE_START in d.text, d.text.count("\n") + 1)
+        )
+        assert_that(
+            kept,
+            equal_to([
+                ("spam", "en", 1, {"foreign_script": 1}, False, len(_lines(SEED_SPAM)) - 1),
+                ("clean", "en", 0, {}, False, len(_lines(SEED_CLEAN))),
+            ]),
+            label="kept",
+        )
+        dropped = out.dropped | "dropped" >> beam.Map(lambda d: (d.id, d.reason, d.unit, d.text[: len(COUNTY_LINE_START)]))
+        assert_that(
+            dropped,
+            equal_to([
+                ("spam", "foreign_script", UNIT_LINES, COUNTY_LINE_START),
+                ("empty", "no_text", "record", "  \n "),
+                ("digits", "lang_score_below_threshold", "record", "2024 | 12"),
+            ]),
+            label="dropped",
+        )
+        assert_that(out.failed, equal_to([]), label="failed")
+
+
+def test_clean_language_transform_allowed_and_sampling():
+    spam_text = "\n".join(_lines(SEED_SPAM))
+    cfg = LanguageConfig(allowed=["de", "fr"], rejected_lines_sample_rate=0.0)
+    with TestPipeline() as p:
+        out = p | beam.Create([_doc("spam", spam_text)]) | CleanLanguage(cfg)
+        assert_that(out.kept, equal_to([]), label="kept")
+        assert_that(
+            out.dropped | beam.Map(lambda d: (d.id, d.reason, d.unit, d.detail, COUNTY_LINE_START in d.text)),
+            equal_to([("spam", "lang_not_allowed", "record", "lang=en", False)]),
+            label="dropped",
+        )
+
+
+def test_columns_declared():
+    assert [f.name for f in COLUMNS] == ["foreign_lines_removed", "foreign_chars_removed", "foreign_removed_by_reason"]
+    assert all(f.nullable for f in COLUMNS)

