@@ -1,0 +1,383 @@
+"""Tests of transforms/lines.py and transforms/boilerplate.py: each line rule with its exact reason, repeated
+paragraphs, navigation runs, the real seeds, and the corpus-wide frequent-line pass under TestPipeline."""
+
+from __future__ import annotations
+
+import apache_beam as beam
+import pyarrow as pa
+import pydantic
+import pytest
+from apache_beam.testing import test_pipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from tests.conftest import SEED_CLEAN, SEED_REPEATED, SEED_SPAM
+from transforms.boilerplate import (
+    COLUMNS,
+    REASON_EMPTY_AFTER_BOILERPLATE,
+    STAGE,
+    BoilerplateConfig,
+    RemoveBoilerplate,
+    _DistinctUpTo,
+    clean_document,
+)
+from transforms.doc import UNIT_LINES, UNIT_RECORD, Doc
+from transforms.lines import (
+    REASON_BACK_TO_TOP,
+    REASON_COOKIE,
+    REASON_COPYRIGHT,
+    REASON_FREQUENT,
+    REASON_JAVASCRIPT,
+    REASON_LINK_LIST,
+    REASON_LOREM_IPSUM,
+    REASON_NAVIGATION,
+    REASON_NO_LETTERS,
+    REASON_POLICY,
+    REASON_REPEATED,
+    LineRules,
+    clean_lines,
+    host_of,
+    line_keys,
+    line_rule_reason,
+    paragraph_key,
+)
+from transforms.normalize import NormalizeConfig, normalize_text
+
+RULES = LineRules()
+LONG = "This is a perfectly ordinary sentence of an article that goes on for a while, as articles do."
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("|", REASON_NO_LETTERS),
+        ("- |", REASON_NO_LETTERS),
+        ("* * *", REASON_NO_LETTERS),
+        ("1", REASON_NO_LETTERS),
+        ("02-751-1500", None),  # a phone number is content
+        ("2018", None),
+        ("Lorem ipsum dolor sit amet, consectetur adipiscing elit.", REASON_LOREM_IPSUM),
+        ("Please enable JavaScript to view the comments powered by Disqus.", REASON_JAVASCRIPT),
+        ("JavaScript is disabled in your browser.", REASON_JAVASCRIPT),
+        ("JavaScript was created by Brendan Eich in ten days in 1995.", None),
+        ("We use cookies to ensure that we give you the best experience on our website.", REASON_COOKIE),
+        ("Cookie settings", REASON_COOKIE),
+        ("She baked chocolate chip cookies for the whole class.", None),
+        ("Back to top", REASON_BACK_TO_TOP),
+        ("Back to top Links | About Us | Jobs | Contact Us | Privacy Policy", REASON_BACK_TO_TOP),
+        ("Copyright ©1999-2018 Chinanews.com. All rights reserved.", REASON_COPYRIGHT),
+        ("© 2019 Associated Press", REASON_COPYRIGHT),
+        ("Reproduction in whole or in part without permission is prohibited.", REASON_COPYRIGHT),
+        ("Alle Rechte vorbehalten.", REASON_COPYRIGHT),
+        ("Copyright law protects original works of authorship in many countries.", None),
+        ("- Terms of Use", REASON_POLICY),
+        ("Privacy Policy", REASON_POLICY),
+        (
+            (
+                "The company quietly updated its privacy policy last week, and regulators in three countries "
+                "asked why users were not told."
+            ),
+            None,
+        ),
+        ("Home | News | Sport | Weather | Contact", REASON_LINK_LIST),
+        ("主站蜘蛛池模板: 嵊泗县| 永新县| 永定县| 井冈山市| 永吉县|", REASON_LINK_LIST),
+        ("| 1 | Kyle Busch | 5040 | 5 | 1 | 17 | 27 |", None),  # a table row
+        ("Fish | chips", None),
+        (LONG, None),
+        ("Officials get into microblog habit", None),
+    ],
+)
+def test_pattern_rules(line: str, reason: str | None) -> None:
+    assert line_rule_reason(line, RULES) == reason
+
+
+def test_rule_can_be_switched_off() -> None:
+    rules = LineRules(rules=frozenset({REASON_NO_LETTERS}))
+    assert line_rule_reason("Back to top", rules) is None
+    assert line_rule_reason("|", rules) == REASON_NO_LETTERS
+
+
+def test_paragraph_key() -> None:
+    assert paragraph_key("  Hello,   WORLD!! ") == "hello world"
+    assert paragraph_key("Page 12 of 30", ignore_digits=True) == "page 00 of 00"
+    assert paragraph_key("Straße") == paragraph_key("STRASSE")
+
+
+def test_repeated_block_removed_first_kept() -> None:
+    paras = [
+        f"Paragraph number {w} tells a story that is long enough to be a real paragraph of text."
+        for w in ("one", "two", "three", "four", "five", "six", "seven")
+    ]
+    lines = ["Title of the page", *paras, *paras, "The end of it all, really, truly and finally."]
+    v = clean_lines(lines, RULES)
+    assert v.kept == ["Title of the page", *paras, "The end of it all, really, truly and finally."]
+    assert v.removed == {REASON_REPEATED: paras}
+
+
+def test_near_exact_repeat_case_punctuation_whitespace() -> None:
+    p = "A long paragraph " + "with many words " * 35
+    copy = p.upper().replace(" ", "  ") + "!!"
+    v = clean_lines([p, copy], RULES)
+    assert v.kept == [p] and v.removed == {REASON_REPEATED: [copy]}
+
+
+def test_short_structural_repeats_stay() -> None:
+    # An interview asks each guest the same questions; isolated repeats below repeated_min_run_chars stay.
+    q = "What inspired you to start cooking for a living?"
+    lines = [
+        q,
+        "My grandmother, who ran a small restaurant by the sea.",
+        q,
+        "Hunger, mostly, and then curiosity.",
+        "Share",
+        "Share",
+    ]
+    v = clean_lines(lines, LineRules(rules=frozenset({REASON_REPEATED})))
+    assert v.kept == lines and v.removed == {}
+
+
+def test_navigation_runs_only_at_the_edges() -> None:
+    lines = [
+        "Home",
+        "News",
+        "Sport",
+        "A Title",
+        LONG,
+        "Ingredients",
+        "Eggs",
+        "Flour",
+        "Milk",
+        LONG,
+        "Related",
+        "More",
+        "Popular",
+    ]
+    v = clean_lines(lines, RULES)
+    assert v.kept == ["A Title", LONG, "Ingredients", "Eggs", "Flour", "Milk", LONG]
+    assert v.removed == {REASON_NAVIGATION: ["Home", "News", "Sport", "Related", "More", "Popular"]}
+
+
+def test_navigation_needs_a_run_and_a_prose_anchor() -> None:
+    two = ["Home", "News", LONG, "By Jane Doe"]
+    assert clean_lines(two, RULES).kept == two  # runs of 2 < nav_min_run
+    poem = ["Roses are red", "violets are blue", "sugar is sweet", "and so are you"]
+    assert clean_lines(poem, RULES).kept == poem  # no longer line: not a page with a menu
+
+
+def _clean_seed(path) -> tuple[list[str], dict[str, list[str]]]:
+    text = normalize_text(path.read_text(encoding="utf-8"), NormalizeConfig())
+    res = clean_document(text, BoilerplateConfig().line_rules())
+    return res.text.split("\n"), res.removed
+
+
+def test_seed_000_article_kept_menus_and_footer_gone() -> None:
+    kept, removed = _clean_seed(SEED_SPAM)
+    article = SEED_CLEAN.read_text(encoding="utf-8").split("\n")
+    # the title stays; the byline line has no rule that would know it (a dateline + "App Download"): it stays
+    assert kept == [
+        "Official micro blogs allow for faster responses",
+        "2018-01-24 13:09China Daily Editor: Zhang Shiyu ECNS App Download",
+        *article,
+    ]
+    assert removed[REASON_NAVIGATION][:3] == ["LINE", "Text:AAAPrint", "Society"]
+    assert removed[REASON_NAVIGATION][3:8] == [
+        "Related news",
+        "MorePhoto",
+        "Most popular in 24h",
+        "MoreTop news",
+        "MoreVideo",
+    ]
+    assert removed[REASON_NAVIGATION][-2:] == ["Voices", "LINE"]
+    assert len(removed[REASON_NAVIGATION]) == 46
+    assert removed[REASON_NO_LETTERS] == ["1"]
+    assert removed[REASON_BACK_TO_TOP] == [
+        "Back to top Links | About Us | Jobs | Contact Us | Privacy Policy"
+    ]
+    assert removed[REASON_COPYRIGHT] == [
+        "Copyright ©1999-2018 Chinanews.com. All rights reserved.",
+        "Reproduction in whole or in part without permission is prohibited.",
+    ]
+    # the injected Chinese county list is a |-separated list: the link_list rule takes it before the language stage
+    assert len(removed[REASON_LINK_LIST]) == 1 and removed[REASON_LINK_LIST][0].startswith(
+        "主站蜘蛛池模板: 嵊泗县|"
+    )
+    assert set(removed) == {
+        REASON_NAVIGATION,
+        REASON_NO_LETTERS,
+        REASON_BACK_TO_TOP,
+        REASON_COPYRIGHT,
+        REASON_LINK_LIST,
+    }
+
+
+def test_seed_004_article_once_title_kept_no_footer() -> None:
+    kept, removed = _clean_seed(SEED_REPEATED)
+    original = SEED_REPEATED.read_text(encoding="utf-8").split("\n")
+    assert kept == original[:12]  # title + the 11 paragraphs, once
+    assert kept[0] == "Officials get into microblog habit"
+    assert removed[REASON_REPEATED] == original[12:22]
+    assert sorted(removed[REASON_NO_LETTERS]) == ["-"] + ["- |"] * 10
+    assert removed[REASON_POLICY] == ["- Terms of Use", "- Privacy Policy"]
+    assert removed[REASON_NAVIGATION][:4] == [
+        "- About Us",
+        "RSS",
+        "- Contact Us",
+        "- Shanghai Call Center: 962288",
+    ]
+    assert len(removed[REASON_NAVIGATION]) == 10  # incl. the five GBK-mojibake licence lines
+    assert removed[REASON_COPYRIGHT] == [original[45]]
+    assert original[45].startswith("Copyright 漏 1999- Shanghai Daily.")
+
+
+def test_config_maps_and_is_strict() -> None:
+    cfg = BoilerplateConfig(rules=["no_letters", "navigation_run"], nav_min_run=2)
+    rules = cfg.line_rules()
+    assert rules.rules == frozenset({REASON_NO_LETTERS, REASON_NAVIGATION}) and rules.nav_min_run == 2
+    with pytest.raises(pydantic.ValidationError):
+        BoilerplateConfig(rules=["no_such_rule"])
+    with pytest.raises(pydantic.ValidationError):
+        BoilerplateConfig(min_docs=3)
+
+
+def test_columns_declared() -> None:
+    assert [f.name for f in COLUMNS] == [
+        "boilerplate_lines_removed",
+        "repeated_paragraphs_removed",
+        "frequent_lines_removed",
+    ]
+    assert all(f.type == pa.int32() and f.nullable for f in COLUMNS)
+
+
+def test_line_keys_and_hosts() -> None:
+    assert host_of("https://WWW.Example.com:8080/a?b") == "example.com"
+    assert host_of(None) is None and host_of("not a url") is None
+    corpus, host = line_keys("Subscribe to our newsletter today!", "example.com", 20)
+    assert corpus & 1 == 0 and host & 1 == 1
+    assert line_keys("Subscribe to our NEWSLETTER today", None, 20) == (corpus,)
+    assert line_keys("Short line", "example.com", 20) == ()
+    # digits are folded: the same footer with another year is the same line
+    assert line_keys("Copyright 2019 Example Media Group", None, 20) == line_keys(
+        "Copyright 2020 Example Media Group", None, 20
+    )
+
+
+def test_distinct_up_to_is_capped_and_order_free() -> None:
+    fn = _DistinctUpTo(3)
+    a = fn.create_accumulator()
+    for v in (1, 1, 2):
+        a = fn.add_input(a, v)
+    b = fn.add_input(fn.add_input(fn.create_accumulator(), 2), 5)
+    assert fn.extract_output(a) == 2
+    assert fn.extract_output(fn.merge_accumulators([a, b])) == 3
+    c = fn.create_accumulator()
+    for v in range(100):
+        c = fn.add_input(c, v)
+    assert len(c) == 3
+
+
+FOOTER = "Subscribe to the Weekly Gazette newsletter for more stories like this one."
+
+
+def _docs() -> list[Doc]:
+    docs = []
+    for i, topic in enumerate(("rivers", "bridges", "schools", "bakeries")):  # four sites share a footer
+        docs.append(
+            Doc(
+                id=f"d{i}",
+                source="s",
+                source_record=f"line:{i}",
+                url=f"https://site{i}.example/a",
+                text=f"This story begins here, and it is about {topic} in some detail. It goes on "
+                f"for a second sentence, so that the footer is a small part of it.\n{FOOTER}",
+            )
+        )
+    docs.append(
+        Doc(
+            id="u",
+            source="s",
+            source_record="line:9",
+            url="https://other.example/b",
+            text="A unique paragraph that no other document of this corpus contains at all.\n"
+            "Another unique line written only for this single document here.",
+        )
+    )
+    return docs
+
+
+@pytest.mark.parametrize("join", ["side_input", "cogroup"])
+def test_frequent_lines_removed_in_beam(join: str) -> None:
+    cfg = BoilerplateConfig(
+        frequent_min_hosts=3, frequent_min_host_docs=3, frequent_join=join, audit_sample_rate=1.0
+    )
+    docs = _docs()
+    expected = [(d.id, d.text.split("\n")[0], 1) for d in docs[:4]] + [("u", docs[4].text, 0)]
+    with test_pipeline.TestPipeline() as p:
+        out = p | beam.Create(docs) | RemoveBoilerplate(cfg)
+        assert_that(
+            out.kept | beam.Map(lambda d: (d.id, d.text, d.attrs["frequent_lines_removed"])),
+            equal_to(expected),
+            label="kept",
+        )
+        assert_that(
+            out.dropped | beam.Map(lambda d: (d.id, d.stage, d.reason, d.unit, d.text)),
+            equal_to([(f"d{i}", STAGE, REASON_FREQUENT, UNIT_LINES, FOOTER) for i in range(4)]),
+            label="audit",
+        )
+        assert_that(out.failed, equal_to([]), label="failed")
+
+
+def test_frequent_lines_per_host_and_duplicates_left_to_dedup() -> None:
+    cfg = BoilerplateConfig(frequent_min_hosts=50, frequent_min_host_docs=3, audit_sample_rate=0.0)
+    nav = "Home of the Example Daily, the newspaper of Exampletown since 1851"
+    docs = [
+        Doc(
+            id=f"h{i}",
+            source="s",
+            source_record=f"line:{i}",
+            url=f"https://www.daily.example/{i}",
+            text=f"{nav}\nArticle: a long enough paragraph about the {topic} of the town, with many details.",
+        )
+        for i, topic in enumerate(("harbour", "library", "market"))
+    ]
+    # the same article crawled three times on three hosts: frequent lines would take all of it -> untouched
+    dup = "A syndicated article paragraph that is long enough to be counted by the frequent pass."
+    docs += [
+        Doc(id=f"s{i}", source="s", source_record=f"line:{10 + i}", url=f"https://m{i}.example/x", text=dup)
+        for i in range(3)
+    ]
+    cfg_dup = BoilerplateConfig(frequent_min_hosts=3, frequent_min_host_docs=3, audit_sample_rate=0.0)
+    with test_pipeline.TestPipeline() as p:
+        out = p | "Create" >> beam.Create(docs[:3]) | "Host" >> RemoveBoilerplate(cfg)
+        assert_that(
+            out.kept | "T1" >> beam.Map(lambda d: (d.id, d.text.startswith("Article"))),
+            equal_to([("h0", True), ("h1", True), ("h2", True)]),
+            label="host",
+        )
+        out2 = p | "Create2" >> beam.Create(docs[3:]) | "Dup" >> RemoveBoilerplate(cfg_dup)
+        assert_that(
+            out2.kept | "T2" >> beam.Map(lambda d: (d.id, d.text)),
+            equal_to([(f"s{i}", dup) for i in range(3)]),
+            label="dups",
+        )
+
+
+def test_empty_after_boilerplate_dropped() -> None:
+    docs = [
+        Doc(id="e", source="s", source_record="line:1", text="|\n-\nBack to top"),
+        Doc(id="k", source="s", source_record="line:2", text=LONG),
+    ]
+    with test_pipeline.TestPipeline() as p:
+        out = (
+            p
+            | beam.Create(docs)
+            | RemoveBoilerplate(BoilerplateConfig(frequent_lines=False, audit_sample_rate=0.0))
+        )
+        assert_that(
+            out.kept | "K" >> beam.Map(lambda d: (d.id, d.text, dict(d.attrs))),
+            equal_to([("k", LONG, {"boilerplate_lines_removed": 0, "repeated_paragraphs_removed": 0})]),
+            label="kept",
+        )
+        assert_that(
+            out.dropped | "D" >> beam.Map(lambda d: (d.id, d.reason, d.unit)),
+            equal_to([("e", REASON_EMPTY_AFTER_BOILERPLATE, UNIT_RECORD)]),
+            label="dropped",
+        )

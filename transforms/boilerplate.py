@@ -1,0 +1,456 @@
+"""Boilerplate removal: repeated paragraphs, C4-style line rules and navigation runs (per document), then a
+corpus-wide frequent-line pass (the cc_net / C4 approach), as one Beam stage ("boilerplate").
+
+Per document (`clean_document`, pure): see `transforms/lines.py` for the rules and why each is narrowed.
+
+Corpus-wide (`RemoveBoilerplate`, Beam): every line whose normalized form (casefolded, punctuation folded, digits
+folded to 0) has at least `frequent_min_chars` characters gets two 8-byte blake2b keys: a corpus key and a
+(host, line) key. A `CombinePerKey` counts, per key, distinct *hosts* (corpus key: a template line shared by many
+sites, e.g. a CMS footer) or distinct *document texts* (host key: a site's own menu or footer), with a capped set
+as accumulator, so memory per key is bounded by the threshold whatever the corpus size. Keys at or above
+`frequent_min_hosts` / `frequent_min_host_docs` are frequent, and their lines are removed from every document.
+
+Joining the frequent keys back to documents, two runner-portable ways (`frequent_join`):
+- `side_input` (default): the frequent keys alone (8 bytes and a count each) go to every worker as an `AsDict`
+  side input. The set is small: only lines that recur in many documents qualify, so it grows with the number of
+  site templates, not with the corpus (a few hundred thousand keys, a few MB, for a multi-million-page crawl).
+  No document is shuffled.
+- `cogroup`: no set in memory anywhere: (key -> doc id) occurrences are joined with the frequent counts by a
+  `CoGroupByKey`, turned into (doc id -> frequent keys) marks, and joined with the documents by a second
+  `CoGroupByKey` on the doc id (the C4 way). It shuffles every document once; use it when the frequent set is too
+  large to broadcast (e.g. a very low `frequent_min_host_docs` on a crawl with millions of hosts).
+
+Known limitation (seen on real data, the bitchmagazine.org pages of ../shared/data/warc): a site's "related
+posts" sidebar repeats the first paragraph of its recent articles on many pages; the pass removes those teasers
+everywhere, which is right, but also from the teased article itself. cc_net accepts the same loss. A per-host
+*fraction* threshold (template lines are on nearly every page of a host, teasers rotate) would limit it and needs
+a count of documents per host joined by host: not done yet.
+
+Where to run it: anywhere after `NormalizeText` (the rules expect one paragraph per line, stripped), and before
+quality filters and dedup, so they judge the article, not the template. Before language identification would
+also keep menus and footers out of the language score.
+
+Whole duplicate documents are the dedup stage's business, not boilerplate: counting distinct hosts / texts keeps
+exact copies from inflating counts, and a document whose frequent lines would take more than
+`frequent_max_fraction` of its characters (a syndicated or mirrored article) is left untouched by this pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import Any, Literal
+
+import apache_beam as beam
+import pyarrow as pa
+from apache_beam.metrics import Metrics
+from pydantic import Field
+
+from transforms.doc import UNIT_LINES, Doc, Dropped
+from transforms.lines import (
+    PATTERN_RULES,
+    REASON_FREQUENT,
+    REASON_NAVIGATION,
+    REASON_REPEATED,
+    LineRules,
+    clean_lines,
+    frequent_line_keys,
+    host_of,
+    join_lines,
+    remove_frequent_lines,
+)
+from transforms.section import Section
+from transforms.stage import DROPPED, FAILED, KEPT, METRICS_NAMESPACE, StageFn, StageOutputs, apply_stage
+
+__all__ = [
+    "ALL_LINE_RULES",
+    "COLUMNS",
+    "REASON_EMPTY_AFTER_BOILERPLATE",
+    "STAGE",
+    "BoilerplateConfig",
+    "BoilerplateResult",
+    "CountFrequentLines",
+    "RemoveBoilerplate",
+    "clean_document",
+]
+
+STAGE = "boilerplate"
+REASON_EMPTY_AFTER_BOILERPLATE = "empty_after_boilerplate"
+ALL_LINE_RULES: tuple[str, ...] = (*PATTERN_RULES, REASON_REPEATED, REASON_NAVIGATION)
+
+COLUMNS: list[pa.Field] = [
+    pa.field("boilerplate_lines_removed", pa.int32(), nullable=True),
+    pa.field("repeated_paragraphs_removed", pa.int32(), nullable=True),
+    pa.field("frequent_lines_removed", pa.int32(), nullable=True),
+]
+
+RuleName = Literal[
+    "no_letters",
+    "lorem_ipsum",
+    "javascript_notice",
+    "cookie_notice",
+    "back_to_top",
+    "copyright_notice",
+    "policy_link",
+    "link_list",
+    "repeated_paragraph",
+    "navigation_run",
+]
+
+
+class BoilerplateConfig(Section):
+    """Section `boilerplate`: repeated paragraphs, line rules, navigation runs and the corpus-wide frequent lines."""
+
+    rules: tuple[RuleName, ...] = Field(
+        ALL_LINE_RULES,
+        description="Per-document rules that are on: pattern rules (no_letters, lorem_ipsum, javascript_notice, "
+        "cookie_notice, back_to_top, copyright_notice, policy_link, link_list), repeated_paragraph and "
+        "navigation_run.",
+    )
+    notice_max_words: int = Field(
+        60,
+        ge=1,
+        description="javascript_notice / cookie_notice only match lines with at most this many words.",
+    )
+    policy_max_words: int = Field(
+        15,
+        ge=1,
+        description="policy_link only matches lines this short (an article sentence about a privacy "
+        "policy stays).",
+    )
+    copyright_max_words: int = Field(40, ge=1, description="copyright_notice only matches lines this short.")
+    link_list_min_items: int = Field(
+        4, ge=2, description="link_list: least number of items separated by | • · » on one line."
+    )
+    link_list_max_item_words: int = Field(4, ge=1, description="link_list: most words in each item.")
+    nav_max_words: int = Field(
+        4, ge=1, description="navigation_run: a short line has at most this many words."
+    )
+    nav_max_chars: int = Field(
+        50, ge=1, description="navigation_run: a short line has at most this many chars."
+    )
+    nav_min_run: int = Field(
+        3, ge=1, description="navigation_run: least number of short lines at the start or end of a document."
+    )
+    nav_keep_heading: bool = Field(
+        True,
+        description="navigation_run: keep the last line of a leading run when it has 2+ words (a title).",
+    )
+    repeated_min_chars: int = Field(
+        20,
+        ge=1,
+        description="repeated_paragraph: least normalized length of a line that counts as a paragraph.",
+    )
+    repeated_min_run_chars: int = Field(
+        500,
+        ge=1,
+        description="repeated_paragraph: a run of consecutive repeats is removed when its total "
+        "normalized length reaches this (shorter isolated repeats, e.g. an interview's questions, stay).",
+    )
+    repeated_ignore_digits: bool = Field(
+        False,
+        description="repeated_paragraph: fold digits to 0 (off: lines differing in numbers are distinct).",
+    )
+    frequent_lines: bool = Field(True, description="Run the corpus-wide frequent-line pass.")
+    frequent_min_chars: int = Field(
+        20,
+        ge=1,
+        description="Least normalized length of a line that the frequent pass counts or removes "
+        "(shorter lines are headings-like; short boilerplate is the navigation rule's job).",
+    )
+    frequent_min_hosts: int = Field(
+        20,
+        ge=2,
+        description="A line is frequent when it appears on at least this many distinct hosts "
+        "(documents without URL count as their own host).",
+    )
+    frequent_min_host_docs: int = Field(
+        5, ge=2, description="... or in at least this many distinct document texts of one host."
+    )
+    frequent_max_fraction: float = Field(
+        0.5,
+        gt=0.0,
+        le=1.0,
+        description="Leave a document untouched by the frequent pass when its frequent "
+        "lines hold more than this fraction of its characters (a duplicate, for the dedup stage).",
+    )
+    frequent_join: Literal["side_input", "cogroup"] = Field(
+        "side_input", description="How frequent keys are joined back to documents (see module docstring)."
+    )
+    audit_sample_rate: float = Field(
+        0.01,
+        ge=0.0,
+        le=1.0,
+        description="Fraction of documents (chosen by id hash, stable across runs) whose "
+        "removed lines are written to rejected/ as audit rows (unit 'lines'), one row per reason.",
+    )
+
+    def line_rules(self) -> LineRules:
+        """The thresholds of the per-document pure core."""
+        return LineRules(
+            rules=frozenset(self.rules),
+            notice_max_words=self.notice_max_words,
+            policy_max_words=self.policy_max_words,
+            copyright_max_words=self.copyright_max_words,
+            link_list_min_items=self.link_list_min_items,
+            link_list_max_item_words=self.link_list_max_item_words,
+            nav_max_words=self.nav_max_words,
+            nav_max_chars=self.nav_max_chars,
+            nav_min_run=self.nav_min_run,
+            nav_keep_heading=self.nav_keep_heading,
+            repeated_min_chars=self.repeated_min_chars,
+            repeated_min_run_chars=self.repeated_min_run_chars,
+            repeated_ignore_digits=self.repeated_ignore_digits,
+        )
+
+
+class BoilerplateResult:
+    """What the per-document pass did to one document."""
+
+    __slots__ = ("removed", "text")
+
+    def __init__(self, text: str, removed: dict[str, list[str]]) -> None:
+        self.text = text
+        self.removed = removed
+
+    @property
+    def repeated(self) -> int:
+        return len(self.removed.get(REASON_REPEATED, ()))
+
+    @property
+    def boilerplate(self) -> int:
+        return sum(len(v) for k, v in self.removed.items() if k != REASON_REPEATED)
+
+
+def clean_document(text: str, rules: LineRules) -> BoilerplateResult:
+    """The per-document pass (pure): repeated paragraphs, pattern rules and navigation runs."""
+    verdicts = clean_lines(text.split("\n"), rules)
+    return BoilerplateResult(join_lines(verdicts.kept), verdicts.removed)
+
+
+def _sampled(doc_id: str, rate: float) -> bool:
+    if rate <= 0.0:
+        return False
+    if rate >= 1.0:
+        return True
+    h = int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big")
+    return h < rate * 2**64
+
+
+def _audit_rows(doc: Doc, removed: dict[str, list[str]], rate: float) -> list[Dropped]:
+    if not removed or not _sampled(doc.id, rate):
+        return []
+    return [
+        Dropped(
+            stage=STAGE,
+            reason=reason,
+            id=doc.id,
+            source=doc.source,
+            source_record=doc.source_record,
+            url=doc.url,
+            text="\n".join(lines),
+            detail=f"{len(lines)} lines",
+            unit=UNIT_LINES,
+        )
+        for reason, lines in sorted(removed.items())
+        if lines
+    ]
+
+
+class _CleanDocumentFn(StageFn):
+    stage = STAGE
+
+    def __init__(self, cfg: BoilerplateConfig) -> None:
+        super().__init__()
+        self._cfg = cfg
+        self._rules = cfg.line_rules()
+        self._line_counters = {
+            r: Metrics.counter(METRICS_NAMESPACE, f"{STAGE}.lines.{r}") for r in ALL_LINE_RULES
+        }
+
+    def apply(self, doc: Doc) -> list[Doc | Dropped]:
+        res = clean_document(doc.text, self._rules)
+        for reason, lines in res.removed.items():
+            self._line_counters[reason].inc(len(lines))
+        out: list[Doc | Dropped] = _audit_rows(doc, res.removed, self._cfg.audit_sample_rate)
+        if not res.text:
+            out.append(Dropped.of(doc, STAGE, REASON_EMPTY_AFTER_BOILERPLATE, detail="per-document rules"))
+            return out
+        attrs: dict[str, Any] = {
+            "boilerplate_lines_removed": res.boilerplate,
+            "repeated_paragraphs_removed": res.repeated,
+        }
+        if self._cfg.frequent_lines:
+            attrs["frequent_lines_removed"] = 0
+        out.append(doc.replace(text=res.text).with_attrs(**attrs))
+        return out
+
+
+# --- corpus-wide frequent lines ---------------------------------------------------------------------------------
+
+
+def _text_hash(text: str) -> int:
+    return int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big"
+    )
+
+
+def _count_values(doc: Doc, min_chars: int) -> Iterator[tuple[int, int]]:
+    """(key, value) pairs whose distinct values are counted: hosts for corpus keys, texts for host keys."""
+    host = host_of(doc.url)
+    text_value = _text_hash(doc.text)
+    host_value = _text_hash(host) if host else text_value
+    for key in frequent_line_keys(doc.text, host, min_chars):
+        yield key, (text_value if key & 1 else host_value)
+
+
+class _DistinctUpTo(beam.CombineFn):
+    """Counts distinct values per key, up to a cap: the accumulator never holds more than `cap` values, and the
+    result (min(distinct, cap)) does not depend on how the runner splits or merges the work."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self._cap = cap
+
+    def create_accumulator(self) -> set[int]:
+        return set()
+
+    def add_input(self, acc: set[int], value: int) -> set[int]:
+        if len(acc) < self._cap:
+            acc.add(value)
+        return acc
+
+    def merge_accumulators(self, accs: Iterable[set[int]]) -> set[int]:
+        it = iter(accs)
+        out = next(it)
+        for acc in it:
+            if len(out) >= self._cap:
+                break
+            for v in acc:
+                if len(out) >= self._cap:
+                    break
+                out.add(v)
+        return out
+
+    def extract_output(self, acc: set[int]) -> int:
+        return len(acc)
+
+
+class CountFrequentLines(beam.PTransform):
+    """PCollection of Doc -> PCollection of (line key, distinct count) for the keys above the thresholds."""
+
+    def __init__(self, config: BoilerplateConfig, label: str | None = None) -> None:
+        super().__init__(label)
+        self._cfg = config
+
+    def expand(self, docs: beam.PCollection) -> beam.PCollection:
+        cfg = self._cfg
+        min_hosts, min_host_docs = cfg.frequent_min_hosts, cfg.frequent_min_host_docs
+        return (
+            docs
+            | "KeyLines" >> beam.FlatMap(_count_values, cfg.frequent_min_chars)
+            | "CountDistinct" >> beam.CombinePerKey(_DistinctUpTo(max(min_hosts, min_host_docs)))
+            | "AboveThreshold" >> beam.Filter(lambda kv: kv[1] >= (min_host_docs if kv[0] & 1 else min_hosts))
+        )
+
+
+def _drop_frequent(doc: Doc, frequent: Any, cfg: BoilerplateConfig) -> list[Doc | Dropped]:
+    host = host_of(doc.url)
+    kept, removed = remove_frequent_lines(doc.text, frequent, host, cfg.frequent_min_chars)
+    if not removed:
+        return [doc]
+    removed_chars = sum(len(line) for line in removed)
+    if removed_chars > cfg.frequent_max_fraction * len(doc.text):
+        return [doc]
+    out: list[Doc | Dropped] = _audit_rows(doc, {REASON_FREQUENT: removed}, cfg.audit_sample_rate)
+    text = join_lines(kept)
+    if not text:
+        out.append(Dropped.of(doc, STAGE, REASON_EMPTY_AFTER_BOILERPLATE, detail="frequent lines"))
+        return out
+    out.append(doc.replace(text=text).with_attrs(frequent_lines_removed=len(removed)))
+    return out
+
+
+class _DropFrequentSideInputFn(StageFn):
+    stage = STAGE
+
+    def __init__(self, cfg: BoilerplateConfig) -> None:
+        super().__init__()
+        self._cfg = cfg
+        self._frequent: Any = {}
+
+    def apply(self, doc: Doc) -> list[Doc | Dropped]:
+        return _drop_frequent(doc, self._frequent, self._cfg)
+
+    def process(self, doc: Doc, frequent: Any = None) -> Iterator:  # type: ignore[override]
+        self._frequent = frequent if frequent is not None else {}
+        yield from super().process(doc)
+
+
+class _DropFrequentJoinedFn(StageFn):
+    stage = STAGE
+
+    def __init__(self, cfg: BoilerplateConfig) -> None:
+        super().__init__()
+        self._cfg = cfg
+        self._frequent: frozenset[int] = frozenset()
+
+    def apply(self, doc: Doc) -> list[Doc | Dropped]:
+        return _drop_frequent(doc, self._frequent, self._cfg)
+
+    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator:  # type: ignore[override]
+        _, grouped = element
+        self._frequent = frozenset(grouped["marks"])
+        for doc in grouped["docs"]:
+            yield from super().process(doc)
+
+
+def _marks(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, int]]:
+    key, grouped = element
+    if any(True for _ in grouped["count"]):
+        for doc_id in grouped["docs"]:
+            yield doc_id, key
+
+
+class RemoveBoilerplate(beam.PTransform):
+    """Remove repeated paragraphs, boilerplate lines (rules, navigation runs) and corpus-wide frequent lines.
+
+    Returns StageOutputs: kept docs (with `COLUMNS` in attrs), dropped (documents left empty, reason
+    `empty_after_boilerplate`, plus sampled audit rows of removed lines with unit 'lines'), failed.
+    """
+
+    def __init__(self, config: BoilerplateConfig | None = None, label: str | None = None) -> None:
+        super().__init__(label)
+        self._cfg = config or BoilerplateConfig()
+
+    def expand(self, docs: beam.PCollection) -> StageOutputs:
+        cfg = self._cfg
+        first = apply_stage(docs, "CleanDocuments", _CleanDocumentFn(cfg))
+        if not cfg.frequent_lines:
+            return first
+        cleaned = first.kept
+        counts = cleaned | "CountFrequentLines" >> CountFrequentLines(cfg)
+        if cfg.frequent_join == "side_input":
+            res = cleaned | "DropFrequentLines" >> beam.ParDo(
+                _DropFrequentSideInputFn(cfg), beam.pvalue.AsDict(counts)
+            ).with_outputs(DROPPED, FAILED, main=KEPT)
+        else:
+            min_chars = cfg.frequent_min_chars
+            occurrences = cleaned | "LineOccurrences" >> beam.FlatMap(
+                lambda d: ((k, d.id) for k in sorted(frequent_line_keys(d.text, host_of(d.url), min_chars)))
+            )
+            marks = (
+                {"count": counts, "docs": occurrences}
+                | "JoinCounts" >> beam.CoGroupByKey()
+                | "MarkDocs" >> beam.FlatMap(_marks)
+            )
+            by_id = cleaned | "KeyById" >> beam.Map(lambda d: (d.id, d))
+            res = (
+                {"docs": by_id, "marks": marks}
+                | "JoinDocs" >> beam.CoGroupByKey()
+                | "DropFrequentLines"
+                >> beam.ParDo(_DropFrequentJoinedFn(cfg)).with_outputs(DROPPED, FAILED, main=KEPT)
+            )
+        dropped = (first.dropped, res[DROPPED]) | "FlattenDropped" >> beam.Flatten()
+        failed = (first.failed, res[FAILED]) | "FlattenFailed" >> beam.Flatten()
+        return StageOutputs(res[KEPT], dropped, failed)
