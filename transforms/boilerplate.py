@@ -377,14 +377,9 @@ class _DropFrequentSideInputFn(StageFn):
     def __init__(self, cfg: BoilerplateConfig) -> None:
         super().__init__()
         self._cfg = cfg
-        self._frequent: Any = {}
 
-    def apply(self, doc: Doc) -> list[Doc | Dropped]:
-        return _drop_frequent(doc, self._frequent, self._cfg)
-
-    def process(self, doc: Doc, frequent: Any = None) -> Iterator:  # type: ignore[override]
-        self._frequent = frequent if frequent is not None else {}
-        yield from super().process(doc)
+    def apply(self, doc: Doc, frequent: Any = None) -> list[Doc | Dropped]:  # type: ignore[override]
+        return _drop_frequent(doc, frequent if frequent is not None else {}, self._cfg)
 
 
 class _DropFrequentJoinedFn(StageFn):
@@ -393,16 +388,15 @@ class _DropFrequentJoinedFn(StageFn):
     def __init__(self, cfg: BoilerplateConfig) -> None:
         super().__init__()
         self._cfg = cfg
-        self._frequent: frozenset[int] = frozenset()
 
-    def apply(self, doc: Doc) -> list[Doc | Dropped]:
-        return _drop_frequent(doc, self._frequent, self._cfg)
+    def apply(self, doc: Doc, frequent: frozenset[int] = frozenset()) -> list[Doc | Dropped]:  # type: ignore[override]
+        return _drop_frequent(doc, frequent, self._cfg)
 
     def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator:  # type: ignore[override]
         _, grouped = element
-        self._frequent = frozenset(grouped["marks"])
+        frequent = frozenset(grouped["marks"])
         for doc in grouped["docs"]:
-            yield from super().process(doc)
+            yield from self.outcomes(doc, frequent)
 
 
 def _marks(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, int]]:

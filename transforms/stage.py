@@ -9,7 +9,7 @@ counters (the ledger itself never depends on metrics: it is computed from the da
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import apache_beam as beam
 from apache_beam import pvalue
@@ -61,13 +61,17 @@ class StageFn(beam.DoFn):
         self._dropped = Metrics.counter(METRICS_NAMESPACE, f"{self.stage}.dropped")
         self._failed = Metrics.counter(METRICS_NAMESPACE, f"{self.stage}.failed")
 
-    def apply(self, doc: Doc) -> Doc | Dropped | Failed | Iterable[Doc | Dropped | Failed]:
+    def apply(self, doc: Doc, *side: Any) -> Doc | Dropped | Failed | Iterable[Doc | Dropped | Failed]:
+        """The stage's decision for one document; `side` holds the DoFn's side inputs, if any."""
         raise NotImplementedError
 
-    def process(self, doc: Doc) -> Iterator:
+    def process(self, doc, *side):  # no annotations: Beam would read them as type hints on side inputs
+        yield from self.outcomes(doc, *side)
+
+    def outcomes(self, doc: Doc, *side: Any) -> Iterator:
+        """Run `apply` on one document and route its results; an exception becomes a Failed row."""
         try:
-            results = self.apply(doc)
-            outputs = list(route(results))
+            outputs = list(route(self.apply(doc, *side)))
         except TransientError:
             raise
         except Exception as exc:  # one bad record must not stop the job: it becomes an errors/ row
