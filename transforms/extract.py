@@ -1,0 +1,114 @@
+"""Extraction stage: raw HTML payload bytes -> main text (trafilatura), bounded in size and time.
+
+The pure core (charset decoding, trafilatura options, the sandbox child process) lives in `transforms.extract_core`
+and is re-exported here. This module adds the stage DoFn and the public transform `ExtractText`. Text-only records
+(WET, txt, JSONL: `html is None`) pass through untouched and count as kept by this stage.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import apache_beam as beam
+import pyarrow as pa
+
+from transforms.doc import Doc, Dropped, Failed
+from transforms.extract_core import (
+    REASON_NO_TEXT_EXTRACTED,
+    STAGE,
+    ExtractConfig,
+    ExtractError,
+    ExtractionError,
+    ExtractionTimeout,
+    ExtractorCrashed,
+    ExtractorSandbox,
+    ExtractResult,
+    HtmlTooLarge,
+    UndecodableHtml,
+    decode_html,
+    extract_html,
+    normalize_charset,
+    sniff_meta_charset,
+)
+from transforms.stage import StageFn, StageOutputs, apply_stage
+
+__all__ = [
+    "COLUMNS",
+    "REASON_NO_TEXT_EXTRACTED",
+    "ExtractConfig",
+    "ExtractError",
+    "ExtractResult",
+    "ExtractText",
+    "ExtractionError",
+    "ExtractionTimeout",
+    "ExtractorCrashed",
+    "ExtractorSandbox",
+    "HtmlTooLarge",
+    "UndecodableHtml",
+    "decode_html",
+    "extract_html",
+    "normalize_charset",
+    "sniff_meta_charset",
+]
+
+log = logging.getLogger(__name__)
+
+# This stage only fills base Doc fields (text, html=None, charset, title): no extra columns.
+COLUMNS: list[pa.Field] = []
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Beam
+# --------------------------------------------------------------------------------------------------------------
+
+
+class _ExtractFn(StageFn):
+    stage = STAGE
+
+    def __init__(self, config: ExtractConfig) -> None:
+        super().__init__()
+        self._config = config
+        self._sandbox: ExtractorSandbox | None = None
+
+    def _sandboxed(self) -> ExtractorSandbox | None:
+        # Started on the first HTML record, so workers that only see text inputs never start a child process.
+        if self._sandbox is None and self._config.timeout_s > 0:
+            self._sandbox = ExtractorSandbox(self._config)
+        return self._sandbox
+
+    def teardown(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.close()
+            self._sandbox = None
+
+    def apply(self, doc: Doc) -> Doc | Dropped | Failed:
+        if doc.html is None:
+            return doc
+        try:
+            sandbox = self._sandboxed()
+            if sandbox is not None:
+                res = sandbox.extract(doc.html, http_charset=doc.charset, url=doc.url)
+            else:
+                res = extract_html(doc.html, self._config, http_charset=doc.charset, url=doc.url)
+        except ExtractError as exc:
+            return Failed.of(doc, self.stage, Failed.describe(exc))
+        if not res.text:
+            return Dropped.of(
+                doc.replace(html=None, charset=res.charset), self.stage, REASON_NO_TEXT_EXTRACTED
+            )
+        return doc.replace(text=res.text, html=None, charset=res.charset, title=res.title or doc.title)
+
+
+class ExtractText(beam.PTransform):
+    """Turn HTML records into text records with trafilatura; text-only records pass through untouched.
+
+    kept: Docs with `text` set and `html=None`; dropped: `no_text_extracted`; failed: oversized, undecodable,
+    timed-out or crashing pages.
+    """
+
+    def __init__(self, config: ExtractConfig | None = None, label: str | None = None) -> None:
+        super().__init__(label)
+        self._config = config if config is not None else ExtractConfig()
+
+    def expand(self, pcoll: beam.PCollection) -> StageOutputs:
+        return apply_stage(pcoll, "ExtractFn", _ExtractFn(self._config))
