@@ -1,0 +1,179 @@
+"""The `crawlwash` command line.
+
+    crawlwash run [--config FILE] --input GLOB [--input GLOB ...] --output DIR [--set key=value ...] [Beam options]
+
+Everything not known here passes through to Beam's `PipelineOptions` (`--runner`, `--direct_num_workers`, ...).
+Checks happen before any work starts: the config (naming the bad key), the input patterns (each must match a file),
+the runner (runners known to lose data are refused) and the output directory (see `output.if_exists`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+import time
+from collections.abc import Sequence
+
+__all__ = ["main", "run"]
+
+log = logging.getLogger("crawlwash")
+
+DEFAULT_CONFIG = "configs/local.yaml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crawlwash",
+        description="Turn raw web-crawl files (WARC, ARC, WET, JSONL, txt, HTML) into clean, deduplicated Parquet "
+        "shards, on any Apache Beam runner.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run_p = sub.add_parser(
+        "run",
+        help="run the pipeline",
+        description="Run the pipeline. Options not listed here are Beam pipeline options and pass through "
+        "(e.g. --runner=PortableRunner --job_endpoint=localhost:8099, --direct_num_workers=4). Without --runner "
+        "the DirectRunner runs in multi-processing mode on all cores.",
+        epilog="Outputs under DIR: data/*.parquet (kept), rejected/*.parquet (dropped, with stage and reason), "
+        "errors/*.parquet (failed, with stage and error), stats.json (ledger), config.yaml, _SUCCESS (last).",
+    )
+    run_p.add_argument("--config", help=f"YAML config file (default: {DEFAULT_CONFIG} if it exists, else defaults)")
+    run_p.add_argument(
+        "--input", action="append", default=None, metavar="GLOB",
+        help="input file pattern; repeat for several (replaces input.paths)",
+    )
+    run_p.add_argument("--output", metavar="DIR", help="output directory (replaces output.dir)")
+    run_p.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+        help="override one config key, e.g. --set extract.timeout_s=5 (repeatable; values are YAML)",
+    )
+    run_p.add_argument("--quiet", action="store_true", help="no progress logging, only the summary")
+    check_p = sub.add_parser("check-config", help="validate a config (with --set overrides) and print it resolved")
+    check_p.add_argument("--config")
+    check_p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides")
+    return parser
+
+
+class _WorkerLogFilter(logging.Filter):
+    """Make the DirectRunner's forwarded worker logs readable: keep crawlwash's own messages (progress) and errors,
+    drop Beam's start-up chatter, and print `message` instead of the whole protobuf log entry."""
+
+    _MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
+    _LOCATION = re.compile(r'log_location: "([^"]*)"')
+
+    def __init__(self, level: int) -> None:
+        super().__init__()
+        self._level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.args or not isinstance(record.args, tuple):
+            return record.levelno >= logging.ERROR
+        entry = str(record.args[0])
+        location = self._LOCATION.search(entry)
+        ours = location is not None and any(f"/{pkg}/" in location.group(1) for pkg in ("transforms", "pipelines"))
+        if not (ours and record.levelno >= self._level) and record.levelno < logging.ERROR:
+            return False
+        found = self._MESSAGE.search(entry)
+        if found:
+            raw = found.group(1)
+            try:
+                raw = raw.encode("latin-1").decode("unicode_escape").encode("latin-1").decode("utf-8", "replace")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+            record.msg, record.args = "[worker] %s", (raw,)
+        return True
+
+
+def _setup_logging(quiet: bool) -> None:
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    level = logging.WARNING if quiet else logging.INFO
+    for name in ("crawlwash", "transforms", "pipelines"):
+        logging.getLogger(name).setLevel(level)
+    forwarded = logging.getLogger("apache_beam.runners.portability.local_job_service")
+    forwarded.setLevel(logging.INFO)
+    forwarded.addFilter(_WorkerLogFilter(level))
+
+
+def _resolve_config_path(path: str | None) -> str | None:
+    if path:
+        return path
+    return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
+
+
+def _summary(stats: dict, seconds: float) -> str:
+    rows: list[tuple[str, str]] = [("read", str(stats["read"])), ("kept", str(stats["kept"]))]
+    for stage, reasons in stats["dropped_by_stage"].items():
+        for reason, n in reasons.items():
+            rows.append((f"dropped  {stage}/{reason}", str(n)))
+    rows.append(("dropped (total)", str(stats["dropped"])))
+    for stage, n in stats["failed_by_stage"].items():
+        rows.append((f"failed   {stage}", str(n)))
+    rows.append(("failed (total)", str(stats["failed"])))
+    rows.append(("ledger", "balanced" if stats["balanced"] else "NOT BALANCED"))
+    rate = stats["read"] / seconds if seconds > 0 else 0.0
+    rows.append(("wall time", f"{seconds:.1f} s"))
+    rows.append(("records/s", f"{rate:.1f}"))
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"  {k.ljust(width)}  {v.rjust(10)}" for k, v in rows)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, check everything, run the job, print the summary. Returns the exit code."""
+    args, beam_args = _parser().parse_known_args(argv)
+
+    from pipelines.config import ConfigError, dump_config, load_config
+
+    if args.command == "check-config":
+        try:
+            cfg = load_config(_resolve_config_path(args.config), args.overrides)
+        except ConfigError as exc:
+            print(f"crawlwash: {exc}", file=sys.stderr)
+            return 2
+        sys.stdout.write(dump_config(cfg))
+        return 0
+
+    _setup_logging(args.quiet)
+    from pipelines.runner import RunnerError, build_options, run_job
+
+    try:
+        overrides = list(args.overrides)
+        cfg = load_config(_resolve_config_path(args.config), overrides)
+        update: dict = {}
+        if args.input:
+            update["input"] = cfg.input.model_copy(update={"paths": list(args.input)})
+        if args.output:
+            update["output"] = cfg.output.model_copy(update={"dir": args.output})
+        if update:
+            cfg = cfg.model_copy(update=update)
+        if not cfg.input.paths:
+            raise ConfigError("input.paths: no input given (use --input GLOB or input.paths in the config)")
+        options = build_options(beam_args, cfg)
+    except (ConfigError, RunnerError) as exc:
+        print(f"crawlwash: {exc}", file=sys.stderr)
+        return 2
+
+    started = time.monotonic()
+    try:
+        stats = run_job(cfg, options, dump_config(cfg))
+    except (ValueError, FileExistsError, RunnerError) as exc:  # input/output problems found before work starts
+        print(f"crawlwash: {exc}", file=sys.stderr)
+        return 2
+    seconds = time.monotonic() - started
+    print(f"crawlwash: wrote {cfg.output.dir}")
+    print(_summary(stats, seconds))
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    main()
