@@ -1,6 +1,7 @@
 """Generate the config reference (every key, its type, default and description) from the typed config tree.
 
-    python -m pipelines.config_doc          # prints the Markdown table that README.md embeds
+    python -m pipelines.config_doc                   # prints the Markdown table that README.md embeds
+    python -m pipelines.config_doc --write README.md # replaces the table between the markers in README.md
 
 A test checks that README.md carries the current table, so the documentation cannot drift from the schema.
 """
@@ -59,5 +60,19 @@ def reference_markdown() -> str:
     return "\n".join(lines)
 
 
+def write_into(path: str) -> None:
+    """Replace the generated block between BEGIN and END in `path`."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text[:start] + reference_markdown() + text[end:])
+
+
 if __name__ == "__main__":
-    print(reference_markdown())
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--write":
+        write_into(sys.argv[2])
+    else:
+        print(reference_markdown())
