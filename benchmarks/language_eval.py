@@ -13,7 +13,8 @@ Each injection is a single line or a run (2-8 lines) at the start, middle or end
 are the controls. Printed per kind: spam-line recall, legitimate-character loss (%), and the controls' kept-text
 fraction per language. Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
-    .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1]
+    .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
+        [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -181,6 +182,51 @@ def gen_zh_spam(rng: random.Random) -> str:
     return rng.choice(["，", " ", "|", "！", "、"]).join(parts)
 
 
+# Held-out banks (`--holdout`): different templates and vocabulary, never used for tuning.
+HOLDOUT_PHARMA = [
+    "Purchase {drug} with no script, {pct} percent discount and free express courier",
+    "Our online drugstore sells {drug} and {drug2} cheaply, order in two clicks",
+    "Need {drug} fast? We ship in plain envelopes, no questions asked",
+    "Generic {drug} {dose} mg at wholesale prices, buy more and pay less",
+]
+HOLDOUT_ID_PARTS = [
+    "daftar akun baru sekarang juga", "menangkan hadiah jutaan rupiah", "situs taruhan bola paling dipercaya",
+    "tanpa ribet dan langsung main", "layanan pelanggan ramah setiap saat", "putaran gratis untuk pemain baru",
+    "promo cashback mingguan hingga {pct}%", "permainan kasino langsung dengan dealer cantik",
+]
+HOLDOUT_ID_TEMPLATES = ["Segera {p1} di {brand}, {p2} serta {p3}", "{brand} menawarkan {p1}; {p2}"]
+HOLDOUT_VI_PARTS = [
+    "đăng nhập nhanh không cần xác minh", "thưởng nạp đầu lên đến {pct}%", "trải nghiệm sòng bài trực tuyến",
+    "quay hũ may mắn mỗi ngày", "hỗ trợ rút tiền về tài khoản ngân hàng", "kèo thơm hôm nay cho anh em",
+]
+HOLDOUT_VI_TEMPLATES = ["Vào {brand} ngay hôm nay: {p1}, {p2}", "{brand} mang đến {p1} cùng {p2} và {p3}"]
+HOLDOUT_ZH_PARTS = ["网上真人娱乐场", "手机投注平台", "每日首充优惠{pct}%", "彩票代理招商", "百家乐技巧分享", "体育竞猜官网"]
+
+
+def gen_pharmacy_holdout(rng: random.Random) -> str:
+    return _fill(rng.choice(HOLDOUT_PHARMA), rng)
+
+
+def gen_gambling_id_holdout(rng: random.Random) -> str:
+    return _compose(rng, HOLDOUT_ID_TEMPLATES, HOLDOUT_ID_PARTS, ID_BRANDS)
+
+
+def gen_gambling_vi_holdout(rng: random.Random) -> str:
+    return _compose(rng, HOLDOUT_VI_TEMPLATES, HOLDOUT_VI_PARTS, VI_BRANDS)
+
+
+def gen_zh_spam_holdout(rng: random.Random) -> str:
+    parts = [_fill(p, rng) for p in rng.sample(HOLDOUT_ZH_PARTS, rng.randint(2, 4))]
+    return rng.choice(["，", " ", "｜"]).join(parts)
+
+
+HOLDOUT_GENERATORS = {
+    "pharmacy_en": gen_pharmacy_holdout,
+    "gambling_id": gen_gambling_id_holdout,
+    "gambling_vi": gen_gambling_vi_holdout,
+    "zh_in_ja": gen_zh_spam_holdout,
+}
+
 KINDS = {
     "han_list": (gen_han_list, "latin"),
     "mojibake": (gen_mojibake, "latin_or_zh"),
@@ -253,9 +299,9 @@ def _hosts(kind: str, page_lang: str) -> bool:
     return page_lang == target
 
 
-def inject(text: str, kind: str, rng: random.Random) -> tuple[list[str], list[bool]]:
+def inject(text: str, kind: str, rng: random.Random, holdout: bool = False) -> tuple[list[str], list[bool]]:
     lines = text.split("\n")
-    gen = KINDS[kind][0]
+    gen = HOLDOUT_GENERATORS.get(kind, KINDS[kind][0]) if holdout else KINDS[kind][0]
     n_spam = 1 if rng.random() < 0.35 else rng.randint(2, 8)
     spam = [gen(rng) for _ in range(n_spam)]
     where = rng.choice(["start", "middle", "end"])
@@ -271,11 +317,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-pages", type=int, default=400, help="bench pages used (the CJK pages are added)")
     ap.add_argument("--per-page", type=int, default=1, help="injections per (page, kind) pair")
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
+    ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     model = LanguageModel()
-    cfg = LanguageConfig()
+    cfg = LanguageConfig(**{k: json.loads(v) for k, v in (kv.split("=", 1) for kv in args.set)})
     pages = load_pages(args.max_pages)
     for p in pages:
         p["lang"] = clean_language(p["text"], model, LanguageConfig(strip_lines=False)).before.lang
@@ -305,7 +353,7 @@ def main(argv: list[str] | None = None) -> None:
         losses: list[str] = []
         for p in hosts:
             for _ in range(args.per_page):
-                lines, is_spam = inject(p["text"], kind, rng)
+                lines, is_spam = inject(p["text"], kind, rng, holdout=args.holdout)
                 res = clean_language("\n".join(lines), model, cfg)
                 removed = set(res.strip.removed_at)
                 lost_here = 0
