@@ -17,6 +17,8 @@ import sys
 import time
 from collections.abc import Sequence
 
+from transforms.doc import Failed
+
 __all__ = ["main", "run"]
 
 log = logging.getLogger("crawlwash")
@@ -124,6 +126,16 @@ def _summary(stats: dict, seconds: float) -> str:
     return "\n".join(f"  {k.ljust(width)}  {v.rjust(10)}" for k, v in rows)
 
 
+_OUR_FAILURE = re.compile(r"\b(ErrorBudgetExceeded|LedgerError): (.+?)(?: \[while running|\\n|\n|$)")
+
+
+def _job_failure(exc: BaseException) -> str:
+    """The readable cause of a failed job: crawlwash's own failure messages survive the runner's wrapping."""
+    found = _OUR_FAILURE.search(str(exc))
+    message = f"{found.group(1)}: {found.group(2)}" if found else Failed.describe(exc)
+    return re.sub(r"\s*\[while running [^\n]*", "", message).strip()[:2000]
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, check everything, run the job, print the summary. Returns the exit code."""
     args, beam_args = _parser().parse_known_args(argv)
@@ -165,6 +177,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (ValueError, FileExistsError, RunnerError) as exc:  # input/output problems found before work starts
         print(f"crawlwash: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the job itself failed (the runner wraps worker errors): say why in one line
+        print(f"crawlwash: job failed: {_job_failure(exc)}", file=sys.stderr)
+        return 1
     seconds = time.monotonic() - started
     print(f"crawlwash: wrote {cfg.output.dir}")
     print(_summary(stats, seconds))
