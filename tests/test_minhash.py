@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -41,7 +42,9 @@ def _article_lines_of_000() -> str:
 
 
 def test_normalize_for_dedup_folds_case_punctuation_width_and_space() -> None:
-    assert normalize_for_dedup("  Hello,   WORLD!\n\tIt's  ＦＵＬＬ-width_x ") == "hello world it s full width x"
+    assert (
+        normalize_for_dedup("  Hello,   WORLD!\n\tIt's  ＦＵＬＬ-width_x ") == "hello world it s full width x"
+    )
     assert normalize_for_dedup("...!!!") == ""
     assert text_hash("A  b, c!") == text_hash("a b c")
     assert text_hash("") == "" and text_hash(" -- ") == ""
@@ -59,7 +62,9 @@ def test_word_shingles_and_short_texts() -> None:
 def test_cjk_text_uses_character_shingles() -> None:
     zh = "中国政府部门通过微博更快地回应公众关切"
     assert uses_char_shingles(normalize_for_dedup(zh))
-    assert not uses_char_shingles(normalize_for_dedup("Chinese authorities 微博 respond faster to the public"))
+    assert not uses_char_shingles(
+        normalize_for_dedup("Chinese authorities 微博 respond faster to the public")
+    )
     shingles = shingle_set(zh, 5, char_shingle_size=4)
     assert "中国政府" in shingles and len(shingles) == len(zh) - 3
     # spaces inside CJK text do not change its character shingles
@@ -139,7 +144,9 @@ def test_band_keys_are_stable_signed_ints() -> None:
     assert all(-(2**63) <= k < 2**63 for k in keys)
     assert keys == band_keys(sig.copy(), 16, 8)
     # the same rows in another band give another key
-    assert band_keys(np.zeros(16, dtype=np.uint32), 2, 8)[0] != band_keys(np.zeros(16, dtype=np.uint32), 2, 8)[1]
+    assert (
+        band_keys(np.zeros(16, dtype=np.uint32), 2, 8)[0] != band_keys(np.zeros(16, dtype=np.uint32), 2, 8)[1]
+    )
 
 
 def test_params_validate() -> None:
@@ -170,5 +177,5 @@ def test_normalize_url(url: str | None, expected: str | None) -> None:
 
 
 def test_module_has_no_beam_import() -> None:
-    src = open(minhash.__file__, encoding="utf-8").read()
+    src = Path(minhash.__file__).read_text(encoding="utf-8")
     assert "apache_beam" not in src

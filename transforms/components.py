@@ -44,8 +44,7 @@ def large_star(element: tuple[Any, Iterable[Any]]) -> Iterator[tuple[Any, Any]]:
     u, neighbours = element
     m = u
     for v in neighbours:
-        if v < m:
-            m = v
+        m = min(m, v)
     for v in neighbours:
         if v > u:
             yield (v, m)
@@ -56,8 +55,7 @@ def small_star(element: tuple[Any, Iterable[Any]]) -> Iterator[tuple[Any, Any]]:
     u, smaller = element
     m = u
     for v in smaller:
-        if v < m:
-            m = v
+        m = min(m, v)
     if u != m:
         yield (u, m)
     for v in smaller:
@@ -101,8 +99,7 @@ def star_check(element: tuple[Any, Iterable[Any]]) -> tuple[Any, Any, bool]:
         else:
             if len(distinct_parents) < 2:
                 distinct_parents.add(p)
-            if p < label:
-                label = p
+            label = min(label, p)
     # Converged: a leaf with exactly one centre, or a centre that points nowhere.
     ok = (is_centre and not distinct_parents) or (not is_centre and len(distinct_parents) == 1)
     return node, label, ok

@@ -42,23 +42,23 @@ __all__ = [
     "CJK_CHAR_SHARE",
     "TRACKING_PARAMS",
     "MinHashParams",
+    "band_keys",
+    "candidate_probability",
+    "estimated_containment",
+    "estimated_jaccard",
+    "is_near_duplicate",
+    "jaccard",
+    "minhash_signature",
     "normalize_for_dedup",
+    "normalize_url",
+    "optimal_bands_rows",
+    "permutations",
+    "shingle_hashes",
+    "shingle_set",
+    "sign",
+    "signature_of",
     "text_hash",
     "uses_char_shingles",
-    "shingle_set",
-    "shingle_hashes",
-    "permutations",
-    "minhash_signature",
-    "signature_of",
-    "sign",
-    "estimated_containment",
-    "is_near_duplicate",
-    "optimal_bands_rows",
-    "candidate_probability",
-    "band_keys",
-    "estimated_jaccard",
-    "jaccard",
-    "normalize_url",
 ]
 
 _SHIFT = np.uint64(32)
@@ -164,7 +164,9 @@ def _token_hashes(tokens: list[str]) -> np.ndarray:
     ids = [index.setdefault(tok, len(index)) for tok in tokens]
     uniq = np.fromiter(
         (
-            int.from_bytes(hashlib.blake2b(tok.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+            int.from_bytes(
+                hashlib.blake2b(tok.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
+            )
             for tok in index
         ),
         dtype=np.uint64,
@@ -180,7 +182,9 @@ def shingle_hashes(text: str, shingle_size: int = 5, char_shingle_size: int = 5)
         return np.empty(0, dtype=np.uint64)
     n = char_shingle_size if chars else shingle_size
     if chars:
-        th = _splitmix64(np.frombuffer("".join(tokens).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64))
+        th = _splitmix64(
+            np.frombuffer("".join(tokens).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        )
     else:
         th = _token_hashes(tokens)
     n = min(n, len(th))
