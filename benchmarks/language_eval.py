@@ -10,8 +10,11 @@ Spam kinds (generated from phrase banks with a seeded RNG, so every line differs
   gambling_vi Vietnamese gambling spam                         -> English pages
   zh_in_ja    Chinese gambling spam                            -> Japanese pages
 Each injection is a single line or a run (2-8 lines) at the start, middle or end. Real pages without injection
-are the controls. Printed per kind: spam-line recall, legitimate-character loss (%), and the controls' kept-text
-fraction per language. Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
+are the controls. Printed per kind: spam-line recall; legitimate-character loss (%) counted two ways: "legit loss"
+= every legitimate line removed from the injected page (absolute), "excess loss" = only legitimate lines that the
+same page WITHOUT injection keeps (the loss the injection caused; a host page's own foreign lines, e.g. a Greek
+letter in a German page, are removed in both and count only in the absolute figure); `--show` lists excess losses.
+Also the controls' kept-text fraction per language. Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
         [--set key=value ...] [--show N]
@@ -251,13 +254,15 @@ def _normalize(text: str) -> str:
 def load_pages(max_pages: int) -> list[dict]:
     """Extracted text of the real pages (cached by input file size in the temp dir)."""
     sources = [BENCH_WARC, *CJK_WARCS]
-    key = hashlib.sha1(json.dumps([(str(p), p.stat().st_size) for p in sources]).encode()).hexdigest()[:12]
+    key = hashlib.sha1(json.dumps(["v2", *[(str(p), p.stat().st_size) for p in sources]]).encode()).hexdigest()[:12]
     cache = Path(tempfile.gettempdir()) / f"crawlwash-language-eval-{key}.json.gz"
     if cache.exists():
         pages = json.loads(gzip.decompress(cache.read_bytes()))
     else:
         import trafilatura
         from warcio.archiveiterator import ArchiveIterator
+
+        from transforms.extract_core import ExtractConfig, ExtractError, extract_html
 
         pages = []
         t0 = time.perf_counter()
@@ -267,7 +272,18 @@ def load_pages(max_pages: int) -> list[dict]:
                     if rec.rec_type != "response":
                         continue
                     body = rec.content_stream().read()
-                    text = trafilatura.extract(body) or ""
+                    if path in CJK_WARCS:
+                        # EUC-JP / GBK pages: decode with the HTTP charset (the pipeline's extraction core)
+                        ctype = rec.http_headers.get_header("Content-Type") if rec.http_headers else None
+                        charset = None
+                        if ctype and "charset=" in ctype:
+                            charset = ctype.split("charset=", 1)[1].split(";")[0].strip()
+                        try:
+                            text = extract_html(body, ExtractConfig(), http_charset=charset).text or ""
+                        except ExtractError:
+                            text = ""
+                    else:
+                        text = trafilatura.extract(body) or ""
                     text = _normalize(text)
                     if len(text) >= 100:
                         url = rec.rec_headers.get_header("WARC-Target-URI")
@@ -334,6 +350,7 @@ def main(argv: list[str] | None = None) -> None:
     control_examples: dict[str, list[str]] = {}
     for p in pages:
         res = clean_language(p["text"], model, cfg)
+        p["control_removed"] = set(res.strip.removed_at)  # line indices of the page itself
         total = len(p["text"])
         kept = total - res.strip.chars_removed
         control.setdefault(p["lang"], []).append(kept / total)
@@ -342,13 +359,14 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"pages: {len(pages)} ({sum(1 for p in pages if p['src'] == BENCH_WARC.name)} bench)  seed={args.seed}")
     print("\nper spam kind:")
-    print(f"{'kind':<13}{'docs':>6}{'spam lines':>12}{'recall':>9}{'legit loss %':>14}{'docs w/ loss':>14}")
+    print(f"{'kind':<13}{'docs':>6}{'spam lines':>12}{'recall':>9}{'legit loss %':>14}{'excess loss %':>15}"
+          f"{'docs w/ loss':>14}{'w/ excess':>11}")
     t0 = time.perf_counter()
     for kind in KINDS:
         hosts = [p for p in pages if _hosts(kind, p["lang"])]
         n_spam = n_caught = 0
-        legit_chars = legit_lost = 0
-        docs_with_loss = 0
+        legit_chars = legit_lost = excess_lost = 0
+        docs_with_loss = docs_with_excess = 0
         misses: list[str] = []
         losses: list[str] = []
         for p in hosts:
@@ -356,7 +374,8 @@ def main(argv: list[str] | None = None) -> None:
                 lines, is_spam = inject(p["text"], kind, rng, holdout=args.holdout)
                 res = clean_language("\n".join(lines), model, cfg)
                 removed = set(res.strip.removed_at)
-                lost_here = 0
+                lost_here = excess_here = 0
+                page_line = 0  # index of this line in the un-injected page
                 for i, (line, spam) in enumerate(zip(lines, is_spam)):
                     if spam:
                         n_spam += 1
@@ -364,20 +383,27 @@ def main(argv: list[str] | None = None) -> None:
                             n_caught += 1
                         else:
                             misses.append(line)
-                    else:
-                        legit_chars += len(line)
-                        if i in removed:
-                            lost_here += len(line)
+                        continue
+                    legit_chars += len(line)
+                    if i in removed:
+                        lost_here += len(line)
+                        if page_line not in p["control_removed"]:
+                            excess_here += len(line)
                             losses.append(f"[{p['lang']}] {line}")
+                    page_line += 1
                 legit_lost += lost_here
+                excess_lost += excess_here
                 docs_with_loss += lost_here > 0
+                docs_with_excess += excess_here > 0
         recall = n_caught / n_spam if n_spam else float("nan")
         loss = 100.0 * legit_lost / legit_chars if legit_chars else float("nan")
-        print(f"{kind:<13}{len(hosts) * args.per_page:>6}{n_spam:>12}{recall:>9.4f}{loss:>14.3f}{docs_with_loss:>14}")
+        excess = 100.0 * excess_lost / legit_chars if legit_chars else float("nan")
+        print(f"{kind:<13}{len(hosts) * args.per_page:>6}{n_spam:>12}{recall:>9.4f}{loss:>14.3f}{excess:>15.3f}"
+              f"{docs_with_loss:>14}{docs_with_excess:>11}")
         for line in misses[: args.show]:
             print(f"    miss: {line[:120]}")
         for line in losses[: args.show]:
-            print(f"    loss: {line[:120]}")
+            print(f"    excess loss: {line[:120]}")
     elapsed = time.perf_counter() - t0
 
     print("\ncontrols (real pages, no injection): kept-text fraction")

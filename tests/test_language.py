@@ -325,3 +325,30 @@ def test_indonesian_run_with_brand_tokens(model, cfg):
 def test_lang_score_on_fasttext_scale(model, cfg, german_page):
     res = clean_language(german_page, model, cfg)
     assert res.after.lang == "de" and res.after.score > 0.9 and res.after.lang2 != "de"
+
+
+# --- spam blocks: neighbours of removed lines ---------------------------------------------------------------
+
+MIXED_ID_LINE = "Ayo pasti maxwin setiap hari bersama GACOR77, bonus new member 15%!"  # fastText: en 0.64, id 0.20
+
+
+def test_mixed_line_next_to_removed_spam_goes_with_the_block(model, cfg):
+    lines = _lines(SEED_CLEAN)
+    block = [
+        "Situs judi slot online terpercaya dengan RTP tertinggi, daftar sekarang dan dapatkan bonus new member",
+        "Bandar togel resmi, deposit pulsa tanpa potongan, proses withdraw cepat dan aman setiap hari",
+        MIXED_ID_LINE,
+    ]
+    text = "\n".join(lines[:6] + block + lines[6:])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.removed == block and res.reasons == {REASON_FOREIGN_LANGUAGE: 3}
+    assert res.text == "\n".join(lines)
+    off = strip_foreign_lines(text, "en", model, cfg.model_copy(update={"neighbour_min_foreign_score": 1.0}))
+    assert off.removed == block[:2]  # on its own evidence the mixed line reads English
+
+
+def test_lone_mixed_line_inside_article_stays(model, cfg):
+    lines = _lines(SEED_CLEAN)
+    text = "\n".join(lines[:6] + [MIXED_ID_LINE] + lines[6:])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.lines_removed == 0 and res.text == text

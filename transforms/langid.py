@@ -25,6 +25,9 @@ The rules, in order, for each line:
    foreign group that carries `second_language_min_share` of the page outside the run (a bilingual page).
    A script that only the document's language uses (kana for Japanese, Hangul for Korean) settles a line
    without fastText; so does Han in a Chinese page, and simplified-only characters in a Japanese page.
+5. spam comes in blocks: a judged line right next to a line removed as foreign language goes with it when its
+   own prediction gives that line's language group at least `neighbour_min_foreign_score` and the document's
+   less than `neighbour_max_native_score` (mixed brand/English/Indonesian lines); one step, no chain reaction.
 """
 
 from __future__ import annotations
@@ -159,6 +162,20 @@ class LanguageConfig(Section):
         le=1.0,
         description="... or when one foreign language group gets at least this probability (and "
         "foreign_to_native times the document's group's).",
+    )
+    neighbour_min_foreign_score: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="A judged line next to removed foreign-language lines is removed with them when fastText gives "
+        "it at least this probability for their language group (spam comes in blocks; a mixed line such as "
+        "'bonus new member - SLOT88 proses deposit dan withdraw cepat' reads mostly English). 1.0 = off.",
+    )
+    neighbour_max_native_score: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="... and less than this probability for the document's language group.",
     )
     simplified_min_fraction: float = Field(
         default=0.15,
@@ -696,6 +713,9 @@ def strip_foreign_lines(
         _judge_run(run, an, removed_reason, doc_group, _bilingual(run, an, mass, weight, doc_group, cfg), model, cfg)
         i = j
 
+    if cfg.neighbour_min_foreign_score < 1.0:
+        _extend_to_neighbours(an, state, removed_reason, doc_group, cfg)
+
     kept, removed, reasons_list, removed_at = [], [], [], []
     reasons: dict[str, int] = {}
     chars = 0
@@ -825,6 +845,35 @@ def _judge_run(
             preds = an.preds[i]
             if an.letters[i] >= cfg.run_min_letters and preds and _confident_foreign(preds, doc_group, cfg, bilingual):
                 removed_reason[i] = REASON_FOREIGN_LANGUAGE
+
+
+def _extend_to_neighbours(
+    an: LineAnalysis, state: list[int], removed_reason: list[str | None], doc_group: str, cfg: LanguageConfig
+) -> None:
+    """Spam comes in blocks: a judged line right next to lines removed as foreign language goes with them when
+    its own prediction gives the removed line's language group at least `neighbour_min_foreign_score` and the
+    page's group less than `neighbour_max_native_score` (a mixed line that reads partly like the block beside
+    it). Lines without letters between do not separate. One step only (no chain reaction from lines removed this
+    way), and a lone weak line inside the article has no removed neighbour, so it stays."""
+    n = len(an.lines)
+    seeds = [i for i in range(n) if removed_reason[i] == REASON_FOREIGN_LANGUAGE and an.preds[i]]
+    for i in seeds:
+        block_group = _top_group(an.preds[i] or [], doc_group)
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < n and removed_reason[j] is None and state[j] == _NEUTRAL:
+                j += step  # no letters: transparent
+            if not (0 <= j < n) or removed_reason[j] is not None:
+                continue
+            p = an.preds[j]
+            if not p or state[j] not in (_KEEP, _CANDIDATE) or is_name_like(an.lines[j], cfg.name_max_words):
+                continue
+            native, _ = _group_scores(p, doc_group)
+            if native >= cfg.neighbour_max_native_score:
+                continue
+            foreign = sum(prob for lang, prob in p if language_group(lang) == block_group)
+            if foreign >= cfg.neighbour_min_foreign_score:
+                removed_reason[j] = REASON_FOREIGN_LANGUAGE
 
 
 def _confident_foreign(
