@@ -1,12 +1,14 @@
 # crawlwash: two commands on a fresh machine with Python 3.11 and pip.
 #   make run   - create .venv, install, run the main job on the bundled sample (DirectRunner) into out/
 #   make test  - create .venv, install with test extras, run the default test suite
+#   make test-airflow - the Airflow DAG end to end in its own venv (CI runs it)
+#   make wheel - the wheel that Dataflow workers install (--extra_package dist/crawlwash-*.whl)
 PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow bench install clean
+.PHONY: run test test-slow test-airflow wheel install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,5 +28,11 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
 
+test-airflow:
+	bash deploy/airflow/ci_test.sh
+
+wheel: $(STAMP)
+	$(PY) -m pip wheel --no-deps -w dist .
+
 clean:
-	rm -rf $(VENV) out build *.egg-info
+	rm -rf $(VENV) out build dist *.egg-info

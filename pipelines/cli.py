@@ -10,6 +10,7 @@ the runner (runners known to lose data are refused) and the output directory (se
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import re
@@ -152,7 +153,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 0
 
     _setup_logging(args.quiet)
-    from pipelines.runner import RunnerError, build_options, run_job
+    from apache_beam.options.pipeline_options import TestOptions
+
+    from pipelines.runner import RunnerError, build_options, dry_run_job, run_job
 
     try:
         overrides = list(args.overrides)
@@ -170,6 +173,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, RunnerError) as exc:
         print(f"crawlwash: {exc}", file=sys.stderr)
         return 2
+
+    if options.view_as(TestOptions).dry_run:  # translate only (Dataflow): print what would be submitted
+        try:
+            print(json.dumps(dry_run_job(cfg, options), indent=2))
+        except Exception as exc:  # translation problems (validation, a missing package) are option errors
+            print(f"crawlwash: dry run failed: {_job_failure(exc)}", file=sys.stderr)
+            return 2
+        return 0
 
     started = time.monotonic()
     try:

