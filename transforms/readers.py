@@ -256,6 +256,14 @@ def _decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    # Mostly UTF-8 with a few broken bytes (a cut sequence, one pasted legacy paragraph): the bad bytes become
+    # U+FFFD. A detector would pick a single-byte charset that "decodes" every byte and garbles every non-ASCII
+    # character of the text (mac_iceland for an English article with curly quotes).
+    lenient = data.decode("utf-8-sig", errors="replace")
+    bad = lenient.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid_non_ascii = sum(1 for ch in lenient if ch > "\x7f") - bad
+    if 0 < bad <= valid_non_ascii:
+        return lenient, "utf-8"
     from charset_normalizer import from_bytes  # imported lazily: only non-UTF-8 inputs need it
 
     best = from_bytes(data).best()
@@ -449,27 +457,39 @@ def _dechunk(body: bytes) -> bytes:
 
 
 def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
-    d = zlib.decompressobj(wbits)
+    """Inflate `data`, never producing more than `limit` bytes (RecordTooLarge past it).
+
+    A gzip body may hold several members one after the other (RFC 1952): all are decoded, so a body cannot hide
+    most of its size behind a small first member.
+    """
+    view = memoryview(data)
     out: list[bytes] = []
     size = 0
     step = 1 << 16
-    for i in range(0, len(data), step):
-        chunk = data[i : i + step]
-        while chunk:
-            try:
-                piece = d.decompress(chunk, limit + 1 - size)
-            except zlib.error:
-                if size:
-                    return b"".join(out)  # corrupt tail: keep what decoded (browsers do the same)
-                raise
-            out.append(piece)
-            size += len(piece)
-            if size > limit:
-                raise RecordTooLarge(f"decompressed payload exceeds max_record_bytes={limit}")
-            chunk = d.unconsumed_tail
-            if d.eof:
-                return b"".join(out)
-    return b"".join(out)
+    pos = 0
+    n = len(data)
+    while True:
+        d = zlib.decompressobj(wbits)
+        while pos < n and not d.eof:
+            chunk = view[pos : pos + step]
+            pos += len(chunk)
+            while chunk and not d.eof:
+                try:
+                    piece = d.decompress(chunk, limit + 1 - size)
+                except zlib.error:
+                    if size:
+                        return b"".join(out)  # corrupt tail: keep what decoded (browsers do the same)
+                    raise
+                out.append(piece)
+                size += len(piece)
+                if size > limit:
+                    raise RecordTooLarge(f"decompressed payload exceeds max_record_bytes={limit}")
+                chunk = d.unconsumed_tail
+        if not d.eof:
+            return b"".join(out)  # the body ends inside the stream: keep what decoded
+        pos -= len(d.unused_data)
+        if view[pos : pos + 2] != b"\x1f\x8b":
+            return b"".join(out)  # trailing bytes that are not another gzip member are ignored
 
 
 def _unbrotli(data: bytes, limit: int) -> bytes:
