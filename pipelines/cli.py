@@ -177,7 +177,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     if options.view_as(TestOptions).dry_run:  # translate only (Dataflow): print what would be submitted
         try:
             print(json.dumps(dry_run_job(cfg, options), indent=2))
-        except Exception as exc:  # translation problems (validation, a missing package) are option errors
+        except Exception as exc:  # noqa: BLE001 -- translation problems (validation, a missing package) are option errors
             print(f"crawlwash: dry run failed: {_job_failure(exc)}", file=sys.stderr)
             return 2
         return 0
@@ -188,7 +188,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (ValueError, FileExistsError, RunnerError) as exc:  # input/output problems found before work starts
         print(f"crawlwash: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # the job itself failed (the runner wraps worker errors): say why in one line
+    except Exception as exc:  # noqa: BLE001 -- the job itself failed (the runner wraps worker errors): say why in one line
         print(f"crawlwash: job failed: {_job_failure(exc)}", file=sys.stderr)
         return 1
     seconds = time.monotonic() - started

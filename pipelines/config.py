@@ -23,7 +23,7 @@ from transforms.read import ReadConfig
 from transforms.section import Section
 from transforms.write import OutputConfig
 
-__all__ = ["CrawlwashConfig", "ConfigError", "load_config", "dump_config", "STAGES"]
+__all__ = ["STAGES", "ConfigError", "CrawlwashConfig", "dump_config", "load_config"]
 
 # Stages that run between reading and writing, in their default order (ARCHITECTURE.md).
 StageName = Literal["extract", "normalize", "language", "boilerplate", "quality", "dedup"]

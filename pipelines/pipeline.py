@@ -18,6 +18,7 @@ from transforms import boilerplate, dedup, extract, language, normalize, quality
 from transforms.doc import Doc
 from transforms.write import (
     DATA,
+    DEDUP_INDEX,
     ERRORS,
     ERRORS_SCHEMA,
     REJECTED,
@@ -33,7 +34,7 @@ from transforms.write import (
     sample_keep,
 )
 
-__all__ = ["build_pipeline", "stage_columns", "STAGE_REGISTRY"]
+__all__ = ["STAGE_REGISTRY", "build_pipeline", "stage_columns"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class _StageSpec:
 
 
 def _dedup_transform(cfg: CrawlwashConfig) -> beam.PTransform:
-    index_dir = join_path(cfg.output.dir, "dedup_index") if cfg.dedup.index.write else None
+    index_dir = join_path(cfg.output.dir, DEDUP_INDEX) if cfg.dedup.index.write else None
     return dedup.Deduplicate(cfg.dedup, index_dir=index_dir, prior_index=tuple(cfg.dedup.index.prior))
 
 

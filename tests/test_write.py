@@ -21,7 +21,6 @@ from transforms.write import (
     REJECTED_SCHEMA,
     ComputeLedger,
     Finalize,
-    LedgerError,
     OutputConfig,
     WriteShards,
     build_stats,

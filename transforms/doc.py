@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "UNIT_LINES",
+    "UNIT_RECORD",
     "Doc",
     "Dropped",
     "Failed",
     "stable_id",
-    "UNIT_RECORD",
-    "UNIT_LINES",
 ]
 
 # A `Dropped` either stands for a whole input record (it counts in the ledger) or for lines removed from a

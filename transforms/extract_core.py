@@ -14,6 +14,7 @@ sandbox process that bounds each page's time.
 from __future__ import annotations
 
 import codecs
+import json
 import logging
 import os
 import re
@@ -451,6 +452,16 @@ _CHILD_BOOT = (
 )
 
 
+def _dumps(obj: Any) -> bytes:
+    # JSON, never pickle, across the process boundary: the child parses untrusted HTML, so nothing it sends back
+    # may be able to run code in the parent when decoded.
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+def _loads(data: bytes) -> Any:
+    return json.loads(data.decode("utf-8", "surrogatepass"))
+
+
 def _exit_when_orphaned(parent_pid: int) -> None:
     # When the parent dies the child is re-parented (to init or a subreaper): stop at once, even mid-page.
     while os.getppid() == parent_pid:
@@ -466,21 +477,21 @@ def _sandbox_main(fd: int, parent_pid: int) -> None:
     # trafilatura logs a warning for every page it discards; here nobody would read it.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     conn = Connection(fd)
-    cfg = ExtractConfig(**conn.recv())
+    cfg = ExtractConfig(**_loads(conn.recv_bytes()))
     conn.send_bytes(_READY)
     while True:
         try:
-            http_charset, url = conn.recv()
+            http_charset, url = _loads(conn.recv_bytes())
             payload = conn.recv_bytes()
         except (EOFError, OSError):
             return
         try:
             res = extract_html(payload, cfg, http_charset=http_charset, url=url)
-            reply: tuple = (_OK, res.text, res.title, res.charset)
+            reply: list = [_OK, res.text, res.title, res.charset]
         except Exception as exc:  # noqa: BLE001 -- any error on one page: the parent makes it a Failed row
-            reply = (_ERROR, type(exc).__name__, str(exc).strip().replace("\n", " "))
+            reply = [_ERROR, type(exc).__name__, str(exc).strip().replace("\n", " ")]
         try:
-            conn.send(reply)
+            conn.send_bytes(_dumps(reply))
         except (EOFError, OSError):
             return
 
@@ -547,7 +558,7 @@ class ExtractorSandbox:
         self._finalizer = weakref.finalize(self, _stop_child, proc, conn)
         self.starts += 1
         try:
-            conn.send(self._options)
+            conn.send_bytes(_dumps(self._options))
         except OSError:
             pass  # the child is already gone: _await_ready reports it
 
@@ -594,7 +605,7 @@ class ExtractorSandbox:
                 self._restart()
             self._await_ready()
             try:
-                self._conn.send((http_charset, url))
+                self._conn.send_bytes(_dumps([http_charset, url]))
                 self._conn.send_bytes(payload)
                 return
             except OSError:
@@ -623,7 +634,7 @@ class ExtractorSandbox:
                     )
                     self._restart(kill=True)
                     raise ExtractionTimeout(f"exceeded {timeout_s} s")
-                reply = self._conn.recv()
+                reply = _loads(self._conn.recv_bytes())
             except (EOFError, OSError) as exc:
                 code = self._exit_code()
                 log.warning("sandbox process died (exit code %s) on %s: restarting it", code, url)

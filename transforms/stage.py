@@ -17,7 +17,7 @@ from apache_beam.metrics import Metrics
 
 from transforms.doc import Doc, Dropped, Failed
 
-__all__ = ["KEPT", "DROPPED", "FAILED", "StageFn", "StageOutputs", "apply_stage", "route", "TransientError"]
+__all__ = ["DROPPED", "FAILED", "KEPT", "StageFn", "StageOutputs", "TransientError", "apply_stage", "route"]
 
 KEPT = "kept"
 DROPPED = "dropped"
@@ -74,7 +74,7 @@ class StageFn(beam.DoFn):
             outputs = list(route(self.apply(doc, *side)))
         except TransientError:
             raise
-        except Exception as exc:  # one bad record must not stop the job: it becomes an errors/ row
+        except Exception as exc:  # noqa: BLE001 -- one bad record must not stop the job: it becomes an errors/ row
             self._failed.inc()
             yield pvalue.TaggedOutput(FAILED, Failed.of(doc, self.stage, Failed.describe(exc)))
             return

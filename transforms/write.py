@@ -39,20 +39,20 @@ from transforms.doc import UNIT_RECORD, Doc, Dropped, Failed
 from transforms.section import Section
 
 __all__ = [
-    "OutputConfig",
     "DOC_FIELDS",
-    "REJECTED_SCHEMA",
     "ERRORS_SCHEMA",
-    "docs_schema",
+    "REJECTED_SCHEMA",
+    "ComputeLedger",
+    "ErrorBudgetExceeded",
+    "Finalize",
+    "LedgerError",
+    "OutputConfig",
+    "WriteShards",
     "doc_to_row",
+    "docs_schema",
     "dropped_to_row",
     "failed_to_row",
-    "WriteShards",
-    "ComputeLedger",
-    "Finalize",
     "shard_name",
-    "LedgerError",
-    "ErrorBudgetExceeded",
 ]
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,7 @@ DATA, REJECTED, ERRORS = "data", "rejected", "errors"
 TEMP_DIR = "_temporary"
 SUCCESS = "_SUCCESS"
 STATS = "stats.json"
+DEDUP_INDEX = "dedup_index"  # the signature index of near-dedup (read by later incremental runs)
 
 
 class OutputConfig(Section):
@@ -162,8 +163,8 @@ def _parse_time(value: str | None) -> dt.datetime | None:
     except ValueError:
         return None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
-    return t.astimezone(dt.timezone.utc)
+        t = t.replace(tzinfo=dt.UTC)
+    return t.astimezone(dt.UTC)
 
 
 def doc_to_row(doc: Doc, extra_names: Sequence[str] = ()) -> dict[str, Any]:
@@ -484,7 +485,7 @@ class Finalize(beam.PTransform):
 
 def prepare_output_dir(output_dir: str, cfg: OutputConfig) -> None:
     """Apply `if_exists` before any work starts: refuse to mix runs, or clear the previous run's outputs."""
-    owned = [DATA, REJECTED, ERRORS, TEMP_DIR, STATS, SUCCESS]
+    owned = [DATA, REJECTED, ERRORS, TEMP_DIR, STATS, SUCCESS, DEDUP_INDEX]
     present = [n for n in owned if FileSystems.exists(FileSystems.join(output_dir, n))]
     if present and cfg.if_exists == "fail":
         raise FileExistsError(
