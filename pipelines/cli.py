@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -23,8 +22,6 @@ from transforms.doc import Failed
 __all__ = ["main", "run"]
 
 log = logging.getLogger("crawlwash")
-
-DEFAULT_CONFIG = "configs/local.yaml"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Outputs under DIR: data/*.parquet (kept), rejected/*.parquet (dropped, with stage and reason), "
         "errors/*.parquet (failed, with stage and error), stats.json (ledger), config.yaml, _SUCCESS (last).",
     )
-    run_p.add_argument("--config", help=f"YAML config file (default: {DEFAULT_CONFIG} if it exists, else defaults)")
+    run_p.add_argument(
+        "--config", help="YAML config file (e.g. configs/local.yaml); without it the documented defaults apply"
+    )
     run_p.add_argument(
         "--input", action="append", default=None, metavar="GLOB",
         help="input file pattern; repeat for several (replaces input.paths)",
@@ -104,12 +103,6 @@ def _setup_logging(quiet: bool) -> None:
     forwarded.addFilter(_WorkerLogFilter(level))
 
 
-def _resolve_config_path(path: str | None) -> str | None:
-    if path:
-        return path
-    return DEFAULT_CONFIG if os.path.exists(DEFAULT_CONFIG) else None
-
-
 def _summary(stats: dict, seconds: float) -> str:
     rows: list[tuple[str, str]] = [("read", str(stats["read"])), ("kept", str(stats["kept"]))]
     for stage, reasons in stats["dropped_by_stage"].items():
@@ -145,7 +138,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "check-config":
         try:
-            cfg = load_config(_resolve_config_path(args.config), args.overrides)
+            cfg = load_config(args.config, args.overrides)
         except ConfigError as exc:
             print(f"crawlwash: {exc}", file=sys.stderr)
             return 2
@@ -159,7 +152,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     try:
         overrides = list(args.overrides)
-        cfg = load_config(_resolve_config_path(args.config), overrides)
+        cfg = load_config(args.config, overrides)
         update: dict = {}
         if args.input:
             update["input"] = cfg.input.model_copy(update={"paths": list(args.input)})

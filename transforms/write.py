@@ -89,7 +89,7 @@ class OutputConfig(Section):
     if_exists: Literal["fail", "overwrite"] = Field(
         "fail",
         description="When the output directory already has content: 'fail' refuses to start; 'overwrite' deletes "
-        "the previous data/, rejected/, errors/, stats.json and _SUCCESS before the run.",
+        "the previous data/, rejected/, errors/, dedup_index/, stats.json and _SUCCESS before the run.",
     )
     max_error_ratio: float = Field(
         1.0,
