@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from pipelines.config import CrawlwashConfig
 from transforms import boilerplate, dedup, extract, language, normalize, quality, read
-from transforms.doc import Doc
+from transforms.doc import Doc, sample_keep
 from transforms.write import (
     DATA,
     DEDUP_INDEX,
@@ -31,7 +31,6 @@ from transforms.write import (
     dropped_to_row,
     failed_to_row,
     join_path,
-    sample_keep,
 )
 
 __all__ = ["STAGE_REGISTRY", "build_pipeline", "stage_columns"]

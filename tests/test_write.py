@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import SEEDS
-from transforms.doc import UNIT_LINES, Doc, Dropped, Failed, stable_id
+from transforms.doc import UNIT_LINES, Doc, Dropped, Failed, sample_keep, stable_id
 from transforms.write import (
     DATA,
     ERRORS,
@@ -29,7 +29,6 @@ from transforms.write import (
     dropped_to_row,
     failed_to_row,
     prepare_output_dir,
-    sample_keep,
 )
 
 EXTRA = [pa.field("dedup_cluster_size", pa.int32())]

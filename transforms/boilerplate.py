@@ -46,7 +46,7 @@ import pyarrow as pa
 from apache_beam.metrics import Metrics
 from pydantic import Field
 
-from transforms.doc import UNIT_LINES, Doc, Dropped
+from transforms.doc import Doc, Dropped, sample_keep
 from transforms.lines import (
     PATTERN_RULES,
     REASON_FREQUENT,
@@ -228,30 +228,11 @@ def clean_document(text: str, rules: LineRules) -> BoilerplateResult:
     return BoilerplateResult(join_lines(verdicts.kept), verdicts.removed)
 
 
-def _sampled(doc_id: str, rate: float) -> bool:
-    if rate <= 0.0:
-        return False
-    if rate >= 1.0:
-        return True
-    h = int.from_bytes(hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest(), "big")
-    return h < rate * 2**64
-
-
 def _audit_rows(doc: Doc, removed: dict[str, list[str]], rate: float) -> list[Dropped]:
-    if not removed or not _sampled(doc.id, rate):
+    if not removed or not sample_keep(doc.id, rate):
         return []
     return [
-        Dropped(
-            stage=STAGE,
-            reason=reason,
-            id=doc.id,
-            source=doc.source,
-            source_record=doc.source_record,
-            url=doc.url,
-            text="\n".join(lines),
-            detail=f"{len(lines)} lines",
-            unit=UNIT_LINES,
-        )
+        Dropped.lines(doc, STAGE, reason, lines, detail=f"{len(lines)} lines")
         for reason, lines in sorted(removed.items())
         if lines
     ]

@@ -11,8 +11,9 @@
        prior-index docs are nodes `(0, 0, 0, id)` and sort first.
     2. `(band_key, node)` -> GroupByKey -> per bucket, star edges from each member to the bucket's minimum node
        (O(n) per bucket, streamed twice, never all pairs) -> Distinct. With `verify` (default on) the edges are
-       joined with the signatures by node twice (member's, then anchor's: each signature crosses the shuffle twice
-       instead of once per band) and an edge is kept only when the estimated Jaccard of the two signatures is >= threshold - verify_margin (0.7), or the smaller
+       joined with the signatures by node twice (member's by CoGroupByKey: at most `bands` anchors per member;
+       then anchor's by a tagged GroupByKey streamed twice, so a hot anchor's members are never held in a list;
+       each signature crosses the shuffle twice instead of once per band) and an edge is kept only when the estimated Jaccard of the two signatures is >= threshold - verify_margin (0.7), or the smaller
        doc's shingles are estimated to lie in the larger one for >= containment_threshold (0.8) of them (the same
        article with and without navigation/footer: seeds 000/001 have Jaccard 0.734 but 001 is wholly contained
        in 000). Verification drops LSH false positives, so the banding is tuned for recall (see minhash.py).
@@ -443,8 +444,14 @@ def _attach_member_signature(element: tuple[tuple, dict[str, Iterable]]) -> Iter
         return
 
 
+_SIG_TAG, _MEMBER_TAG = 0, 1
+
+
 class _VerifyEdgesFn(beam.DoFn):
-    """(anchor, {sig: [(sig, size)], member: [(member, sig, size)]}) -> the verified edges (anchor, member)."""
+    """(anchor, tagged values) -> the verified edges (anchor, member). The values are the anchor's own signature
+    `(0, (sig, size))` and one `(1, (member, sig, size))` per candidate edge; the group is streamed twice (find
+    the anchor's signature, then verify each member), so a hot anchor with millions of members is never held in
+    memory (a CoGroupByKey would materialize them all as a list)."""
 
     def __init__(self, jaccard_cut: float, containment_cut: float | None) -> None:
         super().__init__()
@@ -452,17 +459,26 @@ class _VerifyEdgesFn(beam.DoFn):
         self._containment_cut = containment_cut
         self._rejected = Metrics.counter(METRICS_NAMESPACE, f"{STAGE}.lsh_edges_rejected")
 
-    def process(self, element: tuple[tuple, dict[str, Iterable]]) -> Iterator[tuple[tuple, tuple]]:
-        anchor, grouped = element
-        for anchor_sig, anchor_size in grouped["sig"]:
-            a = np.frombuffer(anchor_sig, dtype=np.uint32)
-            for member, sig, size in grouped["member"]:
-                b = np.frombuffer(sig, dtype=np.uint32)
-                if minhash.is_near_duplicate(a, anchor_size, b, size, self._cut, self._containment_cut):
-                    yield (anchor, member)
-                else:
-                    self._rejected.inc()
+    def process(self, element: tuple[tuple, Iterable[tuple[int, tuple]]]) -> Iterator[tuple[tuple, tuple]]:
+        anchor, values = element
+        anchor_sig: tuple | None = None
+        for tag, value in values:
+            if tag == _SIG_TAG:
+                anchor_sig = value
+                break
+        if anchor_sig is None:
             return
+        a = np.frombuffer(anchor_sig[0], dtype=np.uint32)
+        anchor_size = anchor_sig[1]
+        for tag, value in values:
+            if tag != _MEMBER_TAG:
+                continue
+            member, sig, size = value
+            b = np.frombuffer(sig, dtype=np.uint32)
+            if minhash.is_near_duplicate(a, anchor_size, b, size, self._cut, self._containment_cut):
+                yield (anchor, member)
+            else:
+                self._rejected.inc()
 
 
 class _VerifyEdges(beam.PTransform):
@@ -482,9 +498,13 @@ class _VerifyEdges(beam.PTransform):
             | "JoinMemberSig" >> beam.CoGroupByKey()
             | "AttachMemberSig" >> beam.FlatMap(_attach_member_signature)
         )
+        # by anchor: its own signature and every candidate member's, tagged; a plain GroupByKey (streamed)
+        anchor_sigs = sigs | "TagAnchorSig" >> beam.Map(lambda kv: (kv[0], (_SIG_TAG, kv[1])))
+        members = with_member_sig | "TagMember" >> beam.Map(lambda kv: (kv[0], (_MEMBER_TAG, kv[1])))
         return (
-            {"sig": sigs, "member": with_member_sig}
-            | "JoinAnchorSig" >> beam.CoGroupByKey()
+            (anchor_sigs, members)
+            | "FlattenAnchorSide" >> beam.Flatten()
+            | "JoinAnchorSig" >> beam.GroupByKey()
             | "Verify" >> beam.ParDo(_VerifyEdgesFn(self._cut, self._containment_cut))
         )
 

@@ -23,6 +23,7 @@ __all__ = [
     "Doc",
     "Dropped",
     "Failed",
+    "sample_keep",
     "stable_id",
 ]
 
@@ -30,6 +31,16 @@ __all__ = [
 # kept document (written to rejected/ for audit only; the document itself is counted where it ends).
 UNIT_RECORD = "record"
 UNIT_LINES = "lines"
+
+
+def sample_keep(key: str, rate: float) -> bool:
+    """Deterministic sampling by a hash of `key`: the same key gets the same answer on every run and runner."""
+    if rate >= 1.0:
+        return True
+    if rate <= 0.0:
+        return False
+    h = hashlib.blake2b(b"sample\x00" + key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(h, "big") / 2**64 < rate
 
 
 def stable_id(*parts: str) -> str:
@@ -90,6 +101,21 @@ class Dropped:
     text: str = ""  # the text as it was when dropped (may be capped by the rejected writer)
     detail: str | None = None  # optional human-readable detail (score, threshold...)
     unit: str = UNIT_RECORD
+
+    @classmethod
+    def lines(cls, doc: Doc, stage: str, reason: str, lines: list[str], detail: str | None = None) -> Dropped:
+        """An audit row for lines removed from a kept document (not a ledger record)."""
+        return cls(
+            stage=stage,
+            reason=reason,
+            id=doc.id,
+            source=doc.source,
+            source_record=doc.source_record,
+            url=doc.url,
+            text="\n".join(lines),
+            detail=detail,
+            unit=UNIT_LINES,
+        )
 
     @classmethod
     def of(cls, doc: Doc, stage: str, reason: str, detail: str | None = None) -> Dropped:

@@ -32,7 +32,6 @@ The rules, in order, for each line:
 
 from __future__ import annotations
 
-import hashlib
 import importlib.resources
 import logging
 import re
@@ -42,6 +41,7 @@ from typing import Any, NamedTuple
 
 from pydantic import Field
 
+from transforms.doc import sample_keep
 from transforms.scripts import (
     ARABIC,
     ARMENIAN,
@@ -887,13 +887,3 @@ def _confident_foreign(
     if native < cfg.run_max_native_score:
         return True
     return foreign >= cfg.run_min_foreign_score and foreign >= cfg.foreign_to_native * native
-
-
-def sample_keep(key: str, rate: float) -> bool:
-    """Deterministic sampling: the same key gets the same answer on every run and runner."""
-    if rate >= 1.0:
-        return True
-    if rate <= 0.0:
-        return False
-    h = int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
-    return h / 2**64 < rate

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import apache_beam as beam
 import pyarrow as pa
 
-from transforms.doc import UNIT_LINES, Doc, Dropped
+from transforms.doc import Doc, Dropped
 from transforms.langid import (
     REASON_FOREIGN_LANGUAGE,
     REASON_FOREIGN_SCRIPT,
@@ -83,16 +83,8 @@ class _CleanLanguageFn(StageFn):
             for line, why in zip(strip.removed, strip.removed_reasons):
                 by_reason.setdefault(why, []).append(line)
             for why, lines in sorted(by_reason.items()):
-                yield Dropped(
-                    stage=STAGE,
-                    reason=why,
-                    id=doc.id,
-                    source=doc.source,
-                    source_record=doc.source_record,
-                    url=doc.url,
-                    text="\n".join(lines),
-                    detail=f"doc_lang={res.before.lang} lines={len(lines)}",
-                    unit=UNIT_LINES,
+                yield Dropped.lines(
+                    doc, STAGE, why, lines, detail=f"doc_lang={res.before.lang} lines={len(lines)}"
                 )
         after = res.after
         out = doc.replace(

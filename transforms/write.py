@@ -498,14 +498,5 @@ def prepare_output_dir(output_dir: str, cfg: OutputConfig) -> None:
         FileSystems.mkdirs(output_dir)
 
 
-def sample_keep(id_: str, rate: float) -> bool:
-    """Deterministic sampling by id hash."""
-    if rate >= 1.0:
-        return True
-    if rate <= 0.0:
-        return False
-    return (_hash64("sample\x00" + id_) / 2**64) < rate
-
-
 def join_path(*parts: str) -> str:
     return posixpath.join(*parts)
