@@ -1,6 +1,6 @@
 """Scale figures of the dedup stage: signature throughput, shuffle bytes per doc, worker RSS for N vs 4N, time share.
 
-    .venv/bin/python benchmarks/dedup_scale.py [--n 1000] [--skip-rss]
+    .venv/bin/python benchmarks/dedup_scale.py [--n 1000] [--rss portable|direct|none] [--only-rss]
 
 Texts: the bench WARC pages extracted by benchmarks/dedup_eval.py (cached in /tmp; run that first or this script
 extracts them), plus near-duplicate variants, so the corpus has realistic clusters.
@@ -9,11 +9,17 @@ extracts them), plus near-duplicate variants, so the corpus has realistic cluste
 2. Shuffle bytes per document, encoded with Beam's FastPrimitivesCoder (what the runner ships for these tuples):
    the band GroupByKey is bands x (key + node + [signature]) -> linear in bands (shown for several b x r); the
    connected-components rounds carry only edges between candidate duplicates; the final join ships each doc once.
-3. Peak RSS of a worker: the full `Deduplicate` pipeline in a subprocess on DirectRunner in multi_processing mode
-   (workers are separate processes), input N docs then 4N docs read from a JSONL file; the worker figure is the
-   max RSS over the driver's children (RUSAGE_CHILDREN), the driver's own RSS is printed apart (the DirectRunner
-   keeps its in-memory shuffle in the driver, a runner property that real runners spill to disk).
-4. Time share: trafilatura extraction of the same pages vs the dedup pipeline per document, measured here.
+3. Peak heap of each grouping reducer on one hot key of M vs 4M values (tracemalloc): flat = the DoFn streams its
+   group. "anchor join as CoGBK" is what the verification join cost before it became a streamed GroupByKey
+   (Beam Python's CoGroupByKey collects each key's values into lists).
+4. Peak RSS the way a cluster runs it (`--rss portable`, the default): Beam's job service and an external worker
+   pool as separate processes (tests/portable.py), fresh per run; the pipeline reads N then 4N docs from JSONL.
+   The SDK workers' peak (VmHWM of the pool's child processes, polled every 50 ms) is printed apart from the job
+   service's (which holds the shuffle here, like a shuffle service). A control (read + one GroupByKey of the docs,
+   no dedup) shows the runner's share: the local job service embeds the FnApiRunner, which hands a stage's whole
+   input to one worker as one bundle, and its workers grow with the input across any GroupByKey boundary (a
+   read-only fused stage stays flat). `--rss direct` is the first measurement (DirectRunner multi_processing).
+5. Time share: trafilatura extraction of the same pages vs the dedup pipeline per document, measured here.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Self
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -181,6 +188,14 @@ class _Replay:
         return (self._make(i) for i in range(self._n))
 
 
+def _cogbk_collect(tagged) -> dict[str, list]:
+    """The per-key step of Beam Python's CoGroupByKey (apache_beam.transforms.util._CoGBKImpl.collect_values)."""
+    grouped: dict[str, list] = {"sig": [], "member": []}
+    for tag, value in tagged:
+        grouped[tag].append(value)
+    return grouped
+
+
 def dofn_group_memory() -> None:
     """Peak Python heap (tracemalloc) of the grouping reducers on one hot key of M vs 4M values: flat = streaming."""
     import tracemalloc
@@ -189,6 +204,10 @@ def dofn_group_memory() -> None:
     from transforms.dedup import _BucketEdgesFn, _cluster_verdicts, _KeepOneFn, _VerifyEdgesFn
 
     sig = np.arange(128, dtype=np.uint32).tobytes()
+
+    def member(i: int) -> tuple:
+        # a distinct signature per member, as in a real bucket (bytes are not shared between members)
+        return ((1, 0, 0, f"id{i:09d}"), np.full(128, i, dtype=np.uint32).tobytes(), 500)
 
     def drain(it) -> int:
         n = 0
@@ -201,10 +220,15 @@ def dofn_group_memory() -> None:
             (1, _Replay(lambda i: (1, 0, 0, f"id{i:09d}"), m))
         ),
         "verify edges (anchor)": lambda m: _VerifyEdgesFn(0.7, 0.8).process(
-            (
-                (1, 0, 0, "a"),
-                {"sig": [(sig, 500)], "member": _Replay(lambda i: ((1, 0, 0, f"id{i:09d}"), sig, 500), m)},
-            )
+            ((1, 0, 0, "a"), _Replay(lambda i: (0, (sig, 500)) if i == m else (1, member(i)), m + 1))
+        ),
+        # what the anchor join cost before (CoGroupByKey: Beam's _CoGBKImpl collects each key's values in lists)
+        "anchor join as CoGBK": lambda m: iter(
+            [
+                _cogbk_collect(
+                    _Replay(lambda i: ("sig", (sig, 500)) if i == m else ("member", member(i)), m + 1)
+                )
+            ]
         ),
         "large-star": lambda m: large_star(((1, 0, 0, "a"), _Replay(lambda i: (1, 0, 0, f"id{i:09d}"), m))),
         "small-star": lambda m: small_star(((1, 0, 0, "zz"), _Replay(lambda i: (1, 0, 0, f"id{i:09d}"), m))),
@@ -229,6 +253,185 @@ def dofn_group_memory() -> None:
         )
 
 
+PORTABLE_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+from transforms.dedup import Deduplicate, DedupConfig
+from transforms.doc import Doc
+from transforms.stage import StageOutputs
+
+def to_doc(line):
+    d = json.loads(line)
+    return Doc(id=d["id"], source="bench", source_record=d["id"], text=d["text"], url=d["url"])
+
+opts = PipelineOptions(json.loads(sys.argv[5]))
+t0 = time.perf_counter()
+with beam.Pipeline(options=opts) as p:
+    docs = p | beam.io.ReadFromText(sys.argv[1]) | beam.Map(to_doc)
+    if sys.argv[4] == "read":  # the read alone, no shuffle of the docs
+        out = StageOutputs(docs, p | "NoDrops" >> beam.Create([]), None)
+    elif sys.argv[4] == "control":  # same read, one shuffle of the docs by id, no dedup logic
+        keyed = docs | "KeyById" >> beam.Map(lambda d: (d.id, d))
+        kept = keyed | beam.GroupByKey() | "First" >> beam.FlatMap(lambda kv: itertools.islice(kv[1], 1))
+        out = StageOutputs(kept, p | "NoDrops" >> beam.Create([]), None)
+    else:
+        out = docs | Deduplicate(DedupConfig())
+    _ = out.kept | "CountKept" >> beam.combiners.Count.Globally() | beam.io.WriteToText(sys.argv[2] + ".kept", shard_name_template="")
+    _ = out.dropped | "CountDropped" >> beam.combiners.Count.Globally() | "W2" >> beam.io.WriteToText(sys.argv[2] + ".dropped", shard_name_template="")
+print(json.dumps({"wall_s": time.perf_counter() - t0}))
+""".replace("import json, sys, time", "import itertools, json, sys, time")
+
+
+def _proc_children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def _descendants(pid: int) -> list[int]:
+    tree, out, todo = _proc_children(), [], [pid]
+    while todo:
+        for c in tree.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def _hwm_mb(pid: int) -> float | None:
+    """Peak resident set (VmHWM) of a live process, in MB; None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class _PeakPoller:
+    """Polls VmHWM of the job service and of every process under the worker pool (the SDK workers) until stopped;
+    a worker's figure is its last reading before it exits (polled every 50 ms)."""
+
+    def __init__(self, job_pid: int, pool_pid: int) -> None:
+        import threading
+
+        self._job, self._pool = job_pid, pool_pid
+        self.job_mb = 0.0
+        self.workers: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _poll(self) -> None:
+        self.job_mb = max(self.job_mb, _hwm_mb(self._job) or 0.0)
+        for pid in _descendants(self._pool):
+            mb = _hwm_mb(pid)
+            if mb is not None:
+                self.workers[pid] = max(self.workers.get(pid, 0.0), mb)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self._poll()
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._poll()
+        self._stop.set()
+        self._thread.join()
+
+
+def run_portable(docs: list[dict], tmp: str, mode: str = "dedup", extra_args: tuple[str, ...] = ()) -> dict:
+    """Run the pipeline on Beam's job service + an external worker pool (fresh services per run, so each peak
+    belongs to this run); peak RSS of the SDK worker processes and of the job service, apart."""
+    from tests.portable import start_portable_services
+
+    path = os.path.join(tmp, f"docs_{len(docs)}.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
+    out = os.path.join(tmp, f"pout_{mode}_{len(docs)}")
+    log_dir = Path(tmp) / f"services_{mode}_{len(docs)}"
+    with start_portable_services(log_dir) as services:
+        job_pid = pool_pid = None
+        for pid in _descendants(os.getpid()):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read()
+            except OSError:
+                continue
+            if f"--port={services.job_port}".encode() in cmd:
+                job_pid = pid
+            elif f"--service_port={services.worker_port}".encode() in cmd:
+                pool_pid = pid
+        if job_pid is None or pool_pid is None:
+            raise RuntimeError("could not find the job service / worker pool processes")
+        pool_base = _hwm_mb(pool_pid) or 0.0
+        argv = [*services.beam_args, *extra_args]
+        with _PeakPoller(job_pid, pool_pid) as poller:
+            res = subprocess.run(
+                [sys.executable, "-c", PORTABLE_CHILD, path, out, str(REPO), mode, json.dumps(argv)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        if res.returncode:
+            raise RuntimeError(f"portable pipeline failed:\n{res.stderr[-3000:]}")
+    stats = json.loads(res.stdout.strip().splitlines()[-1])
+    stats["job_service_mb"] = poller.job_mb
+    stats["workers_mb"] = sorted(poller.workers.values(), reverse=True)
+    stats["worker_max_mb"] = max(poller.workers.values(), default=0.0)
+    stats["pool_mb"] = pool_base
+    for kind in ("kept", "dropped"):
+        with open(f"{out}.{kind}") as f:
+            stats[kind] = int(f.read().strip() or 0)
+    return stats
+
+
+def portable_rss(docs4: list[dict], n: int, extra_args: tuple[str, ...] = ()) -> dict:
+    """Worker vs job-service peak RSS, N and 4N, dedup and a control (read + one GroupByKey), portable runner."""
+    runs: dict[tuple[str, int], dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for mode in ("dedup", "control"):
+            for size in (10, n, 4 * n):
+                if mode == "control" and size == 10:
+                    continue
+                runs[(mode, size)] = s = run_portable(docs4[:size], tmp, mode, extra_args)
+                log.info("%s %d: %s", mode, size, s)
+    base = runs[("dedup", 10)]
+    opts = " ".join(extra_args) or "default options"
+    print(
+        f"portable runner (job service + EXTERNAL worker pool, separate processes; {opts}); peak RSS = VmHWM:"
+    )
+    print(
+        f"  10-doc baseline: SDK worker {base['worker_max_mb']:.0f} MB, job service {base['job_service_mb']:.0f} MB"
+    )
+    for mode in ("dedup", "control"):
+        s, l = runs[(mode, n)], runs[(mode, 4 * n)]
+        name = "Deduplicate" if mode == "dedup" else "control (read + GroupByKey of the docs)"
+        for size, r in ((n, s), (4 * n, l)):
+            print(f"  {name} on {size} docs: wall {r['wall_s']:.1f} s, kept {r['kept']}, dropped {r['dropped']}, "
+                  f"SDK worker peak {r['worker_max_mb']:.0f} MB ({len(r['workers_mb'])} worker process(es)), "
+                  f"job service peak {r['job_service_mb']:.0f} MB")  # fmt: skip
+        print(f"  {name}: 4N/N worker ratio {l['worker_max_mb'] / s['worker_max_mb']:.2f} "
+              f"(above the 10-doc baseline {s['worker_max_mb'] - base['worker_max_mb']:.0f} -> "
+              f"{l['worker_max_mb'] - base['worker_max_mb']:.0f} MB); job service ratio "
+              f"{l['job_service_mb'] / s['job_service_mb']:.2f}")  # fmt: skip
+    return runs
+
+
 def extraction_time(pages: int) -> float:
     """Seconds per page for trafilatura on the bench pages (the stage that dominates a crawl-cleaning job)."""
     import trafilatura
@@ -249,26 +452,59 @@ def extraction_time(pages: int) -> float:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000, help="docs of the small run (the large one has 4x)")
-    ap.add_argument("--skip-rss", action="store_true")
+    ap.add_argument(
+        "--rss",
+        choices=("portable", "direct", "none"),
+        default="portable",
+        help="how to measure worker peak RSS: portable job service + external worker pool (the cluster shape), "
+        "the DirectRunner in multi_processing mode (kept for comparison), or not at all",
+    )
+    ap.add_argument("--skip-rss", action="store_true", help="same as --rss none")
+    ap.add_argument(
+        "--beam-arg",
+        action="append",
+        default=[],
+        help="extra pipeline option for the portable runs (repeatable)",
+    )
+    ap.add_argument(
+        "--only-rss", action="store_true", help="skip throughput, shuffle bytes and heap sections"
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     params = NearDedupConfig().params()
     docs4 = corpus(4 * args.n)
-    throughput(docs4[: args.n], params)
-    shuffle_bytes(docs4)
-    dofn_group_memory()
-    if args.skip_rss:
+    if not args.only_rss:
+        throughput(docs4[: args.n], params)
+        shuffle_bytes(docs4)
+        dofn_group_memory()
+    rss = "none" if args.skip_rss else args.rss
+    if rss == "none":
         return
+    if rss == "portable":
+        runs = portable_rss(docs4, args.n, tuple(args.beam_arg))
+        large_wall = runs[("dedup", 4 * args.n)]["wall_s"]
+    else:
+        large_wall = direct_rss(docs4, args.n)
+    per_page = extraction_time(100)
+    dedup_per_doc = large_wall / (4 * args.n)
+    print(f"time share: trafilatura {per_page * 1e3:.1f} ms/page, dedup pipeline {dedup_per_doc * 1e3:.2f} ms/doc "
+          f"({rss} runner, incl. its overhead) -> dedup = {dedup_per_doc / (per_page + dedup_per_doc):.1%} of "
+          f"extract + dedup (an upper bound on its share of the whole job: other stages not counted)")  # fmt: skip
+
+
+def direct_rss(docs4: list[dict], n: int) -> float:
+    """The first measurement: DirectRunner multi_processing (the runner buffers whole PCollections and sends a
+    stage's whole input as one bundle, so its workers grow with the input whatever the DoFns do)."""
     with tempfile.TemporaryDirectory() as tmp:
         empty = run_child(docs4[:10], tmp)
-        small = run_child(docs4[: args.n], tmp)
+        small = run_child(docs4[:n], tmp)
         large = run_child(docs4, tmp)
-        control_small = run_child(docs4[: args.n], tmp, "control")
+        control_small = run_child(docs4[:n], tmp, "control")
         control_large = run_child(docs4, tmp, "control")
-    print(f"baseline (10 docs): worker max RSS {empty['workers_maxrss_mb']:.0f} MB, "
+    print(f"DirectRunner baseline (10 docs): worker max RSS {empty['workers_maxrss_mb']:.0f} MB, "
           f"driver {empty['driver_maxrss_mb']:.0f} MB")  # fmt: skip
-    for name, s, n in (("N", small, args.n), ("4N", large, 4 * args.n)):
-        print(f"Deduplicate on {n} docs ({name}): wall {s['wall_s']:.1f} s ({s['wall_s'] / n * 1e3:.2f} ms/doc), "
+    for name, s, size in (("N", small, n), ("4N", large, 4 * n)):
+        print(f"Deduplicate on {size} docs ({name}): wall {s['wall_s']:.1f} s ({s['wall_s'] / size * 1e3:.2f} ms/doc), "
               f"kept {s['kept']}, dropped {s['dropped']}, worker max RSS {s['workers_maxrss_mb']:.0f} MB, "
               f"driver max RSS {s['driver_maxrss_mb']:.0f} MB")  # fmt: skip
     base = empty["workers_maxrss_mb"]
@@ -278,13 +514,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"control (read + one GroupByKey of the docs, no dedup): worker max RSS "
           f"{control_small['workers_maxrss_mb']:.0f} MB -> {control_large['workers_maxrss_mb']:.0f} MB "
           f"(above baseline {control_small['workers_maxrss_mb'] - base:.0f} -> "
-          f"{control_large['workers_maxrss_mb'] - base:.0f} MB): DirectRunner runs a stage's whole input as one "
-          f"bundle, so its workers grow with the input whatever the DoFns do")  # fmt: skip
-    per_page = extraction_time(100)
-    dedup_per_doc = large["wall_s"] / (4 * args.n)
-    print(f"time share: trafilatura {per_page * 1e3:.1f} ms/page, dedup pipeline {dedup_per_doc * 1e3:.2f} ms/doc "
-          f"(DirectRunner, incl. its overhead) -> dedup = {dedup_per_doc / (per_page + dedup_per_doc):.1%} of "
-          f"extract + dedup (an upper bound on its share of the whole job: other stages not counted)")  # fmt: skip
+          f"{control_large['workers_maxrss_mb'] - base:.0f} MB)")  # fmt: skip
+    return large["wall_s"]
 
 
 if __name__ == "__main__":
