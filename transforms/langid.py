@@ -35,7 +35,7 @@ from __future__ import annotations
 import importlib.resources
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -524,16 +524,7 @@ def vote_language(analysis: LineAnalysis, indices: Sequence[int] | None = None) 
     weighs exactly its share of the letters (fastText on a whole page is swayed far beyond that share by a few
     lines with distinctive character n-grams, such as Han lists or Vietnamese diacritics).
     """
-    scores: dict[str, float] = {}
-    weight = 0
-    for i in range(len(analysis.lines)) if indices is None else indices:
-        p = analysis.preds[i]
-        if not p:
-            continue
-        w = analysis.letters[i]
-        weight += w
-        for lang, prob in p:
-            scores[lang] = scores.get(lang, 0.0) + w * prob
+    scores, weight = _letter_mass(analysis, indices)
     if not weight:
         return _UNKNOWN
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -777,8 +768,11 @@ def _group_scores(preds: list[tuple[str, float]], doc_group: str) -> tuple[float
     return native, max(by_group.values(), default=0.0)
 
 
-def _group_mass(an: LineAnalysis, indices: Sequence[int] | None = None) -> tuple[dict[str, float], int]:
-    """Letter-weighted probability mass of each language group over the judged lines, and their letters."""
+def _letter_mass(
+    an: LineAnalysis, indices: Sequence[int] | None = None, key: Callable[[str], str] | None = None
+) -> tuple[dict[str, float], int]:
+    """Letter-weighted probability mass of each language (or of `key(language)`, e.g. its group) over the judged
+    lines, and the letters of those lines."""
     mass: dict[str, float] = {}
     weight = 0
     for i in range(len(an.lines)) if indices is None else indices:
@@ -788,9 +782,14 @@ def _group_mass(an: LineAnalysis, indices: Sequence[int] | None = None) -> tuple
         w = an.letters[i]
         weight += w
         for lang, prob in p:
-            g = language_group(lang)
-            mass[g] = mass.get(g, 0.0) + w * prob
+            k = key(lang) if key is not None else lang
+            mass[k] = mass.get(k, 0.0) + w * prob
     return mass, weight
+
+
+def _group_mass(an: LineAnalysis, indices: Sequence[int] | None = None) -> tuple[dict[str, float], int]:
+    """Letter-weighted probability mass of each language group over the judged lines, and their letters."""
+    return _letter_mass(an, indices, language_group)
 
 
 def _bilingual(

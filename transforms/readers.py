@@ -195,6 +195,10 @@ def detect_format(path: str, configured: str = "auto") -> tuple[str, str | None]
 # small helpers
 
 
+def _empty_file(source: str) -> Failed:
+    return Failed(stage=STAGE, error="EmptyFile: zero-length file", source=source, source_record="offset:0")
+
+
 def _describe(exc: BaseException) -> str:
     return Failed.describe(exc)
 
@@ -688,9 +692,7 @@ def read_warc(stream: IO[bytes], source: str, cfg: ReadConfig) -> Iterator[Outco
     head = stream.read(2)
     stream.seek(start)
     if not head:
-        yield Failed(
-            stage=STAGE, error="EmptyFile: zero-length file", source=source, source_record="offset:0"
-        )
+        yield _empty_file(source)
         return
     gz = head == b"\x1f\x8b"
     limit = cfg.max_record_bytes
@@ -820,9 +822,7 @@ def read_arc(stream: IO[bytes], source: str, cfg: ReadConfig) -> Iterator[Outcom
     stream = _seekable(stream)
     start = _tell(stream) or 0
     if not stream.read(1):
-        yield Failed(
-            stage=STAGE, error="EmptyFile: zero-length file", source=source, source_record="offset:0"
-        )
+        yield _empty_file(source)
         return
     stream.seek(start)
     limit = cfg.max_record_bytes
@@ -1013,9 +1013,7 @@ def read_jsonl(
         )
         return
     if empty and compression is None:
-        yield Failed(
-            stage=STAGE, error="EmptyFile: zero-length file", source=source, source_record="offset:0"
-        )
+        yield _empty_file(source)
 
 
 def _read_whole(stream: IO[bytes], source: str, cfg: ReadConfig, compression: str | None) -> bytes | Failed:
@@ -1031,9 +1029,7 @@ def _read_whole(stream: IO[bytes], source: str, cfg: ReadConfig, compression: st
             source_record=f"offset:{where}",
         )
     if not data:
-        return Failed(
-            stage=STAGE, error="EmptyFile: zero-length file", source=source, source_record="offset:0"
-        )
+        return _empty_file(source)
     if len(data) > limit:
         return Failed(
             stage=STAGE,
@@ -1086,9 +1082,7 @@ def read_file(stream: IO[bytes], source: str, cfg: ReadConfig) -> Iterator[Outco
     stream = _seekable(stream)
     start = _tell(stream) or 0
     if not stream.read(1):
-        yield Failed(
-            stage=STAGE, error="EmptyFile: zero-length file", source=source, source_record="offset:0"
-        )
+        yield _empty_file(source)
         return
     stream.seek(start)
     if fmt in ("warc", "wet"):
