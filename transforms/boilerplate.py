@@ -118,7 +118,14 @@ class BoilerplateConfig(Section):
         description="policy_link only matches lines this short (an article sentence about a privacy "
         "policy stays).",
     )
-    copyright_max_words: int = Field(40, ge=1, description="copyright_notice only matches lines this short.")
+    copyright_max_words: int = Field(
+        40,
+        ge=1,
+        description=(
+            "copyright_notice only matches lines this short, and only inside a header or footer block (next to a "
+            "line another rule removes); a lone credit line next to the article text stays."
+        ),
+    )
     link_list_min_items: int = Field(
         4, ge=2, description="link_list: least number of items separated by | • · » on one line."
     )

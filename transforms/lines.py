@@ -22,6 +22,12 @@ for every line whether it stays, and if not, why (a stable `REASON_*` code). The
    keeps them all: there must be at least one longer line for a run to be navigation. The last line of a leading
    run, right before the first longer line, is kept when it has two words or more: it is likely the page's
    title ("Brexit explained"); one-word section labels before a title ("Society") still go.
+4. Copyright notices are context rules: a line that matches the copyright pattern ("Copyright ©1999-2018
+   Chinanews.com. All rights reserved.", "Reproduction in whole or in part without permission is prohibited.")
+   goes only when it belongs to a header or footer block, i.e. its nearest non-blank neighbour was removed by
+   another rule of 1. or by 3. (or is such a confirmed notice). A lone credit line next to article text stays
+   ("© Reuters", a wire service's rights line closing the story): it is part of the article as published, and a
+   site's recurring footer is caught by the corpus-wide frequent-line pass anyway.
 """
 
 from __future__ import annotations
@@ -130,7 +136,6 @@ _COPYRIGHT_HINTS = (
 )
 _LINK_SEPARATORS = re.compile(r"\s*[|•·»]\s*")
 _TERMINAL = tuple(".!?。！？…:：\"'”’»)]")
-_BULLETS = "-–—•·*>» \t"
 _KEY_JUNK = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
 
@@ -235,15 +240,15 @@ def _word_count(line: str) -> int:
 
 
 def _is_short(line: str, rules: LineRules) -> bool:
-    """A menu-like line: few words, no sentence or label punctuation at the end, not data. Lines that start
-    with a number ("400 g", "390 kcal", "26899 Rhede", "2. Step") are quantities, addresses or steps, and table
-    rows are tables: menus are made of words."""
+    """A menu-like line: few words, no sentence or label punctuation at the end, not data. Lines whose first
+    letter or digit is a digit ("400 g", "390 kcal", "26899 Rhede", "2. Step", a poll's "- %165 votes") are quantities,
+    addresses, steps or results, and table rows are tables: menus are made of words."""
     if len(line) > rules.nav_max_chars or _word_count(line) > rules.nav_max_words:
         return False
     if line.endswith(_TERMINAL) or (line.startswith("|") and line.endswith("|")):
         return False
-    head = line.lstrip(_BULLETS)
-    return not (head and head[0].isdigit())
+    first = next((c for c in line if c.isalnum()), "")
+    return not first.isdigit()
 
 
 def _mark_navigation(lines: Sequence[str], reasons: list[str | None], rules: LineRules) -> None:
@@ -294,6 +299,34 @@ def _mark_repeats(lines: Sequence[str], reasons: list[str | None], rules: LineRu
     close()
 
 
+def _confirm_copyright(lines: Sequence[str], reasons: list[str | None]) -> None:
+    """Keep the copyright candidates that are not part of a header or footer block (see module docstring).
+
+    A candidate is confirmed when its nearest non-blank neighbour on either side was removed by another pattern
+    rule or as navigation, or is a confirmed candidate (so a two-line notice next to a footer menu goes whole).
+    A lone credit next to article text ("© Reuters" under a photo, a wire service's "© 2019 Associated Press.
+    All Rights Reserved..." closing the story) stays: article-extraction ground truth counts those lines as text,
+    and a site's recurring footer is also caught by the corpus-wide frequent-line pass."""
+    order = [i for i, line in enumerate(lines) if line]
+    pending = {k for k, i in enumerate(order) if reasons[i] == REASON_COPYRIGHT}
+    if not pending:
+        return
+
+    def anchor(k: int) -> bool:
+        r = reasons[order[k]] if 0 <= k < len(order) else None
+        return r is not None and r != REASON_REPEATED and k not in pending
+
+    todo = [k for k in pending if anchor(k - 1) or anchor(k + 1)]
+    while todo:
+        k = todo.pop()
+        if k not in pending:
+            continue
+        pending.discard(k)  # confirmed: it now anchors its candidate neighbours
+        todo.extend(j for j in (k - 1, k + 1) if j in pending)
+    for k in pending:
+        reasons[order[k]] = None
+
+
 def clean_lines(lines: Sequence[str], rules: LineRules) -> LineVerdicts:
     """Decide, for each line of one document, keep or remove (with a reason). Blank lines are kept as they are."""
     reasons: list[str | None] = [None] * len(lines)
@@ -304,6 +337,7 @@ def clean_lines(lines: Sequence[str], rules: LineRules) -> LineVerdicts:
         _mark_repeats(lines, reasons, rules)
     if REASON_NAVIGATION in rules.rules:
         _mark_navigation(lines, reasons, rules)
+    _confirm_copyright(lines, reasons)
     out = LineVerdicts()
     for line, reason in zip(lines, reasons, strict=True):
         if reason is None:
