@@ -17,7 +17,7 @@ letter in a German page, are removed in both and count only in the absolute figu
 Also the controls' kept-text fraction per language. Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -223,6 +223,83 @@ def gen_zh_spam_holdout(rng: random.Random) -> str:
     return rng.choice(["，", " ", "｜"]).join(parts)
 
 
+# Second held-out set (`--bank holdout2`): phrase banks written apart from the dev and holdout ones, for every
+# kind (Han lists and mojibake footers included), never used for tuning; run it with another `--seed` too.
+H2_PLACES = [
+    "朝阳区", "海淀区", "昌平区", "顺义区", "大兴区", "怀柔区", "密云县", "延庆县", "静海县", "宝坻区", "蓟县", "宁河县",
+    "滦平县", "兴隆县", "围场县", "丰宁县", "赤城县", "涿鹿县", "蔚县", "阳原县", "怀安县", "万全县", "崇礼县", "尚义县",
+    "康保县", "沽源县", "张北县", "鹿泉市", "藁城市", "晋州市", "新乐市", "辛集市", "深泽县", "无极县", "赞皇县", "高邑县",
+    "栾城县", "井陉县", "灵寿县", "平山县", "行唐县", "元氏县", "赵县", "正定县", "大名县", "魏县", "曲周县", "邱县",
+]
+H2_PREFIXES = ["热门推荐：", "最新文章：", "本站导航：", "城市分站：", "推荐阅读：", ""]
+H2_EXTRAS = ["招聘", "二手房", "租房", "美食", "旅游", "医院", "学校", "天气"]
+H2_FOOTER = [
+    "Copyright © {y} 版权所有 苏ICP备{n8}号", "浙公网安备 {n14}号", "客服热线：400-{n3}-{n4}",
+    "工作时间：周一至周五 9:00-18:00", "本站部分信息来源于网络，仅供参考", "合作伙伴 | 网站地图 | 免责声明 | 联系方式",
+    "技术支持：{city}网络科技有限公司", "营业执照注册号：{n11}", "食品经营许可证：JY{n14}",
+]
+H2_PHARMA = [
+    "Fast acting {drug} {dose}mg - secure checkout, shipped the same day",
+    "Say goodbye to pharmacy queues: get your {drug} delivered in {d} days",
+    "Real {drug}, real savings. {pct}% off generics this week only",
+    "Online consultation included - {drug} prescribed and shipped overnight",
+    "Stock up on {drug} and {drug2}: bulk discounts for returning customers",
+    "The cheapest {drug} on the web, guaranteed or your money back",
+]
+H2_ID_PARTS = [
+    "jackpot progresif setiap jam", "livechat aktif siang malam", "tanpa batas penarikan dana",
+    "scatter hitam paling dicari", "daftar gratis cuma lima menit", "garansi kekalahan seratus persen",
+    "situs slot anti rungkad", "depo via qris langsung masuk", "pasaran togel terlengkap se-Asia",
+]
+H2_ID_TEMPLATES = ["Main di {brand} sekarang, {p1} dan {p2}!", "{brand} hadir dengan {p1}, {p2}, {p3}"]
+H2_VI_PARTS = [
+    "tải app nhận quà liền tay", "cược thủ số một châu Á", "rút tiền không giới hạn số lần",
+    "khuyến mãi nạp lần đầu cực khủng", "đội ngũ hỗ trợ tận tâm", "sảnh casino live đẳng cấp quốc tế",
+    "xanh chín và minh bạch", "hoàn tiền cược thua hằng tuần",
+]
+H2_VI_TEMPLATES = ["Đăng ký {brand} hôm nay để {p1}, {p2}", "{brand} - {p1}, {p2} và {p3}!"]
+H2_ZH_PARTS = ["真人视讯平台", "彩票预测专家", "电子游艺大全", "棋牌游戏下载", "足球竞彩推荐", "注册送{n2}元", "充值返利{pct}%"]
+
+
+def gen_han_list_h2(rng: random.Random) -> str:
+    items = rng.sample(H2_PLACES, rng.randint(4, 30))
+    for _ in range(rng.randint(0, 3)):
+        items.insert(rng.randrange(len(items) + 1), rng.choice(H2_EXTRAS))
+    prefix = rng.choice(H2_PREFIXES)
+    return prefix + rng.choice([" ", "|", "、", " · ", "，"]).join(items)
+
+
+def gen_mojibake_h2(rng: random.Random) -> str:
+    text = _fill(rng.choice(H2_FOOTER), rng)
+    return text.encode("utf-8").decode("gbk", errors=rng.choice(["replace", "ignore"])).replace("\ufffd", "?")
+
+
+def gen_pharmacy_h2(rng: random.Random) -> str:
+    return _fill(rng.choice(H2_PHARMA), rng)
+
+
+def gen_gambling_id_h2(rng: random.Random) -> str:
+    return _compose(rng, H2_ID_TEMPLATES, H2_ID_PARTS, ID_BRANDS)
+
+
+def gen_gambling_vi_h2(rng: random.Random) -> str:
+    return _compose(rng, H2_VI_TEMPLATES, H2_VI_PARTS, VI_BRANDS)
+
+
+def gen_zh_spam_h2(rng: random.Random) -> str:
+    parts = [_fill(p, rng) for p in rng.sample(H2_ZH_PARTS, rng.randint(2, 4))]
+    return rng.choice(["，", " ", "|"]).join(parts)
+
+
+HOLDOUT2_GENERATORS = {
+    "han_list": gen_han_list_h2,
+    "mojibake": gen_mojibake_h2,
+    "pharmacy_en": gen_pharmacy_h2,
+    "gambling_id": gen_gambling_id_h2,
+    "gambling_vi": gen_gambling_vi_h2,
+    "zh_in_ja": gen_zh_spam_h2,
+}
+
 HOLDOUT_GENERATORS = {
     "pharmacy_en": gen_pharmacy_holdout,
     "gambling_id": gen_gambling_id_holdout,
@@ -315,9 +392,14 @@ def _hosts(kind: str, page_lang: str) -> bool:
     return page_lang == target
 
 
-def inject(text: str, kind: str, rng: random.Random, holdout: bool = False) -> tuple[list[str], list[bool]]:
+BANKS = {"dev": {}, "holdout": HOLDOUT_GENERATORS, "holdout2": HOLDOUT2_GENERATORS}
+
+
+def inject(
+    text: str, kind: str, rng: random.Random, holdout: bool = False, bank: str | None = None
+) -> tuple[list[str], list[bool]]:
     lines = text.split("\n")
-    gen = HOLDOUT_GENERATORS.get(kind, KINDS[kind][0]) if holdout else KINDS[kind][0]
+    gen = BANKS[bank or ("holdout" if holdout else "dev")].get(kind, KINDS[kind][0])
     n_spam = 1 if rng.random() < 0.35 else rng.randint(2, 8)
     spam = [gen(rng) for _ in range(n_spam)]
     where = rng.choice(["start", "middle", "end"])
@@ -334,6 +416,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--per-page", type=int, default=1, help="injections per (page, kind) pair")
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
+    ap.add_argument("--bank", choices=sorted(BANKS), default=None,
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 (second held-out set)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -357,7 +441,9 @@ def main(argv: list[str] | None = None) -> None:
         if res.strip.removed:
             control_examples.setdefault(p["lang"], []).extend(res.strip.removed[:3])
 
-    print(f"pages: {len(pages)} ({sum(1 for p in pages if p['src'] == BENCH_WARC.name)} bench)  seed={args.seed}")
+    bank = args.bank or ("holdout" if args.holdout else "dev")
+    print(f"pages: {len(pages)} ({sum(1 for p in pages if p['src'] == BENCH_WARC.name)} bench)  seed={args.seed}"
+          f"  bank={bank}")
     print("\nper spam kind:")
     print(f"{'kind':<13}{'docs':>6}{'spam lines':>12}{'recall':>9}{'legit loss %':>14}{'excess loss %':>15}"
           f"{'docs w/ loss':>14}{'w/ excess':>11}")
@@ -371,7 +457,7 @@ def main(argv: list[str] | None = None) -> None:
         losses: list[str] = []
         for p in hosts:
             for _ in range(args.per_page):
-                lines, is_spam = inject(p["text"], kind, rng, holdout=args.holdout)
+                lines, is_spam = inject(p["text"], kind, rng, holdout=args.holdout, bank=args.bank)
                 res = clean_language("\n".join(lines), model, cfg)
                 removed = set(res.strip.removed_at)
                 lost_here = excess_here = 0

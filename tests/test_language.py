@@ -23,6 +23,7 @@ from transforms.langid import (
     identify,
     is_mojibake,
     is_name_like,
+    is_quote_or_reference,
     normalize_label,
     sample_keep,
     strip_foreign_lines,
@@ -352,3 +353,79 @@ def test_lone_mixed_line_inside_article_stays(model, cfg):
     text = "\n".join(lines[:6] + [MIXED_ID_LINE] + lines[6:])
     res = strip_foreign_lines(text, "en", model, cfg)
     assert res.lines_removed == 0 and res.text == text
+
+
+# --- legitimate foreign material, no-evidence predictions, short pages (fourth pass) --------------------------
+
+
+def test_no_evidence_prediction_is_not_foreign(model, cfg, german_page):
+    # lid.176.ftz answers its prior (en 0.12, ca 0.09, de 0.08) when none of a text's n-grams are in the model
+    assert model.no_evidence(model.predict("", k=3))
+    assert model.no_evidence(model.predict("What do you call a fake noodle", k=3))
+    assert not model.no_evidence(model.predict("Das ist ein ganz normaler deutscher Satz", k=3))
+    lines = german_page.split("\n")
+    table = ["| Reach | 450 mm | 475 mm | 500 mm |", "| Stack | 630 mm | 635 mm | 640 mm |", "- 500 ml Milch"]
+    text = "\n".join(lines[:4] + table + lines[4:])
+    assert strip_foreign_lines(text, "de", model, cfg).lines_removed == 0
+
+
+def test_urls_and_code_are_not_english(model, cfg, german_page):
+    lines = german_page.split("\n")
+    material = [
+        "https://en.wikipedia.org/wiki/Gender_neutrality_in_genderless_languages",
+        "$ sudo chmod -R 777 /usr/src/teensy-xum1541",
+        "export CDPATH=\".:~:~/src:~/dist:~/wikis:~/go/src:~/src/tor\"",
+    ]
+    text = "\n".join(lines[:3] + material + lines[3:])
+    assert strip_foreign_lines(text, "de", model, cfg).lines_removed == 0
+    # spam that carries a link is still judged on its words
+    spam = "Buy cheap Cialis online without prescription at https://pills.example.com and save up to 70 percent"
+    res = strip_foreign_lines("\n".join(lines[:3] + [spam] + lines[3:]), "de", model, cfg)
+    assert res.removed == [spam] and res.text == german_page
+
+
+def test_quotes_and_references_stay_spam_goes(model, cfg, german_page):
+    lines = german_page.split("\n")
+    legit = [
+        "„You can’t solve a problem with the same thinking that created it“ (Albert Einstein)",
+        "- Key, B. (2016): Why fish do not feel pain. Animal Sentience, 3(1), S. 1-33",
+        "- Rose, J. D. et al. (2013): Can fish really feel pain? Fish and Fisheries, 15(1), S. 1-37",
+    ]
+    text = "\n".join(lines[:2] + legit[:1] + lines[2:6] + legit[1:] + PHARMACY_SPAM + lines[6:])
+    res = clean_language(text, model, cfg)
+    assert res.strip.removed == PHARMACY_SPAM and res.strip.reasons == {REASON_FOREIGN_LANGUAGE: 3}
+    assert is_quote_or_reference(legit[0]) and is_quote_or_reference(legit[2])
+    assert not is_quote_or_reference('He said "hello" to the crowd in the main hall of the station today')
+    assert not any(is_quote_or_reference(s) for s in PHARMACY_SPAM)
+
+
+def test_short_page_majority_spam_does_not_flip_the_language(model, cfg, german_page):
+    # eight pharmacy lines outweigh a short German page by letters; paragraphs weigh more than one-liners
+    host = [ln for ln in german_page.split("\n") if len(ln) >= 200][:2]
+    spam = [
+        f"Order generic {drug} from our licensed online pharmacy, no doctor visit required"
+        for drug in ("Viagra", "Cialis", "Tramadol", "Xanax", "Valium", "Ambien", "Levitra", "Soma")
+    ]
+    assert sum(map(len, spam)) > sum(map(len, host))
+    res = clean_language("\n".join(host + spam), model, cfg)
+    assert res.before.lang == "de" and res.strip.removed == spam and res.after.lang == "de"
+
+
+def test_han_keyword_list_does_not_flip_a_short_page(model, cfg):
+    host = _lines(SEED_CLEAN)[:2]
+    county = next(ln for ln in _lines(SEED_SPAM) if ln.startswith(COUNTY_LINE_START))
+    res = clean_language("\n".join(host + [county] * 3), model, cfg)
+    assert res.before.lang == "en" and res.strip.reasons == {REASON_FOREIGN_SCRIPT: 3}
+    assert res.strip.text == "\n".join(host)
+
+
+def test_weak_lines_of_a_spam_block_go_with_it(model, cfg):
+    lines = _lines(SEED_CLEAN)
+    block = [
+        "Ayo prediksi togel jitu malam ini bersama JP99, situs resmi dengan lisensi internasional!",
+        "ZEUS168 bandar togel resmi dan terbesar, bisa deposit via dana, ovo dan gopay dan pasti maxwin",
+        "Hanya di TOGEL4D: dijamin bayar berapapun kemenanganmu, raih cuan besar setiap hari",
+        "Hanya di TOGEL4D: link alternatif terbaru, kumpulan situs judi online paling aman",
+    ]
+    res = strip_foreign_lines("\n".join(lines[:6] + block + lines[6:]), "en", model, cfg)
+    assert res.removed == block and res.text == "\n".join(lines)

@@ -27,7 +27,18 @@ The rules, in order, for each line:
    without fastText; so does Han in a Chinese page, and simplified-only characters in a Japanese page.
 5. spam comes in blocks: a judged line right next to a line removed as foreign language goes with it when its
    own prediction gives that line's language group at least `neighbour_min_foreign_score` and the document's
-   less than `neighbour_max_native_score` (mixed brand/English/Indonesian lines); one step, no chain reaction.
+   less than `neighbour_max_native_score` (mixed brand/English/Indonesian lines); the chain goes on only through
+   lines that lean foreign on their own.
+
+What is evidence of a line's language, and what is not:
+- fastText reads each line without digit tokens, URLs, e-mail addresses, paths and code identifiers; what is left
+  (its letters) is the evidence the line weighs in runs and votes. A prediction equal to the model's answer to
+  empty input (lid.176.ftz: en 0.12, ca 0.09, de 0.08, for text none of whose n-grams it knows) is no evidence.
+- quotations and bibliographic references (`is_quote_or_reference`) keep their original language: not judged.
+- a page whose own language carries less than half of it, with two or more other languages besides a run's own
+  at `second_language_min_share` each, is multilingual (a text and its translations): its languages are kept.
+- the document language vote weighs paragraphs above one-liners, and keyword lists and lines with brand codes
+  (SLOT88) below the rest, so that an injected block on a short page does not become the page's language.
 """
 
 from __future__ import annotations
@@ -81,6 +92,7 @@ __all__ = [
     "identify",
     "is_mojibake",
     "is_name_like",
+    "is_quote_or_reference",
     "language_group",
     "normalize_label",
     "sample_keep",
@@ -379,6 +391,7 @@ class LanguageModel:
         self._ft: Any = None
         self._script_hint: dict[str, str] = {}
         self._simplified: frozenset[str] | None = None
+        self._prior: tuple[str, float] | None = None
 
     @property
     def simplified_only(self) -> frozenset[str]:
@@ -386,6 +399,19 @@ class LanguageModel:
         if self._simplified is None:
             self._simplified = simplified_only_chars()
         return self._simplified
+
+    def no_evidence(self, preds: Sequence[tuple[str, float]]) -> bool:
+        """True when `preds` is the model's answer to empty input: none of the text's words or character n-grams
+        are in the (quantized) model, so the output is its prior (lid.176.ftz: en 0.12, ca 0.09, de 0.08 for
+        "What do you call a fake noodle" or "| Reach | mm | mm |"). Such a prediction says nothing about the
+        line's language, and it must not count as "not the page's language" (0.08 for German)."""
+        if not preds:
+            return True
+        if self._prior is None:
+            lang, prob = self.predict("", k=1)[0]
+            self._prior = (lang, prob)
+        lang, prob = preds[0]
+        return lang == self._prior[0] and abs(prob - self._prior[1]) < 1e-6
 
     def _binding(self) -> Any:
         if self._ft is None:
@@ -457,9 +483,40 @@ class LineAnalysis:
     counts: list[dict[str, int]]
     mojibake: list[bool]
     preds: list[list[tuple[str, float]] | None]
+    # What fastText read for each predicted line (URLs, code and digit tokens left out) and its letters: the
+    # evidence a prediction stands on, which weighs it in the vote and in runs. None: the lines themselves.
+    texts: list[str] | None = None
+    evidence: list[int] | None = None
+    vote_weights: dict[int, float] = field(default_factory=dict)  # lines that weigh less in the vote
+
+    def vote_weight(self, i: int) -> float:
+        """Factor on line `i`'s letters in the document-language vote: keyword lists and brand codes weigh
+        less, and so do short lines (menus, captions, links and injected one-liners) against paragraphs, which
+        carry a page's own text: a line's letters count in full from `_PARAGRAPH_LETTERS` letters up."""
+        return self.vote_weights.get(i, 1.0) * min(1.0, self.weight(i) / _PARAGRAPH_LETTERS)
+
+    def weight(self, i: int) -> int:
+        """Letters of line `i` that its language prediction stands on."""
+        return self.letters[i] if self.evidence is None else self.evidence[i]
+
+    def text_of(self, i: int) -> str:
+        """The text of line `i` as fastText read it."""
+        return self.lines[i] if self.texts is None else self.texts[i]
 
 
 _HAS_DIGIT = re.compile(r"[0-9]")
+_NON_LETTER = re.compile(r"[\W\d_]+")
+
+
+def _count_letters(text: str) -> int:
+    return len(_NON_LETTER.sub("", text))
+# Tokens that are not words of any language: URLs, domains, e-mail and @handles, file paths, shell variables,
+# code identifiers (snake_case, dotted.names, key=value). fastText reads them as English (or noise).
+_NOT_A_WORD = re.compile(r"://|www\.|@|/|\\|=|\$|_|[a-z0-9]\.[a-z]|[{}<>]")
+# A whole ASCII token (between spaces) with a digit or one of the marks above.
+_NO_LANGUAGE_TOKEN = re.compile(
+    r"(?<!\S)(?=[\x21-\x7e]*?(?:[0-9]|://|www\.|@|/|\\|=|\$|_|[a-z0-9]\.[a-z]|[{}<>]))[\x21-\x7e]+(?!\S)"
+)
 
 
 def _prediction_text(line: str, max_chars: int) -> str:
@@ -467,12 +524,14 @@ def _prediction_text(line: str, max_chars: int) -> str:
 
     lid.176 is trained on ordinary mixed-case text and reads all-caps headlines as noise (a Spanish headline in
     capitals comes out 'en'); the first few hundred characters of a line decide its language as well as all.
+    ASCII tokens with digits ("SLOT88", "20mg", "80%", "2024") carry no language either; fastText reads them as
+    noise (a brand name like "MAXWIN303" pulls a whole Indonesian line towards English). Nor do URLs, paths and
+    code identifiers (a line of shell or a list of links is not English). What is left may be empty: the line
+    then gives no evidence.
     """
     text = line.strip()
-    if _HAS_DIGIT.search(text):
-        # ASCII tokens with digits ("SLOT88", "20mg", "80%", "2024") carry no language; fastText reads them as
-        # noise (a brand name like "MAXWIN303" pulls a whole Indonesian line towards English)
-        text = " ".join(w for w in text.split() if not (w.isascii() and _HAS_DIGIT.search(w))) or text
+    if _HAS_DIGIT.search(text) or _NOT_A_WORD.search(text):
+        text = " ".join(_NO_LANGUAGE_TOKEN.sub(" ", text).split())
     if len(text) > max_chars:
         cut = text.rfind(" ", 0, max_chars)
         text = text[: cut if cut > max_chars // 2 else max_chars]
@@ -489,6 +548,8 @@ def analyze_lines(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineA
     counts: list[dict[str, int]] = [{}] * n
     mojibake = [False] * n
     preds: list[list[tuple[str, float]] | None] = [None] * n
+    read: list[str] = [""] * n
+    evidence = [0] * n
     to_predict: list[int] = []
     for i, line in enumerate(lines):
         c = script_counts(line)
@@ -504,15 +565,54 @@ def analyze_lines(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineA
             continue
         if KANA in c:
             preds[i] = [("ja", 1.0)]
+            read[i], evidence[i] = line, total
         elif c.get(HANGUL, 0) * 2 > total:
             preds[i] = [("ko", 1.0)]
+            read[i], evidence[i] = line, total
         else:
             to_predict.append(i)
     if to_predict:
         texts = [_prediction_text(lines[i], cfg.max_predict_chars) for i in to_predict]
-        for i, p in zip(to_predict, model.predict_many(texts, k=cfg.top_k, threshold=0.005)):
-            preds[i] = p
-    return LineAnalysis(lines, letters, counts, mojibake, preds)
+        alpha = [_count_letters(t) for t in texts]
+        keep = [k for k, a in enumerate(alpha) if a >= cfg.line_min_letters]
+        results = model.predict_many([texts[k] for k in keep], k=cfg.top_k, threshold=0.005)
+        for k, p in zip(keep, results):
+            if not model.no_evidence(p):
+                i = to_predict[k]
+                preds[i], read[i], evidence[i] = p, texts[k], alpha[k]
+    vote_weights = {}
+    for i in range(n):
+        if preds[i] is not None:
+            w = _vote_weight(lines[i])
+            if w != 1.0:
+                vote_weights[i] = w
+    return LineAnalysis(lines, letters, counts, mojibake, preds, read, evidence, vote_weights)
+
+
+# Keyword lists and menus: short items between separators (CJK lists need no separator but a space).
+_LIST_SEP = re.compile(r"\s*[|\u3001\uff0c\u00b7\u2022/\uff5c]\s*")
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+# Brand and product codes (SLOT88, FB88, 12BET, W88): mixed letters and digits in one ASCII token.
+_BRAND_CODE = re.compile(r"(?<![\w.-])(?:[A-Za-z]+\d+|\d+[A-Za-z]{2,})(?![\w.-])")
+_MATERIAL_WEIGHT = 0.25
+_PARAGRAPH_LETTERS = 200
+_LIST_CHARS = "|\u3001\uff0c\u00b7\u2022/\uff5c"
+
+
+def _vote_weight(line: str) -> float:
+    """How much a line counts in deciding the page's language: keyword lists (a Han "spider pool" county list,
+    a menu) and lines with brand codes (SLOT88, FB88) are what injections and templates are made of, not the
+    page's own text, so they weigh `_MATERIAL_WEIGHT` of their letters; a page of nothing else still gets a
+    language from them."""
+    if _HAS_DIGIT.search(line) and _BRAND_CODE.search(line):
+        return _MATERIAL_WEIGHT
+    seps = sum(line.count(c) for c in _LIST_CHARS)
+    if seps < 4 and line.count(" ") < 4:
+        return 1.0
+    items = [t for t in _LIST_SEP.split(_CJK_SPACE.sub("|", line)) if t.strip()]
+    if len(items) >= 5 and sum(len(t) for t in items) <= 8 * len(items):
+        return _MATERIAL_WEIGHT
+    return 1.0
 
 
 def vote_language(analysis: LineAnalysis, indices: Sequence[int] | None = None) -> LangResult:
@@ -524,7 +624,7 @@ def vote_language(analysis: LineAnalysis, indices: Sequence[int] | None = None) 
     weighs exactly its share of the letters (fastText on a whole page is swayed far beyond that share by a few
     lines with distinctive character n-grams, such as Han lists or Vietnamese diacritics).
     """
-    scores, weight = _letter_mass(analysis, indices)
+    scores, weight = _letter_mass(analysis, indices, factor=analysis.vote_weight)
     if not weight:
         return _UNKNOWN
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -621,6 +721,33 @@ def is_name_like(line: str, max_words: int) -> bool:
     return caps >= 0.75 * len(words)
 
 
+# A quotation: most of the line's letters inside double quotation marks (an English quote in a German article).
+_QUOTED = re.compile(
+    '["\u201e\u201c\u00ab\u300c\u300e]([^"\u201c\u201d\u00ab\u00bb\u300d\u300f]{3,})["\u201c\u201d\u00bb\u300d\u300f]'
+)
+# A bibliographic reference or footnote: a year together with a citation mark (a year in parentheses, "et al.",
+# "Surname, I." or "Surname AB," authors, or a leading footnote number).
+_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d[a-z]?\b")
+_CITATION = re.compile(
+    r"\(\s*(?:1[6-9]|20)\d\d[a-z]?\s*\)|\bet al\b|\b[A-Z][a-z]+,\s(?:[A-Z]\.\s?){1,3}|\b[A-Z][a-z]+\s[A-Z]{1,2}[,.]"
+    r"|^\W*(?:\[\d+\]|\(\d+\)|\d+\s|[\u2070-\u209f\u00b9\u00b2\u00b3]+)"
+)
+
+
+def is_quote_or_reference(line: str) -> bool:
+    """A quotation or a bibliographic reference: legitimately in another language than the text around it.
+
+    Quotes and cited titles keep their original language (an English quotation or paper title in a German
+    article); injected spam is neither quoted nor cited, so such lines are never judged foreign by language.
+    """
+    if _YEAR.search(line) and _CITATION.search(line):
+        return True
+    quotes = _QUOTED.findall(line)
+    if not quotes:
+        return False
+    return _count_letters("".join(quotes)) >= 0.6 * _count_letters(line)
+
+
 def strip_foreign_lines(
     text: str,
     doc_lang: str,
@@ -679,7 +806,7 @@ def strip_foreign_lines(
             state[i] = _TRANSPARENT  # tolerated Latin inside a non-Latin page: neither judged nor removed
             continue
         p = an.preds[i]
-        if not p or is_name_like(line, cfg.name_max_words):
+        if not p or is_name_like(an.text_of(i), cfg.name_max_words) or is_quote_or_reference(line):
             state[i] = _TRANSPARENT
             continue
         state[i] = _CANDIDATE if _leans_foreign(p, doc_group, cfg) else _KEEP
@@ -769,17 +896,20 @@ def _group_scores(preds: list[tuple[str, float]], doc_group: str) -> tuple[float
 
 
 def _letter_mass(
-    an: LineAnalysis, indices: Sequence[int] | None = None, key: Callable[[str], str] | None = None
-) -> tuple[dict[str, float], int]:
+    an: LineAnalysis,
+    indices: Sequence[int] | None = None,
+    key: Callable[[str], str] | None = None,
+    factor: Callable[[int], float] | None = None,
+) -> tuple[dict[str, float], float]:
     """Letter-weighted probability mass of each language (or of `key(language)`, e.g. its group) over the judged
-    lines, and the letters of those lines."""
+    lines, and the letters of those lines (each line's letters times `factor(index)` when given)."""
     mass: dict[str, float] = {}
-    weight = 0
+    weight = 0.0
     for i in range(len(an.lines)) if indices is None else indices:
         p = an.preds[i]
         if not p:
             continue
-        w = an.letters[i]
+        w = an.weight(i) * (factor(i) if factor is not None else 1.0)
         weight += w
         for lang, prob in p:
             k = key(lang) if key is not None else lang
@@ -787,22 +917,28 @@ def _letter_mass(
     return mass, weight
 
 
-def _group_mass(an: LineAnalysis, indices: Sequence[int] | None = None) -> tuple[dict[str, float], int]:
+def _group_mass(an: LineAnalysis, indices: Sequence[int] | None = None) -> tuple[dict[str, float], float]:
     """Letter-weighted probability mass of each language group over the judged lines, and their letters."""
     return _letter_mass(an, indices, language_group)
 
 
 def _bilingual(
-    run: list[int], an: LineAnalysis, mass: dict[str, float], weight: int, doc_group: str, cfg: LanguageConfig
+    run: list[int], an: LineAnalysis, mass: dict[str, float], weight: float, doc_group: str, cfg: LanguageConfig
 ) -> set[str]:
-    """Foreign groups that carry at least `second_language_min_share` of the page outside this run."""
+    """Foreign groups that carry at least `second_language_min_share` of the page outside this run; on a
+    multilingual page (the page's own language carries less than half of it, and two or more foreign groups
+    besides the run's own carry at least `second_language_min_share` each: a text with its translations), every
+    foreign group with that share. One injected block adds one language, not three."""
     if not weight:
         return set()
+    share = cfg.second_language_min_share * weight
     in_run, _ = _group_mass(an, run)
-    return {
-        g for g, m in mass.items()
-        if g != doc_group and (m - in_run.get(g, 0.0)) >= cfg.second_language_min_share * weight
-    }
+    if mass.get(doc_group, 0.0) < 0.5 * weight:
+        large = {g for g, m in mass.items() if g != doc_group and m >= share}
+        run_group = max((g for g in in_run if g != doc_group), key=in_run.__getitem__, default=None)
+        if len(large - {run_group}) >= 2:
+            return large
+    return {g for g, m in mass.items() if g != doc_group and (m - in_run.get(g, 0.0)) >= share}
 
 
 def _top_group(preds: list[tuple[str, float]], doc_group: str) -> str:
@@ -828,13 +964,15 @@ def _judge_run(
     model: LanguageModel,
     cfg: LanguageConfig,
 ) -> None:
-    total = sum(an.letters[i] for i in run)
+    total = sum(an.weight(i) for i in run)
     if total >= cfg.run_min_letters:
         if len(run) == 1:
             preds = an.preds[run[0]] or []
         else:
-            joined = " ".join(_prediction_text(an.lines[i], cfg.max_predict_chars) for i in run)
+            joined = " ".join(an.text_of(i) for i in run)
             preds = model.predict(joined[: 4 * cfg.max_predict_chars], k=cfg.top_k)
+            if model.no_evidence(preds):
+                preds = []
         if preds and _confident_foreign(preds, doc_group, cfg, bilingual):
             for i in run:
                 removed_reason[i] = REASON_FOREIGN_LANGUAGE
@@ -842,7 +980,7 @@ def _judge_run(
     if len(run) > 1:  # a mixed run: single lines may still stand on their own
         for i in run:
             preds = an.preds[i]
-            if an.letters[i] >= cfg.run_min_letters and preds and _confident_foreign(preds, doc_group, cfg, bilingual):
+            if an.weight(i) >= cfg.run_min_letters and preds and _confident_foreign(preds, doc_group, cfg, bilingual):
                 removed_reason[i] = REASON_FOREIGN_LANGUAGE
 
 
@@ -852,12 +990,17 @@ def _extend_to_neighbours(
     """Spam comes in blocks: a judged line right next to lines removed as foreign language goes with them when
     its own prediction gives the removed line's language group at least `neighbour_min_foreign_score` and the
     page's group less than `neighbour_max_native_score` (a mixed line that reads partly like the block beside
-    it). Lines without letters between do not separate. One step only (no chain reaction from lines removed this
-    way), and a lone weak line inside the article has no removed neighbour, so it stays."""
+    it). Lines without letters between do not separate. A line removed this way passes it on only when it leans
+    foreign on its own prediction (the rest of a block whose joined text was not conclusive); a line that reads
+    as the page's language stops the chain, and a lone weak line inside the article has no removed neighbour,
+    so it stays."""
     n = len(an.lines)
-    seeds = [i for i in range(n) if removed_reason[i] == REASON_FOREIGN_LANGUAGE and an.preds[i]]
-    for i in seeds:
-        block_group = _top_group(an.preds[i] or [], doc_group)
+    seeds = [
+        (i, _top_group(an.preds[i] or [], doc_group))
+        for i in range(n) if removed_reason[i] == REASON_FOREIGN_LANGUAGE and an.preds[i]
+    ]
+    while seeds:
+        i, block_group = seeds.pop()
         for step in (-1, 1):
             j = i + step
             while 0 <= j < n and removed_reason[j] is None and state[j] == _NEUTRAL:
@@ -865,7 +1008,8 @@ def _extend_to_neighbours(
             if not (0 <= j < n) or removed_reason[j] is not None:
                 continue
             p = an.preds[j]
-            if not p or state[j] not in (_KEEP, _CANDIDATE) or is_name_like(an.lines[j], cfg.name_max_words):
+            if not p or state[j] not in (_KEEP, _CANDIDATE) or is_name_like(an.text_of(j), cfg.name_max_words) \
+                    or is_quote_or_reference(an.lines[j]):
                 continue
             native, _ = _group_scores(p, doc_group)
             if native >= cfg.neighbour_max_native_score:
@@ -873,6 +1017,8 @@ def _extend_to_neighbours(
             foreign = sum(prob for lang, prob in p if language_group(lang) == block_group)
             if foreign >= cfg.neighbour_min_foreign_score:
                 removed_reason[j] = REASON_FOREIGN_LANGUAGE
+                if state[j] == _CANDIDATE:
+                    seeds.append((j, block_group))
 
 
 def _confident_foreign(
