@@ -1,6 +1,8 @@
 """Scale figures of the dedup stage: signature throughput, shuffle bytes per doc, worker RSS for N vs 4N, time share.
 
-    .venv/bin/python benchmarks/dedup_scale.py [--n 1000] [--rss portable|direct|none] [--only-rss]
+    .venv/bin/python benchmarks/dedup_scale.py            # everything, ~9 min on 2 cores (7.5 of them RSS)
+    .venv/bin/python benchmarks/dedup_scale.py --only-rss [--rss-docs 4000] [--bundle-mb 0 --bundle-mb 8]
+    options: [--n 1000] [--rss portable|direct|none] [--beam-arg=--opt=value ...]
 
 Texts: the bench WARC pages extracted by benchmarks/dedup_eval.py (cached in /tmp; run that first or this script
 extracts them), plus near-duplicate variants, so the corpus has realistic clusters.
@@ -13,18 +15,31 @@ extracts them), plus near-duplicate variants, so the corpus has realistic cluste
    group. "anchor join as CoGBK" is what the verification join cost before it became a streamed GroupByKey
    (Beam Python's CoGroupByKey collects each key's values into lists).
 4. Peak RSS the way a cluster runs it (`--rss portable`, the default): Beam's job service and an external worker
-   pool as separate processes (tests/portable.py), fresh per run; the pipeline reads N then 4N docs from JSONL.
-   The SDK workers' peak (VmHWM of the pool's child processes, polled every 50 ms) is printed apart from the job
-   service's (which holds the shuffle here, like a shuffle service). A control (read + one GroupByKey of the docs,
-   no dedup) shows the runner's share: the local job service embeds the FnApiRunner, which hands a stage's whole
-   input to one worker as one bundle, and its workers grow with the input across any GroupByKey boundary (a
-   read-only fused stage stays flat). `--rss direct` is the first measurement (DirectRunner multi_processing).
+   pool as separate processes (tests/portable.py), fresh per run; the pipeline reads 10, N and 4N docs
+   (`--rss-docs`, 4000 -> 16000 docs = 39 -> 186 MB of text) from JSONL. Printed per run: the SDK worker's peak
+   RSS (VmHWM of the pool's child processes, polled every 50 ms), its peak glibc heap in use (mallinfo2, polled
+   inside the worker), the job service's peak (it holds the shuffle here, like a shuffle service), the number of
+   bundles and the largest bundle's input. A control (read + one GroupByKey of the docs, no dedup) gives the
+   runner's share. Each is run twice (`--bundle-mb`):
+   - stock (0): the local job service embeds the FnApiRunner, which hands each stage's WHOLE input to the worker
+     as ONE bundle in ONE data message (GroupingBuffer.partition -> one blob; `_send_input_to_worker` writes it
+     with no flush; `--direct_num_workers` is ignored by the job service, `--sdk_worker_parallelism` is read by
+     no Python code). The worker holds that message (gRPC buffer, protobuf, bytes: ~3 copies) while it runs the
+     bundle, so its peak grows with the input whatever the DoFns do. Beam's data-plane queues are not it: a probe
+     of the worker's to_send/pending_send/received queues (not part of this script) found them empty at its peaks.
+   - capped (8): a sitecustomize hook in the job service only (SERVICE_HOOKS) cuts every stage's input, at
+     element boundaries, into bundles of <= 8 MB run one after another on the same worker, the way Flink, Spark
+     and Dataflow feed workers bounded bundles. Same kept/dropped counts as stock. This is the regime where
+     "a worker's peak stays flat when the input grows 4x" can be judged: it measures what the worker and the
+     dedup DoFns keep across bundles and per bundle, not the reference runner's whole-stage message.
+   `--rss direct` is the first measurement (DirectRunner multi_processing; same whole-stage bundles).
 5. Time share: trafilatura extraction of the same pages vs the dedup pipeline per document, measured here.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import logging
@@ -34,6 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Self
 
@@ -354,17 +370,190 @@ class _PeakPoller:
         self._thread.join()
 
 
-def run_portable(docs: list[dict], tmp: str, mode: str = "dedup", extra_args: tuple[str, ...] = ()) -> dict:
+SERVICE_HOOKS = r'''"""Benchmark-only hooks, written by benchmarks/dedup_scale.py as sitecustomize.py into a temporary
+directory that is put first on the PYTHONPATH of the job service and the worker pool (so of the SDK workers).
+
+Job service (local_job_service_main, which embeds the FnApiRunner): logs the size of every bundle's input to
+$CRAWLWASH_BENCH_DIR/runner.jsonl. Stock, the FnApiRunner hands a stage's whole input to a worker as ONE bundle
+(GroupingBuffer.partition / ListBuffer.partition + BundleManager._send_input_to_worker: one data message).
+With CRAWLWASH_BENCH_BUNDLE_MB > 0 it cuts each stage's input, at element boundaries, into bundles of at most
+that many MB, run one after another on the same worker, as Flink, Spark and Dataflow feed their workers.
+SDK workers: peak RSS and peak glibc heap in use (mallinfo2), polled every 50 ms, to $CRAWLWASH_BENCH_DIR.
+"""
+import os
+import sys
+
+
+def _cmdline():
+    try:
+        with open("/proc/self/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+_DIR = os.environ.get("CRAWLWASH_BENCH_DIR")
+_CMD = _cmdline() if _DIR else ""
+
+if _DIR and "local_job_service_main" in _CMD:
+    import itertools
+    import json
+    import threading
+
+    from apache_beam.coders.coder_impl import create_InputStream, create_OutputStream
+    from apache_beam.metrics import monitoring_infos
+    from apache_beam.portability.api import beam_fn_api_pb2
+    from apache_beam.runners.portability.fn_api_runner import execution, fn_runner
+
+    _MAX = int(float(os.environ.get("CRAWLWASH_BENCH_BUNDLE_MB", "0")) * 2**20)
+    _Base = fn_runner.BundleManager
+    _lock = threading.Lock()
+
+    def _chunks(buf):
+        if isinstance(buf, list):  # a part already cut by ParallelBundleManager (direct_num_workers > 1)
+            return [buf]
+        blobs = buf.partition(1)[0]
+        if not _MAX:
+            return [list(blobs)]
+        if isinstance(buf, execution.GroupingBuffer):
+            impl = buf._post_grouped_coder.get_impl()
+        else:
+            impl = buf._coder_impl
+        out, chunks = create_OutputStream(), []
+        for blob in blobs:
+            s = create_InputStream(blob)
+            while s.size() > 0:
+                impl.encode_to_stream(impl.decode_from_stream(s, True), out, True)
+                if out.size() >= _MAX:
+                    chunks.append([out.get()])
+                    out = create_OutputStream()
+        if out.size() or not chunks:
+            chunks.append([out.get()])
+        return chunks
+
+    class _LoggingBundleManager(_Base):
+        def process_bundle(self, inputs, expected_outputs, fired_timers, expected_output_timers, dry_run=False):
+            chunked = {name: _chunks(buf) for name, buf in inputs.items()}
+            n = max([1] + [len(c) for c in chunked.values()])
+            sizes = [sum(len(b) for c in chunked.values() if i < len(c) for b in c[i]) for i in range(n)]
+            with _lock, open(os.path.join(_DIR, "runner.jsonl"), "a") as f:
+                f.write(json.dumps({"bundles": n, "max_bundle_bytes": max(sizes), "input_bytes": sum(sizes)}) + "\n")
+            merged, all_splits = None, []
+            for i in range(n):
+                part = {name: (c[i] if i < len(c) else []) for name, c in chunked.items()}
+                result, splits = _Base.process_bundle(
+                    self, part, expected_outputs, fired_timers if i == 0 else {}, expected_output_timers, dry_run
+                )
+                all_splits += splits
+                if merged is None:
+                    merged = result
+                    continue
+                merged = beam_fn_api_pb2.InstructionResponse(
+                    process_bundle=beam_fn_api_pb2.ProcessBundleResponse(
+                        monitoring_infos=monitoring_infos.consolidate(
+                            itertools.chain(
+                                result.process_bundle.monitoring_infos, merged.process_bundle.monitoring_infos
+                            )
+                        ),
+                        residual_roots=[*merged.process_bundle.residual_roots, *result.process_bundle.residual_roots],
+                    ),
+                    error=result.error or merged.error,
+                )
+            return merged, all_splits
+
+    fn_runner.BundleManager = _LoggingBundleManager  # also what ParallelBundleManager runs each part with
+    sys.stderr.write(f"crawlwash bench hooks: FnApiRunner bundles capped at {_MAX} bytes (0 = stock)\n")
+
+elif _DIR and "SdkHarness" in _CMD:
+    import ctypes
+    import json
+    import threading
+    import time
+
+    class _MallInfo2(ctypes.Structure):
+        _fields_ = [
+            (name, ctypes.c_size_t)
+            for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+                         "fordblks", "keepcost")
+        ]
+
+    def _probe():
+        libc = ctypes.CDLL(None)
+        libc.mallinfo2.restype = _MallInfo2
+        path = os.path.join(_DIR, f"worker_{os.getpid()}.json")
+        peak = {"rss_mb": 0.0, "inuse_mb": 0.0, "inuse_at_rss_peak_mb": 0.0, "heap_at_rss_peak_mb": 0.0}
+        last_write = 0.0
+        while True:
+            with open("/proc/self/status") as f:
+                rss = next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS:"))
+            m = libc.mallinfo2()
+            inuse = (m.uordblks + m.hblkhd) / 2**20  # heap chunks in use + mmapped chunks
+            changed = False
+            if rss > peak["rss_mb"]:
+                heap = (m.arena + m.hblkhd) / 2**20
+                peak.update(rss_mb=rss, inuse_at_rss_peak_mb=inuse, heap_at_rss_peak_mb=heap)
+                changed = True
+            if inuse > peak["inuse_mb"]:
+                peak["inuse_mb"] = inuse
+                changed = True
+            now = time.monotonic()
+            if changed and now - last_write > 0.2:
+                last_write = now
+                with open(path + ".tmp", "w") as f:
+                    json.dump(peak, f)
+                os.replace(path + ".tmp", path)
+            time.sleep(0.05)
+
+    threading.Thread(target=_probe, name="crawlwash_bench_probe", daemon=True).start()
+'''
+
+
+@contextlib.contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    """Set environment variables for the services started inside (they copy os.environ), then restore them."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_portable(
+    docs: list[dict],
+    tmp: str,
+    mode: str = "dedup",
+    extra_args: tuple[str, ...] = (),
+    bundle_mb: float = 0.0,
+) -> dict:
     """Run the pipeline on Beam's job service + an external worker pool (fresh services per run, so each peak
-    belongs to this run); peak RSS of the SDK worker processes and of the job service, apart."""
+    belongs to this run); peak RSS of the SDK worker processes and of the job service, apart. `bundle_mb` > 0
+    caps the runner's bundles (SERVICE_HOOKS); 0 is the stock FnApiRunner (one bundle per stage)."""
     from tests.portable import start_portable_services
 
     path = os.path.join(tmp, f"docs_{len(docs)}.jsonl")
-    with open(path, "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
-    out = os.path.join(tmp, f"pout_{mode}_{len(docs)}")
-    log_dir = Path(tmp) / f"services_{mode}_{len(docs)}"
-    with start_portable_services(log_dir) as services:
+    if not os.path.exists(path):
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(d, ensure_ascii=False) + "\n" for d in docs)
+    tag = f"{mode}_{len(docs)}_{bundle_mb:g}"
+    out = os.path.join(tmp, f"pout_{tag}")
+    log_dir = Path(tmp) / f"services_{tag}"
+    probe_dir = Path(tmp) / f"probe_{tag}"
+    hooks_dir = Path(tmp) / "hooks"
+    probe_dir.mkdir(parents=True)
+    hooks_dir.mkdir(exist_ok=True)
+    (hooks_dir / "sitecustomize.py").write_text(SERVICE_HOOKS, encoding="utf-8")
+    pythonpath = os.pathsep.join(p for p in (str(hooks_dir), os.environ.get("PYTHONPATH")) if p)
+    env = {
+        "PYTHONPATH": pythonpath,
+        "CRAWLWASH_BENCH_DIR": str(probe_dir),
+        "CRAWLWASH_BENCH_BUNDLE_MB": str(bundle_mb),
+    }
+    with _environ(**env), start_portable_services(log_dir) as services:
         job_pid = pool_pid = None
         for pid in _descendants(os.getpid()):
             try:
@@ -389,46 +578,64 @@ def run_portable(docs: list[dict], tmp: str, mode: str = "dedup", extra_args: tu
             )
         if res.returncode:
             raise RuntimeError(f"portable pipeline failed:\n{res.stderr[-3000:]}")
+    if "crawlwash bench hooks" not in (log_dir / "job_service.log").read_text(errors="replace"):
+        raise RuntimeError(f"the benchmark hooks were not loaded by the job service (see {log_dir})")
     stats = json.loads(res.stdout.strip().splitlines()[-1])
     stats["job_service_mb"] = poller.job_mb
     stats["workers_mb"] = sorted(poller.workers.values(), reverse=True)
     stats["worker_max_mb"] = max(poller.workers.values(), default=0.0)
     stats["pool_mb"] = pool_base
+    probes = [json.loads(p.read_text()) for p in probe_dir.glob("worker_*.json")]
+    stats["worker_inuse_mb"] = max((p["inuse_mb"] for p in probes), default=float("nan"))
+    bundles = [json.loads(line) for line in (probe_dir / "runner.jsonl").read_text().splitlines()]
+    stats["bundles"] = sum(b["bundles"] for b in bundles)
+    stats["max_bundle_mb"] = max(b["max_bundle_bytes"] for b in bundles) / 2**20
+    stats["text_mb"] = sum(len(d["text"].encode()) for d in docs) / 1e6
     for kind in ("kept", "dropped"):
         with open(f"{out}.{kind}") as f:
             stats[kind] = int(f.read().strip() or 0)
     return stats
 
 
-def portable_rss(docs4: list[dict], n: int, extra_args: tuple[str, ...] = ()) -> dict:
-    """Worker vs job-service peak RSS, N and 4N, dedup and a control (read + one GroupByKey), portable runner."""
-    runs: dict[tuple[str, int], dict] = {}
+def portable_rss(
+    docs4: list[dict], n: int, extra_args: tuple[str, ...] = (), bundle_mbs: tuple[float, ...] = (0.0, 8.0)
+) -> dict:
+    """Worker vs job-service peak RSS at N and 4N docs, Deduplicate and a control (read + one GroupByKey of the
+    docs), on the portable runner: stock (a stage's whole input = one bundle) and with bundles capped."""
+    runs: dict[tuple[str, int, float], dict] = {}
+    plan = [(mode, size) for mode in ("dedup", "control") for size in (10, n, 4 * n)]
     with tempfile.TemporaryDirectory() as tmp:
-        for mode in ("dedup", "control"):
-            for size in (10, n, 4 * n):
-                if mode == "control" and size == 10:
-                    continue
-                runs[(mode, size)] = s = run_portable(docs4[:size], tmp, mode, extra_args)
-                log.info("%s %d: %s", mode, size, s)
-    base = runs[("dedup", 10)]
+        for bundle_mb in bundle_mbs:
+            for mode, size in plan:
+                runs[(mode, size, bundle_mb)] = s = run_portable(
+                    docs4[:size], tmp, mode, extra_args, bundle_mb
+                )
+                log.info("%s %d bundle_mb=%g: %s", mode, size, bundle_mb, s)
     opts = " ".join(extra_args) or "default options"
-    print(
-        f"portable runner (job service + EXTERNAL worker pool, separate processes; {opts}); peak RSS = VmHWM:"
-    )
-    print(
-        f"  10-doc baseline: SDK worker {base['worker_max_mb']:.0f} MB, job service {base['job_service_mb']:.0f} MB"
-    )
-    for mode in ("dedup", "control"):
-        s, l = runs[(mode, n)], runs[(mode, 4 * n)]
-        name = "Deduplicate" if mode == "dedup" else "control (read + GroupByKey of the docs)"
-        for size, r in ((n, s), (4 * n, l)):
-            print(f"  {name} on {size} docs: wall {r['wall_s']:.1f} s, kept {r['kept']}, dropped {r['dropped']}, "
-                  f"SDK worker peak {r['worker_max_mb']:.0f} MB ({len(r['workers_mb'])} worker process(es)), "
-                  f"job service peak {r['job_service_mb']:.0f} MB")  # fmt: skip
-        print(f"  {name}: 4N/N worker ratio {l['worker_max_mb'] / s['worker_max_mb']:.2f} "
-              f"(above the 10-doc baseline {s['worker_max_mb'] - base['worker_max_mb']:.0f} -> "
-              f"{l['worker_max_mb'] - base['worker_max_mb']:.0f} MB); job service ratio "
-              f"{l['job_service_mb'] / s['job_service_mb']:.2f}")  # fmt: skip
+    print(f"portable runner (job service + EXTERNAL worker pool, separate processes; {opts}). Peak RSS = VmHWM; "
+          "heap in use = peak of glibc mallinfo2 (in-use heap chunks + mmapped chunks) in the SDK worker:")  # fmt: skip
+    print(f"  {'runner bundles':24s} {'run':9s} {'docs':>6s} {'text MB':>8s} {'bundles':>7s} {'largest':>8s} "
+          f"{'worker MB':>9s} {'in use':>7s} {'job svc MB':>10s} {'wall s':>7s}  kept/dropped")  # fmt: skip
+    for bundle_mb in bundle_mbs:
+        name = "stock (1 per stage)" if not bundle_mb else f"capped at {bundle_mb:g} MB"
+        for mode, size in plan:
+            r = runs[(mode, size, bundle_mb)]
+            print(f"  {name:24s} {mode:9s} {size:6d} {r['text_mb']:8.1f} {r['bundles']:7d} "
+                  f"{r['max_bundle_mb']:6.1f}MB {r['worker_max_mb']:9.0f} {r['worker_inuse_mb']:7.0f} "
+                  f"{r['job_service_mb']:10.0f} {r['wall_s']:7.1f}  {r['kept']}/{r['dropped']}")  # fmt: skip
+    print("  ratios 4N/N (baseline: the 10-doc run of the same pipeline and runner):")
+    for bundle_mb in bundle_mbs:
+        name = "stock FnApiRunner" if not bundle_mb else f"bundles capped at {bundle_mb:g} MB"
+        for mode in ("dedup", "control"):
+            base = runs[(mode, 10, bundle_mb)]
+            s, l = runs[(mode, n, bundle_mb)], runs[(mode, 4 * n, bundle_mb)]
+            label = "Deduplicate" if mode == "dedup" else "control (read + GroupByKey)"
+            print(f"    {name:28s} {label:27s} SDK worker x{l['worker_max_mb'] / s['worker_max_mb']:.2f} "
+                  f"({s['worker_max_mb'] - base['worker_max_mb']:.0f} -> "
+                  f"{l['worker_max_mb'] - base['worker_max_mb']:.0f} MB above baseline), heap in use "
+                  f"x{l['worker_inuse_mb'] / s['worker_inuse_mb']:.2f}, job service "
+                  f"x{l['job_service_mb'] / s['job_service_mb']:.2f}; text x{l['text_mb'] / s['text_mb']:.2f}, "
+                  f"largest bundle {s['max_bundle_mb']:.0f} -> {l['max_bundle_mb']:.0f} MB")  # fmt: skip
     return runs
 
 
@@ -469,6 +676,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--only-rss", action="store_true", help="skip throughput, shuffle bytes and heap sections"
     )
+    ap.add_argument(
+        "--rss-docs",
+        type=int,
+        default=4000,
+        help="docs of the small portable RSS run (the large one has 4x); past ~1000 docs the corpus mixes two "
+        "pages per doc, so 4000 -> 16000 docs is 39 -> 186 MB of text",
+    )
+    ap.add_argument(
+        "--bundle-mb",
+        type=float,
+        action="append",
+        default=None,
+        help="runner bundle cap for the portable RSS runs, repeatable; 0 = the stock FnApiRunner (a stage's "
+        "whole input is one bundle). Default: 0 and 8",
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     params = NearDedupConfig().params()
@@ -481,12 +703,16 @@ def main(argv: list[str] | None = None) -> None:
     if rss == "none":
         return
     if rss == "portable":
-        runs = portable_rss(docs4, args.n, tuple(args.beam_arg))
-        large_wall = runs[("dedup", 4 * args.n)]["wall_s"]
+        bundle_mbs = tuple(args.bundle_mb) if args.bundle_mb else (0.0, 8.0)
+        rss_docs = corpus(4 * args.rss_docs) if args.rss_docs != args.n else docs4
+        runs = portable_rss(rss_docs, args.rss_docs, tuple(args.beam_arg), bundle_mbs)
+        large_wall = runs[("dedup", 4 * args.rss_docs, bundle_mbs[0])]["wall_s"]
+        dedup_docs = 4 * args.rss_docs
     else:
         large_wall = direct_rss(docs4, args.n)
+        dedup_docs = 4 * args.n
     per_page = extraction_time(100)
-    dedup_per_doc = large_wall / (4 * args.n)
+    dedup_per_doc = large_wall / dedup_docs
     print(f"time share: trafilatura {per_page * 1e3:.1f} ms/page, dedup pipeline {dedup_per_doc * 1e3:.2f} ms/doc "
           f"({rss} runner, incl. its overhead) -> dedup = {dedup_per_doc / (per_page + dedup_per_doc):.1%} of "
           f"extract + dedup (an upper bound on its share of the whole job: other stages not counted)")  # fmt: skip
