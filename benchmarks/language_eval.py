@@ -14,10 +14,12 @@ are the controls. Printed per kind: spam-line recall; legitimate-character loss 
 = every legitimate line removed from the injected page (absolute), "excess loss" = only legitimate lines that the
 same page WITHOUT injection keeps (the loss the injection caused; a host page's own foreign lines, e.g. a Greek
 letter in a German page, are removed in both and count only in the absolute figure); `--show` lists excess losses.
-Also the controls' kept-text fraction per language. Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
+Banks: dev (tuned on), holdout and holdout2 (held out), holdout3 (written fresh for the fifth pass, run only at
+its end: the honest generalization figure). Also the controls' kept-text fraction per language.
+Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|holdout3] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -291,6 +293,132 @@ def gen_zh_spam_h2(rng: random.Random) -> str:
     return rng.choice(["，", " ", "|"]).join(parts)
 
 
+# Third held-out set (`--bank holdout3`): written fresh for the fifth pass, before any tuning of that pass and
+# never looked at while tuning; the honest generalization figure. Varied shapes: separators, prefixes, numbers,
+# brand codes mixed with English words, short and long lines.
+H3_PLACES = [
+    "江宁区", "浦口区", "六合区", "溧水县", "高淳县", "江阴市", "宜兴市", "溧阳市", "金坛市", "丹阳市", "扬中市", "句容市",
+    "泰兴市", "靖江市", "姜堰市", "兴化市", "高邮市", "仪征市", "宝应县", "建湖县", "射阳县", "阜宁县", "滨海县", "响水县",
+    "东台市", "大丰市", "如皋市", "如东县", "启东市", "通州市", "沭阳县", "泗洪县", "睢宁县", "邳州市", "新沂市", "丰县",
+    "沛县", "铜山县", "赣榆县", "东海县", "灌云县", "灌南县", "盱眙县", "金湖县", "涟水县", "洪泽县", "宿豫区", "海州区",
+]
+H3_PREFIXES = ["分站导航", "【热门城市】", "周边城市>>", "热搜词：", "地区站点 -", "", ""]
+H3_EXTRAS = ["装修公司", "搬家公司", "代开发票", "网站建设", "seo优化", "专业快速排名", "黄页", "同城交友"]
+H3_FOOTER = [
+    "Copyright©{y}-{y2} {city}{w2}信息技术有限公司 All Rights Reserved",
+    "闽ICP备{n8}号-{d} | 闽公网安备{n14}号",
+    "全国服务热线：0{n2}-{n8}  传真：0{n2}-{n8}",
+    "24小时客服电话 400 {n3} {n4}（免长途费）",
+    "ICP经营许可证 B2-{n8} 网络文化经营许可证 {n4}-{n3}",
+    "版权声明：本站文章版权归原作者所有，转载请注明出处",
+    "邮箱：service@{w}.cn  QQ：{n9}",
+    "{city}{w2}科技发展有限公司 版权所有 技术支持：{w2}网络",
+    "免责声明 | 隐私条款 | 投诉建议 | 友情链接申请",
+    "增值电信业务经营许可证：粤B2-{n8} 统一社会信用代码：91{n6}MA{n8}",
+]
+H3_W2 = ["华信", "鼎盛", "恒达", "博远", "中科", "汇丰", "天成", "金桥"]
+H3_PHARMA = [
+    "Erectile dysfunction? {drug} {dose}mg works in {d}0 minutes - order discreetly",
+    "{drug} online USA, no Rx needed, visa/mastercard accepted",
+    "Get the real deal: brand {drug} at generic prices",
+    "{drug} vs {drug2}: which one should you buy? Compare prices here",
+    "Refill your {drug} prescription online and save {pct}%",
+    "buy {drug} uk next day delivery",
+    "Trusted supplier of {drug} since {y}, over {n2}k orders shipped",
+    "Why pay more? {drug} from ${d}.{n2} per pill",
+]
+H3_ID_PARTS = [
+    "slot online gampang menang", "login alternatif anti blokir", "bonus deposit harian {pct}%",
+    "situs togel online resmi", "rtp slot live hari ini", "daftar sekarang gratis", "bocoran pola gacor malam ini",
+    "deposit 10 ribu via e-wallet", "withdraw cepat tanpa ribet", "agen casino online terbaik",
+]
+H3_ID_TEMPLATES = [
+    "{brand} login | {p1} | {p2}",
+    "{brand} - {p1} new member bonus {pct}%",
+    "Link {brand} terbaru: {p1}, {p2}",
+    "{p1} {brand} official",
+    "{brand} {p1} dan {p2} terpercaya {y}",
+]
+H3_VI_PARTS = [
+    "link vào nhà cái không bị chặn", "khuyến mãi thành viên mới {n3}k", "cá độ bóng đá online uy tín",
+    "đăng ký tài khoản miễn phí", "nạp rút siêu tốc {d} phút", "xóc đĩa online đổi thưởng", "app cá cược mới nhất",
+    "bảo hiểm cược thua {pct}%",
+]
+H3_VI_TEMPLATES = [
+    "{brand} casino - {p1} | {p2}",
+    "{brand} link mới nhất {y}: {p1}",
+    "Nhà cái {brand} - {p1}, {p2}",
+    "{p1} tại {brand} official",
+]
+H3_VI_BRANDS = ["SV88", "789BET", "F8BET", "SHBET", "Mu88", "BK8", "Go88"]
+H3_ID_BRANDS = ["MPO500", "DEWA4D", "NAGA303", "PRAGMATIC88", "KOI777", "SULTAN99"]
+H3_ZH_PARTS = [
+    "澳门百家乐官网", "最新体育投注网址", "网络棋牌平台排行榜", "新用户注册送{n2}元体验金", "北京PK10稳赚计划",
+    "时时彩后一单期计划", "真人荷官在线发牌", "加微信{n9}领取彩金", "腾讯分分彩开奖记录",
+]
+
+
+def _fill3(tpl: str, rng: random.Random) -> str:
+    """`_fill` plus the holdout3-only fields (kept apart so the other banks' random streams do not change)."""
+    extra = {"w2": rng.choice(H3_W2), "n9": "".join(rng.choice("0123456789") for _ in range(9)),
+             "y2": str(rng.randint(2024, 2026))}
+    for k, v in extra.items():
+        tpl = tpl.replace("{" + k + "}", v)
+    return _fill(tpl, rng)
+
+
+def gen_han_list_h3(rng: random.Random) -> str:
+    items = rng.sample(H3_PLACES, rng.randint(3, 35))
+    for _ in range(rng.randint(0, 4)):
+        items.insert(rng.randrange(len(items) + 1), rng.choice(H3_EXTRAS))
+    if rng.random() < 0.3:  # "<city>装修公司" keyword-stuffing style
+        items = [it + rng.choice(H3_EXTRAS) for it in items[:12]]
+    prefix = rng.choice(H3_PREFIXES)
+    return (prefix + rng.choice(["", " "]) if prefix else "") + rng.choice([" ", " | ", "、", "/", "  "]).join(items)
+
+
+def gen_mojibake_h3(rng: random.Random) -> str:
+    text = _fill3(rng.choice(H3_FOOTER), rng)
+    if rng.random() < 0.25:
+        text += rng.choice(["  ", " | "]) + _fill3(rng.choice(H3_FOOTER), rng)
+    text = text.encode("utf-8").decode("gbk", errors=rng.choice(["replace", "ignore"]))
+    return text.replace("\ufffd", rng.choice(["?", "\ufffd", ""]))
+
+
+def gen_pharmacy_h3(rng: random.Random) -> str:
+    return _fill(rng.choice(H3_PHARMA), rng)
+
+
+def _compose3(rng: random.Random, templates: list[str], parts: list[str], brands: list[str]) -> str:
+    p = rng.sample(parts, 3)
+    tpl = rng.choice(templates)
+    for k, v in {"brand": rng.choice(brands), "p1": p[0], "p2": p[1], "p3": p[2]}.items():
+        tpl = tpl.replace("{" + k + "}", v)
+    return _fill3(tpl, rng)
+
+
+def gen_gambling_id_h3(rng: random.Random) -> str:
+    return _compose3(rng, H3_ID_TEMPLATES, H3_ID_PARTS, H3_ID_BRANDS + ID_BRANDS[:3])
+
+
+def gen_gambling_vi_h3(rng: random.Random) -> str:
+    return _compose3(rng, H3_VI_TEMPLATES, H3_VI_PARTS, H3_VI_BRANDS + VI_BRANDS[:3])
+
+
+def gen_zh_spam_h3(rng: random.Random) -> str:
+    parts = [_fill3(p, rng) for p in rng.sample(H3_ZH_PARTS, rng.randint(1, 4))]
+    return rng.choice(["，", " ", "——", "；"]).join(parts)
+
+
+HOLDOUT3_GENERATORS = {
+    "han_list": gen_han_list_h3,
+    "mojibake": gen_mojibake_h3,
+    "pharmacy_en": gen_pharmacy_h3,
+    "gambling_id": gen_gambling_id_h3,
+    "gambling_vi": gen_gambling_vi_h3,
+    "zh_in_ja": gen_zh_spam_h3,
+}
+
 HOLDOUT2_GENERATORS = {
     "han_list": gen_han_list_h2,
     "mojibake": gen_mojibake_h2,
@@ -392,7 +520,12 @@ def _hosts(kind: str, page_lang: str) -> bool:
     return page_lang == target
 
 
-BANKS = {"dev": {}, "holdout": HOLDOUT_GENERATORS, "holdout2": HOLDOUT2_GENERATORS}
+BANKS = {
+    "dev": {},
+    "holdout": HOLDOUT_GENERATORS,
+    "holdout2": HOLDOUT2_GENERATORS,
+    "holdout3": HOLDOUT3_GENERATORS,
+}
 
 
 def inject(
@@ -417,7 +550,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 (second held-out set)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2, holdout3 (held-out sets)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -344,8 +344,13 @@ def test_mixed_line_next_to_removed_spam_goes_with_the_block(model, cfg):
     res = strip_foreign_lines(text, "en", model, cfg)
     assert res.removed == block and res.reasons == {REASON_FOREIGN_LANGUAGE: 3}
     assert res.text == "\n".join(lines)
-    off = strip_foreign_lines(text, "en", model, cfg.model_copy(update={"neighbour_min_foreign_score": 1.0}))
+    off = strip_foreign_lines(
+        text, "en", model, cfg.model_copy(update={"neighbour_min_foreign_score": 1.0, "word_min_foreign_score": 1.0})
+    )
     assert off.removed == block[:2]  # on its own evidence the mixed line reads English
+    # its Indonesian words, read apart from the English ones, are evidence too (a brand code makes it suspicious)
+    words = strip_foreign_lines(text, "en", model, cfg.model_copy(update={"neighbour_min_foreign_score": 1.0}))
+    assert words.removed == block and words.reasons == {REASON_FOREIGN_LANGUAGE: 3}
 
 
 def test_lone_mixed_line_inside_article_stays(model, cfg):
@@ -429,3 +434,53 @@ def test_weak_lines_of_a_spam_block_go_with_it(model, cfg):
     ]
     res = strip_foreign_lines("\n".join(lines[:6] + block + lines[6:]), "en", model, cfg)
     assert res.removed == block and res.text == "\n".join(lines)
+
+
+# --- fifth pass: lossy/short mojibake, word-level evidence ---------------------------------------------------
+
+
+def _gbk_mojibake(text: str, errors: str) -> str:
+    return text.encode("utf-8").decode("gbk", errors=errors)
+
+
+def test_short_lossy_mojibake_among_ascii():
+    # a few characters among ASCII and digits, bytes lost by the bad decode: the round trip alone cannot tell
+    for text in ["粤ICP备12345678号", "京ICP证041189号", "Copyright © 2019 版权所有 苏ICP备10234567号",
+                 "客服热线：400-123-4567", "京公网安备 11010502030143号"]:
+        for errors in ("replace", "ignore"):
+            line = _gbk_mojibake(text, errors).replace("\ufffd", "?")
+            assert is_mojibake(line), (text, line)
+
+
+def test_gbk_signature_spares_traditional_chinese_and_japanese():
+    for line in [
+        "這是一個關於台灣歷史的網站，歡迎訪問。", "聯絡我們 | 隱私權政策 | 網站導覽", "國立臺灣大學圖書館",
+        "電話：(02)2311-3731 傳真：(02)2331-1604", "鍾鎮濤 陳慧嫻 譚詠麟 鄧麗君", "關於我們 聯繫我們 廣告刊登",
+        "株式会社日本経済新聞社", "鹿児島県 霧島市 観光協会", "| マージ 長財布 Ｌ パンチングレザー ブラック（1） |",
+        "图片", "上一页", "全部车系",
+    ]:
+        assert not is_mojibake(line), line
+
+
+def test_short_mojibake_line_in_chinese_page_goes(model, cfg, chinese_pages):
+    page = chinese_pages[0]
+    spam = _gbk_mojibake("粤ICP备12345678号", "ignore")
+    res = clean_language(page + "\n" + spam, model, cfg)
+    assert res.before.lang == "zh"
+    assert res.strip.removed == [spam] and res.strip.reasons == {REASON_MOJIBAKE: 1}
+    assert res.strip.text == page
+
+
+def test_brand_code_line_with_foreign_words_goes_on_a_page_with_spam(model, cfg):
+    lines = _lines(SEED_CLEAN)
+    block = [
+        "Situs judi slot online terpercaya dengan RTP tertinggi, daftar sekarang dan dapatkan bonus new member",
+        "Bandar togel resmi, deposit pulsa tanpa potongan, proses withdraw cepat dan aman setiap hari",
+    ]
+    lone = "Hanya di TOGEL4D: link alternatif terbaru, kumpulan situs judi online paling aman"
+    text = "\n".join(block + lines[:6] + [lone] + lines[6:])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.removed == block + [lone] and res.reasons == {REASON_FOREIGN_LANGUAGE: 3}
+    assert res.text == "\n".join(lines)
+    off = strip_foreign_lines(text, "en", model, cfg.model_copy(update={"word_min_foreign_score": 1.0}))
+    assert off.removed == block

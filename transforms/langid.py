@@ -14,7 +14,8 @@
 
 The rules, in order, for each line:
 1. no letters (numbers, punctuation, separators) -> kept, and transparent for runs;
-2. the line reads as UTF-8 Chinese that was decoded as GBK -> `mojibake`;
+2. the line reads as UTF-8 Chinese that was decoded as GBK -> `mojibake` (the round trip gives back CJK text, or,
+   for short and lossy lines among ASCII and digits, the characters are the rare GBK ones that UTF-8 bytes make);
 3. most of its letters are in a script the document's language does not use -> `foreign_script`
    (Latin is tolerated in non-Latin documents: brand names, URLs, English menus);
 4. a line in the document's own script is classified by fastText (batched); consecutive lines that lean to another
@@ -29,6 +30,9 @@ The rules, in order, for each line:
    own prediction gives that line's language group at least `neighbour_min_foreign_score` and the document's
    less than `neighbour_max_native_score` (mixed brand/English/Indonesian lines); the chain goes on only through
    lines that lean foreign on their own.
+6. on a page where foreign-language spam was found, a line with a brand code (SLOT88, TOGEL4D) that reads as the
+   page's language as a whole is judged on its words: its lowercase words that are not the page's language on
+   their own, read together, must give one foreign group `word_min_foreign_score` (`_word_evidence`).
 
 What is evidence of a line's language, and what is not:
 - fastText reads each line without digit tokens, URLs, e-mail addresses, paths and code identifiers; what is left
@@ -189,6 +193,29 @@ class LanguageConfig(Section):
         le=1.0,
         description="... and less than this probability for the document's language group.",
     )
+    word_min_foreign_score: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="Word-level evidence for suspicious lines (a brand code such as SLOT88 on a page where "
+        "foreign-language lines were removed) that fastText reads as the page's language as a whole ('bonus new "
+        "member - JP99 pelayanan 24 jam nonstop'): the lowercase words that are not the page's language on their "
+        "own are read together, and the line is removed when one foreign group gets at least this probability "
+        "(and the page's group less than 0.1). 1.0 = off.",
+    )
+    word_min_share: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="... and when those words carry at least this share of the line's letters (and at least 2 "
+        "words and 10 letters).",
+    )
+    word_max_native_score: float = Field(
+        default=0.95,
+        ge=0.0,
+        le=1.0,
+        description="... and only when the line's own prediction gives the page's language group less than this.",
+    )
     simplified_min_fraction: float = Field(
         default=0.15,
         ge=0.0,
@@ -323,6 +350,7 @@ _GROUPS = [
     "ro mo",
 ]
 _GROUP_OF = {lang: i for i, g in enumerate(_GROUPS) for lang in g.split()}
+_GROUP_KEY = {lang: f"group{i}" for lang, i in _GROUP_OF.items()}
 _HAN_GROUP = f"group{_GROUP_OF['zh']}"
 
 
@@ -339,8 +367,7 @@ def normalize_label(label: str) -> tuple[str, str | None]:
 
 def language_group(lang: str) -> str:
     """A key shared by languages treated as one at line level (`de` and `lb`, `id` and `ms`...)."""
-    g = _GROUP_OF.get(lang)
-    return lang if g is None else f"group{g}"
+    return _GROUP_KEY.get(lang, lang)
 
 
 def expected_scripts(lang: str, script_hint: str | None = None) -> frozenset[str]:
@@ -392,6 +419,7 @@ class LanguageModel:
         self._script_hint: dict[str, str] = {}
         self._simplified: frozenset[str] | None = None
         self._prior: tuple[str, float] | None = None
+        self._labels: dict[str, str] = {}  # fastText label -> normalized language (normalize_label, once)
 
     @property
     def simplified_only(self) -> frozenset[str]:
@@ -443,14 +471,17 @@ class LanguageModel:
         """
         ft = self._binding()
         results = []
-        cache_hint = self._script_hint
+        labels = self._labels
         for text in texts:
             preds = []
             for prob, label in ft.predict(text.replace("\n", " ") + "\n", k, threshold, "replace"):
-                lang, script = normalize_label(label)
-                if script:
-                    cache_hint.setdefault(lang, script)
-                preds.append((lang, min(float(prob), 1.0)))
+                lang = labels.get(label)
+                if lang is None:
+                    lang, script = normalize_label(label)
+                    if script:
+                        self._script_hint.setdefault(lang, script)
+                    labels[label] = lang
+                preds.append((lang, min(prob, 1.0)))
             results.append(preds)
         return results
 
@@ -508,11 +539,20 @@ _HAS_DIGIT = re.compile(r"[0-9]")
 _NON_LETTER = re.compile(r"[\W\d_]+")
 
 
+_DROP_ASCII_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 def _count_letters(text: str) -> int:
+    if text.isascii():  # the common case, without building a regex substitution
+        return len(text) - len(text.translate(_DROP_ASCII_LETTERS))
     return len(_NON_LETTER.sub("", text))
+
+
+
 # Tokens that are not words of any language: URLs, domains, e-mail and @handles, file paths, shell variables,
 # code identifiers (snake_case, dotted.names, key=value). fastText reads them as English (or noise).
-_NOT_A_WORD = re.compile(r"://|www\.|@|/|\\|=|\$|_|[a-z0-9]\.[a-z]|[{}<>]")
+# A digit or one of those marks: one search decides whether a line needs rewriting.
+_REWRITE = re.compile(r"[0-9@/\\=$_{}<>]|www\.|[a-z]\.[a-z]")
 # A whole ASCII token (between spaces) with a digit or one of the marks above.
 _NO_LANGUAGE_TOKEN = re.compile(
     r"(?<!\S)(?=[\x21-\x7e]*?(?:[0-9]|://|www\.|@|/|\\|=|\$|_|[a-z0-9]\.[a-z]|[{}<>]))[\x21-\x7e]+(?!\S)"
@@ -530,7 +570,7 @@ def _prediction_text(line: str, max_chars: int) -> str:
     then gives no evidence.
     """
     text = line.strip()
-    if _HAS_DIGIT.search(text) or _NOT_A_WORD.search(text):
+    if _REWRITE.search(text):
         text = " ".join(_NO_LANGUAGE_TOKEN.sub(" ", text).split())
     if len(text) > max_chars:
         cut = text.rfind(" ", 0, max_chars)
@@ -573,7 +613,8 @@ def analyze_lines(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineA
             to_predict.append(i)
     if to_predict:
         texts = [_prediction_text(lines[i], cfg.max_predict_chars) for i in to_predict]
-        alpha = [_count_letters(t) for t in texts]
+        # a line read as it is: its letters are already counted (the regex count only for rewritten lines)
+        alpha = [letters[i] if t == lines[i] else _count_letters(t) for i, t in zip(to_predict, texts)]
         keep = [k for k, a in enumerate(alpha) if a >= cfg.line_min_letters]
         results = model.predict_many([texts[k] for k in keep], k=cfg.top_k, threshold=0.005)
         for k, p in zip(keep, results):
@@ -583,7 +624,7 @@ def analyze_lines(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineA
     vote_weights = {}
     for i in range(n):
         if preds[i] is not None:
-            w = _vote_weight(lines[i])
+            w = _vote_weight(lines[i], HAN in counts[i])
             if w != 1.0:
                 vote_weights[i] = w
     return LineAnalysis(lines, letters, counts, mojibake, preds, read, evidence, vote_weights)
@@ -599,7 +640,7 @@ _PARAGRAPH_LETTERS = 200
 _LIST_CHARS = "|\u3001\uff0c\u00b7\u2022/\uff5c"
 
 
-def _vote_weight(line: str) -> float:
+def _vote_weight(line: str, has_han: bool = True) -> float:
     """How much a line counts in deciding the page's language: keyword lists (a Han "spider pool" county list,
     a menu) and lines with brand codes (SLOT88, FB88) are what injections and templates are made of, not the
     page's own text, so they weigh `_MATERIAL_WEIGHT` of their letters; a page of nothing else still gets a
@@ -607,8 +648,8 @@ def _vote_weight(line: str) -> float:
     if _HAS_DIGIT.search(line) and _BRAND_CODE.search(line):
         return _MATERIAL_WEIGHT
     seps = sum(line.count(c) for c in _LIST_CHARS)
-    if seps < 4 and line.count(" ") < 4:
-        return 1.0
+    if seps < 4 and (not has_han or line.count(" ") < 4):
+        return 1.0  # fewer than 5 items (only spaces between Han characters separate items too)
     items = [t for t in _LIST_SEP.split(_CJK_SPACE.sub("|", line)) if t.strip()]
     if len(items) >= 5 and sum(len(t) for t in items) <= 8 * len(items):
         return _MATERIAL_WEIGHT
@@ -664,7 +705,9 @@ def is_mojibake(line: str) -> bool:
     """True when `line` reads as UTF-8 text (mostly CJK) that was wrongly decoded as GBK.
 
     Re-encoding with GB18030 (a superset of GBK that encodes every character) and decoding as UTF-8 gives back
-    the intended text; for genuine Chinese the bytes almost never form valid multi-byte UTF-8.
+    the intended text; for genuine Chinese the bytes almost never form valid multi-byte UTF-8. Short and lossy
+    lines (a few characters among ASCII and digits, bytes dropped by the bad decode: "绮ICP澶12345678鍙") are
+    told by `_gbk_signature`: such characters are almost never the common Chinese ones.
     """
     try:
         raw = line.encode("gb18030")
@@ -683,7 +726,56 @@ def is_mojibake(line: str) -> bool:
                 cjk += 1
     # Lossy mojibake (bytes dropped by the bad decode) still gives back mostly CJK; genuine Chinese gives a
     # few stray characters among many invalid sequences.
-    return cjk >= 3 and cjk >= 0.5 * decoded and cjk >= 0.35 * original
+    if cjk >= 3 and cjk >= 0.5 * decoded and cjk >= 0.35 * original:
+        return True
+    return _gbk_signature(line, raw, fixed)
+
+
+def _gbk_signature(line: str, raw: bytes, fixed: str) -> bool:
+    """The signature of UTF-8 CJK decoded as GBK, for lines too short or too broken for the round trip alone.
+
+    The 3,755 characters of GB2312 level 1 (lead byte B0-D7) make up ~99.7% of running Chinese text, but a
+    UTF-8 CJK character's lead byte (E4-E9) pairs with a continuation byte (80-BF) into a rare level-2 or GBK
+    extension character, so mojibake is mostly rare characters. A line is mojibake when at least 60% of its Han
+    characters are outside level 1 and either (a) the bytes still give back CJK text in UTF-8 (at least two
+    characters, at least 40% of the non-ASCII bytes: the rest was lost), or (b) every Han character has the
+    byte shape of a piece of UTF-8 (a lead byte E4-E9 with a continuation, at least 3 times, or a continuation
+    first). Kana lines are Japanese, and traditional Chinese fails both (a) and (b).
+    """
+    n_han = nl1 = lead_cont = 0
+    shaped = True
+    kana = 0
+    for ch in line:
+        if "\u3040" <= ch <= "\u30ff":
+            kana += 1
+            continue
+        if not ("\u3400" <= ch <= "\u9fff"):
+            continue
+        n_han += 1
+        b = ch.encode("gb18030")
+        if len(b) != 2:
+            nl1 += 1
+            shaped = False
+            continue
+        level1 = 0xB0 <= b[0] <= 0xD7 and b[1] >= 0xA1
+        if level1:
+            shaped = False
+            continue
+        nl1 += 1
+        if 0xE4 <= b[0] <= 0xE9 and 0x80 <= b[1] <= 0xBF:
+            lead_cont += 1
+        elif not 0x80 <= b[0] <= 0xBF:
+            shaped = False
+    if n_han < 2 or kana * 4 > n_han or nl1 < 0.6 * n_han:
+        return False
+    if shaped and lead_cont >= 3:
+        return True
+    covered = 0
+    for ch in fixed:
+        if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or ch in "\u00a9\u00ae":
+            covered += 3 if ch > "\u07ff" else 2
+    high = sum(1 for b in raw if b > 0x7F)
+    return covered >= 6 and covered >= 0.4 * high
 
 
 # --- line stripping ------------------------------------------------------------------------------------------
@@ -734,14 +826,20 @@ _CITATION = re.compile(
 )
 
 
+_DIGITS = frozenset("0123456789")
+_QUOTE_MARKS = frozenset('"\u201e\u201c\u00ab\u300c\u300e')
+
+
 def is_quote_or_reference(line: str) -> bool:
     """A quotation or a bibliographic reference: legitimately in another language than the text around it.
 
     Quotes and cited titles keep their original language (an English quotation or paper title in a German
     article); injected spam is neither quoted nor cited, so such lines are never judged foreign by language.
     """
-    if _YEAR.search(line) and _CITATION.search(line):
+    if not _DIGITS.isdisjoint(line) and _YEAR.search(line) and _CITATION.search(line):
         return True
+    if _QUOTE_MARKS.isdisjoint(line):
+        return False
     quotes = _QUOTED.findall(line)
     if not quotes:
         return False
@@ -833,6 +931,8 @@ def strip_foreign_lines(
 
     if cfg.neighbour_min_foreign_score < 1.0:
         _extend_to_neighbours(an, state, removed_reason, doc_group, cfg)
+    if cfg.word_min_foreign_score < 1.0:
+        _word_evidence(an, state, removed_reason, doc_group, model, cfg)
 
     kept, removed, reasons_list, removed_at = [], [], [], []
     reasons: dict[str, int] = {}
@@ -1019,6 +1119,78 @@ def _extend_to_neighbours(
                 removed_reason[j] = REASON_FOREIGN_LANGUAGE
                 if state[j] == _CANDIDATE:
                     seeds.append((j, block_group))
+
+
+# A brand or product code: a capitalized token ending in 2+ digits, capitals with digits, or 2+ digits with
+# capitals (SLOT88, W88, TOGEL4D, 12BET); not a decade ("70er"), an ordinal ("1st"), a unit ("20mg"), "Semester1".
+_STRICT_BRAND_CODE = re.compile(
+    r"(?<![\w.-])(?:[A-Z][A-Za-z]*\d{2,}|[A-Z]{2,}\d[A-Z\d]*|\d{2,}[A-Z]{2,}[A-Za-z\d]*)(?![\w.-])"
+)
+_LOWER_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_A-Z]{3,}(?![^\W\d_])")
+
+
+def _word_evidence(
+    an: LineAnalysis,
+    state: list[int],
+    removed_reason: list[str | None],
+    doc_group: str,
+    model: LanguageModel,
+    cfg: LanguageConfig,
+) -> None:
+    """Word-level evidence for suspicious lines that read as the page's language as a whole.
+
+    A mixed spam line ("bonus new member 50% - JP99 pelayanan 24 jam nonstop") is mostly English words, and
+    fastText on the whole line says English. Only suspicious lines are looked at (cheap, and a legitimate
+    mixed line of an article is not suspicious): a line with a brand code on a page where foreign-language spam
+    was found (a lone mixed line in a clean article stays: no evidence of an injection). Neighbours alone do not
+    make a line suspicious: that spreads into the legitimate second language of bilingual pages. Its lowercase
+    words (names and sentence starts are capitalized) that fastText does not give the page's language on their
+    own are read together; when one foreign group gets at least
+    `word_min_foreign_score` of that and the page's group less than 0.1, and those words are at least
+    `word_min_share` of the line's letters, the line is removed.
+    """
+    # a brand code alone is no reason for suspicion in an article (product names, models): only on a page where
+    # foreign-language spam was found
+    if REASON_FOREIGN_LANGUAGE not in removed_reason:
+        return
+    cache: dict[str, list[tuple[str, float]]] = {}
+    for i in range(len(an.lines)):
+        if removed_reason[i] is not None or state[i] not in (_KEEP, _CANDIDATE):
+            continue
+        p = an.preds[i]
+        if not p:
+            continue
+        text = an.text_of(i)
+        # a brand code is a token with digits, which the text fastText read leaves out
+        if text == an.lines[i] or not _STRICT_BRAND_CODE.search(an.lines[i]):
+            continue
+        if is_name_like(text, cfg.name_max_words) or is_quote_or_reference(an.lines[i]):
+            continue
+        native, _ = _group_scores(p, doc_group)
+        if native >= cfg.word_max_native_score:
+            continue
+        words = _LOWER_WORD.findall(text)
+        if len(words) < 2:
+            continue
+        new = [w for w in set(words) if w not in cache]
+        if new:
+            for w, wp in zip(new, model.predict_many(new, k=5, threshold=0.005)):
+                cache[w] = wp
+        rest = []
+        for w in words:
+            wp = cache[w]
+            if model.no_evidence(wp) or _group_scores(wp, doc_group)[0] >= 0.5:
+                continue
+            rest.append(w)
+        letters = sum(map(len, rest))
+        if len(rest) < 2 or letters < 10 or letters < cfg.word_min_share * an.weight(i):
+            continue
+        preds = model.predict(" ".join(rest), k=cfg.top_k)
+        if model.no_evidence(preds):
+            continue
+        native, foreign = _group_scores(preds, doc_group)
+        if native < 0.1 and foreign >= cfg.word_min_foreign_score:
+            removed_reason[i] = REASON_FOREIGN_LANGUAGE
 
 
 def _confident_foreign(
