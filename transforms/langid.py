@@ -22,17 +22,20 @@ The rules, in order, for each line:
    language group form a run; the run is removed (`foreign_language`) when the run has enough letters
    (`run_min_letters`) and fastText on its joined text gives the document's language (almost) no probability
    (`run_max_native_score`), or little of it while one foreign group is clearly ahead (`run_min_foreign_score`).
-   Never judged by language: short Title Case lines (names, titles, awards: `name_max_words`), and lines of a
-   foreign group that carries `second_language_min_share` of the page outside the run (a bilingual page).
+   Never judged by language: short Title Case lines (names, titles, awards: `name_max_words`), table rows of
+   one- and two-word cells (`is_label_row`: calendars, spec tables), and lines of a foreign group that carries
+   `second_language_min_share` of the page outside the run, counted on the lines mostly in that group (a
+   bilingual page; a results table whose names read 0.3 English is not one).
    A script that only the document's language uses (kana for Japanese, Hangul for Korean) settles a line
    without fastText; so does Han in a Chinese page, and simplified-only characters in a Japanese page.
 5. spam comes in blocks: a judged line right next to a line removed as foreign language goes with it when its
    own prediction gives that line's language group at least `neighbour_min_foreign_score` and the document's
    less than `neighbour_max_native_score` (mixed brand/English/Indonesian lines); the chain goes on only through
    lines that lean foreign on their own.
-6. on a page where foreign-language spam was found, a line with a brand code (SLOT88, TOGEL4D) that reads as the
-   page's language as a whole is judged on its words: its lowercase words that are not the page's language on
-   their own, read together, must give one foreign group `word_min_foreign_score` (`_word_evidence`).
+6. fastText's `lid.176.ftz` reads code-mixed lines by their loanwords ("Link SLOT88 terbaru: login alternatif anti
+   blokir, deposit 10 ribu" comes out English): the words of each judged line are also weighed by their frequency
+   in each language (`transforms.wordlm`, the wordfreq lists), and a line or run whose words favour one foreign
+   group strongly enough (`wordfreq_*`) leans foreign, is removed, or goes with the block beside it.
 
 What is evidence of a line's language, and what is not:
 - fastText reads each line without digit tokens, URLs, e-mail addresses, paths and code identifiers; what is left
@@ -74,6 +77,7 @@ from transforms.scripts import (
     script_counts,
 )
 from transforms.section import Section
+from transforms.wordlm import WordFrequencyModel, counted_words
 
 __all__ = [
     "REASON_FOREIGN_LANGUAGE",
@@ -95,6 +99,7 @@ __all__ = [
     "expected_scripts",
     "identify",
     "is_mojibake",
+    "is_label_row",
     "is_name_like",
     "is_quote_or_reference",
     "language_group",
@@ -193,28 +198,51 @@ class LanguageConfig(Section):
         le=1.0,
         description="... and less than this probability for the document's language group.",
     )
-    word_min_foreign_score: float = Field(
-        default=0.6,
-        ge=0.0,
-        le=1.0,
-        description="Word-level evidence for suspicious lines (a brand code such as SLOT88 on a page where "
-        "foreign-language lines were removed) that fastText reads as the page's language as a whole ('bonus new "
-        "member - JP99 pelayanan 24 jam nonstop'): the lowercase words that are not the page's language on their "
-        "own are read together, and the line is removed when one foreign group gets at least this probability "
-        "(and the page's group less than 0.1). 1.0 = off.",
+    wordfreq_enabled: bool = Field(
+        default=True,
+        description="Weigh each judged line's words by their frequency in each language (a unigram model over the "
+        "wordfreq lists, `transforms/wordlm.py`) besides fastText: code-mixed spam ('Link SLOT88 terbaru: login "
+        "alternatif anti blokir, deposit 10 ribu') reads English to fastText but its words are Indonesian. Only "
+        "for document languages the lists cover.",
     )
-    word_min_share: float = Field(
-        default=0.3,
+    wordfreq_lean_llr: float = Field(
+        default=3.0,
         ge=0.0,
-        le=1.0,
-        description="... and when those words carry at least this share of the line's letters (and at least 2 "
-        "words and 10 letters).",
+        description="A line leans foreign (may join a run) when its words favour one foreign language group over "
+        "the document's by at least this log10 likelihood ratio.",
     )
-    word_max_native_score: float = Field(
-        default=0.95,
+    wordfreq_run_llr: float = Field(
+        default=6.0,
+        ge=0.0,
+        description="A run of foreign-leaning lines (or a single line) is removed when its words together favour "
+        "one foreign language group by at least this log10 likelihood ratio (names, quotes and a bilingual "
+        "page's second language stay, as for fastText's evidence).",
+    )
+    wordfreq_min_share: float = Field(
+        default=0.4,
         ge=0.0,
         le=1.0,
-        description="... and only when the line's own prediction gives the page's language group less than this.",
+        description="... and only when the words that favour that group hold at least this share of the letters "
+        "of the text fastText read (a German line with a few English words stays).",
+    )
+    wordfreq_max_native_score: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="Long lines (wordfreq_skip_min_letters) that fastText gives the document's language group at "
+        "least this probability are not weighed by their words: on that much text fastText is reliable, and most "
+        "of a page's words are in such lines (the cost). 1.0 = weigh every line.",
+    )
+    wordfreq_skip_min_letters: int = Field(
+        default=60,
+        ge=0,
+        description="... long lines: at least this many letters.",
+    )
+    wordfreq_neighbour_llr: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="A judged line next to removed foreign-language lines goes with them when its words favour "
+        "their language group by at least this log10 likelihood ratio.",
     )
     simplified_min_fraction: float = Field(
         default=0.15,
@@ -243,7 +271,7 @@ class LanguageConfig(Section):
         "language of a bilingual page: its same-script lines are kept.",
     )
     score_sample_chars: int = Field(
-        default=2000,
+        default=1000,
         ge=100,
         description="The document's lang_score is fastText's probability for the voted language on at most this "
         "many leading characters of the cleaned text (one call per document).",
@@ -405,6 +433,9 @@ def simplified_only_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
+_LINE_CACHE_SIZE = 50_000  # distinct lines whose predictions a worker keeps (~20 MB)
+
+
 class LanguageModel:
     """A fastText language-ID model, loaded on first use (never at import). One instance per worker.
 
@@ -420,6 +451,15 @@ class LanguageModel:
         self._simplified: frozenset[str] | None = None
         self._prior: tuple[str, float] | None = None
         self._labels: dict[str, str] = {}  # fastText label -> normalized language (normalize_label, once)
+        self._words: WordFrequencyModel | None = None
+        self._line_cache: dict[tuple[str, int, float], list[tuple[str, float]]] = {}
+
+    @property
+    def words(self) -> WordFrequencyModel:
+        """The word-frequency model (`transforms.wordlm`), built on first use, once per worker."""
+        if self._words is None:
+            self._words = WordFrequencyModel()
+        return self._words
 
     @property
     def simplified_only(self) -> frozenset[str]:
@@ -467,21 +507,31 @@ class LanguageModel:
     ) -> list[list[tuple[str, float]]]:
         """Top-k predictions (those of at least `threshold`) for many lines; the model is bound once.
 
-        A threshold prunes fastText's search of its label tree: ~20% faster at 0.005.
+        A threshold prunes fastText's search of its label tree: ~20% faster at 0.005. Lines recur (menus,
+        footers and templates across a site's pages; repeats inside a page): the last `_LINE_CACHE_SIZE`
+        distinct lines' predictions are kept, so a recurring line costs one dictionary lookup. The result is the
+        same with or without the cache (callers must not change the returned lists).
         """
         ft = self._binding()
         results = []
         labels = self._labels
+        cache = self._line_cache
         for text in texts:
-            preds = []
-            for prob, label in ft.predict(text.replace("\n", " ") + "\n", k, threshold, "replace"):
-                lang = labels.get(label)
-                if lang is None:
-                    lang, script = normalize_label(label)
-                    if script:
-                        self._script_hint.setdefault(lang, script)
-                    labels[label] = lang
-                preds.append((lang, min(prob, 1.0)))
+            key = (text, k, threshold)
+            preds = cache.get(key)
+            if preds is None:
+                preds = []
+                for prob, label in ft.predict(text.replace("\n", " ") + "\n", k, threshold, "replace"):
+                    lang = labels.get(label)
+                    if lang is None:
+                        lang, script = normalize_label(label)
+                        if script:
+                            self._script_hint.setdefault(lang, script)
+                        labels[label] = lang
+                    preds.append((lang, min(prob, 1.0)))
+                if len(cache) >= _LINE_CACHE_SIZE:
+                    del cache[next(iter(cache))]  # the oldest entry (dicts keep insertion order)
+                cache[key] = preds
             results.append(preds)
         return results
 
@@ -554,9 +604,8 @@ def _count_letters(text: str) -> int:
 # A digit or one of those marks: one search decides whether a line needs rewriting.
 _REWRITE = re.compile(r"[0-9@/\\=$_{}<>]|www\.|[a-z]\.[a-z]")
 # A whole ASCII token (between spaces) with a digit or one of the marks above.
-_NO_LANGUAGE_TOKEN = re.compile(
-    r"(?<!\S)(?=[\x21-\x7e]*?(?:[0-9]|://|www\.|@|/|\\|=|\$|_|[a-z0-9]\.[a-z]|[{}<>]))[\x21-\x7e]+(?!\S)"
-)
+# ("://" and "www." are covered by "/" and "[a-z0-9].[a-z]".)
+_NO_LANGUAGE_TOKEN = re.compile(r"(?<!\S)[\x21-\x7e]*?(?:[0-9@/\\=$_{}<>]|[a-z0-9]\.[a-z])[\x21-\x7e]*(?!\S)")
 
 
 def _prediction_text(line: str, max_chars: int) -> str:
@@ -798,6 +847,16 @@ _NEUTRAL, _KEEP, _CANDIDATE, _TRANSPARENT = 0, 1, 2, 3
 _WORD_SPLIT = re.compile(r"[^\w]+|[\d_]+")
 
 
+def is_label_row(line: str) -> bool:
+    """A table row of short labels ("| | January 2021 | | Su | Mo | Tu | ... | 1 | 2 |", "| Belegt / occupied |"):
+    cells of one or two words say nothing reliable about the language of the page's text (calendars, specs and
+    price tables keep their template's language), so such rows are never judged foreign by language."""
+    if not line.startswith("|"):
+        return False
+    cells = [c for c in line.split("|") if c.strip()]
+    return bool(cells) and sum(len(c.split()) for c in cells) <= 2 * len(cells)
+
+
 def is_name_like(line: str, max_words: int) -> bool:
     """A short line of capitalized words (a title, an award, a product or a person's name).
 
@@ -826,8 +885,7 @@ _CITATION = re.compile(
 )
 
 
-_DIGITS = frozenset("0123456789")
-_QUOTE_MARKS = frozenset('"\u201e\u201c\u00ab\u300c\u300e')
+_QUOTE_MARK = re.compile('["\u201e\u201c\u00ab\u300c\u300e]')
 
 
 def is_quote_or_reference(line: str) -> bool:
@@ -836,14 +894,58 @@ def is_quote_or_reference(line: str) -> bool:
     Quotes and cited titles keep their original language (an English quotation or paper title in a German
     article); injected spam is neither quoted nor cited, so such lines are never judged foreign by language.
     """
-    if not _DIGITS.isdisjoint(line) and _YEAR.search(line) and _CITATION.search(line):
+    if _HAS_DIGIT.search(line) and _YEAR.search(line) and _CITATION.search(line):
         return True
-    if _QUOTE_MARKS.isdisjoint(line):
+    if not _QUOTE_MARK.search(line):
         return False
     quotes = _QUOTED.findall(line)
     if not quotes:
         return False
     return _count_letters("".join(quotes)) >= 0.6 * _count_letters(line)
+
+
+class _WordEvidence:
+    """Word-frequency evidence (`transforms.wordlm`) of a document's lines against its language group: the best
+    foreign group's log10 likelihood ratio over the words fastText read (digit tokens, URLs and code left out),
+    and the share of the letters in words that favour it."""
+
+    def __init__(self, an: LineAnalysis, native: list[str], model: WordFrequencyModel, cfg: LanguageConfig) -> None:
+        self._an = an
+        self._native = native
+        self._model = model
+        self._cfg = cfg
+        doc_group = language_group(native[0])
+        judged = [
+            i for i, p in enumerate(an.preds)
+            if p and (an.weight(i) < cfg.wordfreq_skip_min_letters
+                      or _group_scores(p, doc_group)[0] < cfg.wordfreq_max_native_score)
+        ]
+        texts = [an.text_of(i) for i in judged]
+        letters = [an.weight(i) for i in judged]
+        self._cache = dict(zip(judged, model.llr_many(texts, native, language_group, letters)))
+
+    @classmethod
+    def of(cls, an: LineAnalysis, doc_lang: str, model: LanguageModel, cfg: LanguageConfig) -> _WordEvidence | None:
+        """None when the evidence is off or the lists cover no language of the document's group."""
+        if not cfg.wordfreq_enabled or doc_lang == UNKNOWN_LANG:
+            return None
+        g = _GROUP_OF.get(doc_lang)
+        members = _GROUPS[g].split() if g is not None else [doc_lang]
+        native = [lang for lang in members if model.words.covers(lang)]
+        return cls(an, native, model.words, cfg) if native else None
+
+    def line(self, i: int) -> tuple[float, str, float]:
+        return self._cache.get(i, (0.0, "", 0.0))
+
+    def lines(self, indices: list[int]) -> tuple[float, str, float]:
+        if len(indices) == 1:
+            return self.line(indices[0])
+        return self._model.llr(" ".join(self._an.text_of(i) for i in indices), self._native, language_group)
+
+    def leans(self, i: int) -> bool:
+        """Line `i`'s words lean to a foreign group (`wordfreq_lean_llr`, `wordfreq_min_share`)."""
+        llr, _, share = self.line(i)
+        return llr >= self._cfg.wordfreq_lean_llr and share >= self._cfg.wordfreq_min_share
 
 
 def strip_foreign_lines(
@@ -864,6 +966,8 @@ def strip_foreign_lines(
     marker = _MARKER_SCRIPT.get(doc_lang)
     primary = allowed - {LATIN} if allowed and allowed != {LATIN} else allowed
     doc_group = language_group(doc_lang)
+    words = _WordEvidence.of(an, doc_lang, model, cfg)
+    removed_group: dict[int, str] = {}  # line -> the foreign group it was removed for (foreign_language only)
 
     for i, line in enumerate(lines):
         total = an.letters[i]
@@ -892,6 +996,8 @@ def strip_foreign_lines(
             n_simplified = sum(1 for ch in line if ch in simplified)
             if n_simplified >= 2 and n_simplified >= cfg.simplified_min_fraction * counts[HAN]:
                 removed_reason[i] = REASON_FOREIGN_LANGUAGE
+                if an.preds[i]:
+                    removed_group[i] = _top_group(an.preds[i], doc_group)
                 state[i] = _TRANSPARENT
             else:
                 state[i] = _KEEP
@@ -904,15 +1010,20 @@ def strip_foreign_lines(
             state[i] = _TRANSPARENT  # tolerated Latin inside a non-Latin page: neither judged nor removed
             continue
         p = an.preds[i]
-        if not p or is_name_like(an.text_of(i), cfg.name_max_words) or is_quote_or_reference(line):
+        if not p or is_name_like(an.text_of(i), cfg.name_max_words) or is_quote_or_reference(line) \
+                or is_label_row(line):
             state[i] = _TRANSPARENT
             continue
         state[i] = _CANDIDATE if _leans_foreign(p, doc_group, cfg) else _KEEP
+        if state[i] == _KEEP and words is not None and words.leans(i):
+            state[i] = _CANDIDATE  # fastText reads it as the page's language; its words do not
 
     # A language group that carries a large share of the page is a second language of a bilingual page (a
     # translation, a language-learning Q&A), not an injection: its same-script lines are not judged foreign.
     # Spam comes as one block: only what the group carries outside the run being judged counts.
-    mass, weight = _group_mass(an)
+    own, weight = _group_mass(an)
+    mass = _settled_mass(an, range(n), state, removed_reason, doc_group)
+    mass[doc_group] = own.get(doc_group, 0.0)
 
     # Runs of foreign-leaning lines; neutral and already-decided lines do not break a run.
     i = 0
@@ -926,13 +1037,12 @@ def strip_foreign_lines(
             if state[j] == _CANDIDATE:
                 run.append(j)
             j += 1
-        _judge_run(run, an, removed_reason, doc_group, _bilingual(run, an, mass, weight, doc_group, cfg), model, cfg)
+        bilingual = _bilingual(run, an, mass, weight, doc_group, state, removed_reason, cfg)
+        _judge_run(run, an, removed_reason, removed_group, doc_group, bilingual, model, words, cfg)
         i = j
 
     if cfg.neighbour_min_foreign_score < 1.0:
-        _extend_to_neighbours(an, state, removed_reason, doc_group, cfg)
-    if cfg.word_min_foreign_score < 1.0:
-        _word_evidence(an, state, removed_reason, doc_group, model, cfg)
+        _extend_to_neighbours(an, state, removed_reason, removed_group, doc_group, words, cfg)
 
     kept, removed, reasons_list, removed_at = [], [], [], []
     reasons: dict[str, int] = {}
@@ -1022,17 +1132,48 @@ def _group_mass(an: LineAnalysis, indices: Sequence[int] | None = None) -> tuple
     return _letter_mass(an, indices, language_group)
 
 
+def _settled_mass(
+    an: LineAnalysis, indices: Sequence[int], state: list[int], removed_reason: list[str | None], doc_group: str
+) -> dict[str, float]:
+    """Letter-weighted mass of each foreign group over the judged lines that are mostly in it (the group gets at
+    least half of the line's probability): the evidence of a second language. Lines that only lean a little
+    towards a language (names and numbers in a results table read 0.3 English) and names, titles, quotes and
+    table labels (not judged) are no evidence that the page is bilingual; lines in the group's own script count
+    even though they are removed (the Japanese of an English page about Japanese)."""
+    mass: dict[str, float] = {}
+    for i in indices:
+        p = an.preds[i]
+        if not p or (state[i] not in (_KEEP, _CANDIDATE) and removed_reason[i] != REASON_FOREIGN_SCRIPT):
+            continue
+        by_group: dict[str, float] = {}
+        for lang, prob in p:
+            g = language_group(lang)
+            by_group[g] = by_group.get(g, 0.0) + prob
+        for g, prob in by_group.items():
+            if g != doc_group and prob >= 0.5:
+                mass[g] = mass.get(g, 0.0) + an.weight(i) * prob
+    return mass
+
+
 def _bilingual(
-    run: list[int], an: LineAnalysis, mass: dict[str, float], weight: float, doc_group: str, cfg: LanguageConfig
+    run: list[int],
+    an: LineAnalysis,
+    mass: dict[str, float],
+    weight: float,
+    doc_group: str,
+    state: list[int],
+    removed_reason: list[str | None],
+    cfg: LanguageConfig,
 ) -> set[str]:
-    """Foreign groups that carry at least `second_language_min_share` of the page outside this run; on a
-    multilingual page (the page's own language carries less than half of it, and two or more foreign groups
-    besides the run's own carry at least `second_language_min_share` each: a text with its translations), every
-    foreign group with that share. One injected block adds one language, not three."""
+    """Foreign groups that carry at least `second_language_min_share` of the page outside this run (counted on
+    the lines mostly in them, `_settled_mass`); on a multilingual page (the page's own language carries less
+    than half of it, and two or more foreign groups besides the run's own carry at least
+    `second_language_min_share` each: a text with its translations), every foreign group with that share. One
+    injected block adds one language, not three."""
     if not weight:
         return set()
     share = cfg.second_language_min_share * weight
-    in_run, _ = _group_mass(an, run)
+    in_run = _settled_mass(an, run, state, removed_reason, doc_group)
     if mass.get(doc_group, 0.0) < 0.5 * weight:
         large = {g for g, m in mass.items() if g != doc_group and m >= share}
         run_group = max((g for g in in_run if g != doc_group), key=in_run.__getitem__, default=None)
@@ -1059,11 +1200,15 @@ def _judge_run(
     run: list[int],
     an: LineAnalysis,
     removed_reason: list[str | None],
+    removed_group: dict[int, str],
     doc_group: str,
     bilingual: set[str],
     model: LanguageModel,
+    words: _WordEvidence | None,
     cfg: LanguageConfig,
 ) -> None:
+    """Remove the run when its joined text is confidently foreign, to fastText or by its words; else the lines of
+    a mixed run that are confidently foreign on their own."""
     total = sum(an.weight(i) for i in run)
     if total >= cfg.run_min_letters:
         if len(run) == 1:
@@ -1073,32 +1218,59 @@ def _judge_run(
             preds = model.predict(joined[: 4 * cfg.max_predict_chars], k=cfg.top_k)
             if model.no_evidence(preds):
                 preds = []
-        if preds and _confident_foreign(preds, doc_group, cfg, bilingual):
+        group = _foreign_group(preds, run, doc_group, bilingual, words, cfg)
+        if group is not None:
             for i in run:
                 removed_reason[i] = REASON_FOREIGN_LANGUAGE
+                removed_group[i] = group or _top_group(an.preds[i] or [], doc_group)
             return
     if len(run) > 1:  # a mixed run: single lines may still stand on their own
         for i in run:
-            preds = an.preds[i]
-            if an.weight(i) >= cfg.run_min_letters and preds and _confident_foreign(preds, doc_group, cfg, bilingual):
+            if an.weight(i) < cfg.run_min_letters:
+                continue
+            group = _foreign_group(an.preds[i] or [], [i], doc_group, bilingual, words, cfg)
+            if group is not None:
                 removed_reason[i] = REASON_FOREIGN_LANGUAGE
+                removed_group[i] = group or _top_group(an.preds[i] or [], doc_group)
+
+
+def _foreign_group(
+    preds: list[tuple[str, float]],
+    lines: list[int],
+    doc_group: str,
+    bilingual: set[str],
+    words: _WordEvidence | None,
+    cfg: LanguageConfig,
+) -> str | None:
+    """None when `lines` are not confidently foreign; "" when fastText's `preds` for their text say so (each line
+    then passes on its own top group); else the foreign group their words favour."""
+    if preds and _confident_foreign(preds, doc_group, cfg, bilingual):
+        return ""
+    if words is not None:
+        llr, group, share = words.lines(lines)
+        if llr >= cfg.wordfreq_run_llr and share >= cfg.wordfreq_min_share and group not in bilingual:
+            return group
+    return None
 
 
 def _extend_to_neighbours(
-    an: LineAnalysis, state: list[int], removed_reason: list[str | None], doc_group: str, cfg: LanguageConfig
+    an: LineAnalysis,
+    state: list[int],
+    removed_reason: list[str | None],
+    removed_group: dict[int, str],
+    doc_group: str,
+    words: _WordEvidence | None,
+    cfg: LanguageConfig,
 ) -> None:
     """Spam comes in blocks: a judged line right next to lines removed as foreign language goes with them when
     its own prediction gives the removed line's language group at least `neighbour_min_foreign_score` and the
-    page's group less than `neighbour_max_native_score` (a mixed line that reads partly like the block beside
-    it). Lines without letters between do not separate. A line removed this way passes it on only when it leans
-    foreign on its own prediction (the rest of a block whose joined text was not conclusive); a line that reads
-    as the page's language stops the chain, and a lone weak line inside the article has no removed neighbour,
-    so it stays."""
+    page's group less than `neighbour_max_native_score`, or when its words favour that group by
+    `wordfreq_neighbour_llr` (a mixed line that reads partly like the block beside it). Lines without letters
+    between do not separate. A line removed this way passes it on only when it leans foreign on its own (the
+    rest of a block whose joined text was not conclusive); a line that reads as the page's language stops the
+    chain, and a lone weak line inside the article has no removed neighbour, so it stays."""
     n = len(an.lines)
-    seeds = [
-        (i, _top_group(an.preds[i] or [], doc_group))
-        for i in range(n) if removed_reason[i] == REASON_FOREIGN_LANGUAGE and an.preds[i]
-    ]
+    seeds = [(i, g) for i, g in removed_group.items() if removed_reason[i] == REASON_FOREIGN_LANGUAGE]
     while seeds:
         i, block_group = seeds.pop()
         for step in (-1, 1):
@@ -1112,85 +1284,16 @@ def _extend_to_neighbours(
                     or is_quote_or_reference(an.lines[j]):
                 continue
             native, _ = _group_scores(p, doc_group)
-            if native >= cfg.neighbour_max_native_score:
-                continue
             foreign = sum(prob for lang, prob in p if language_group(lang) == block_group)
-            if foreign >= cfg.neighbour_min_foreign_score:
+            by_ft = native < cfg.neighbour_max_native_score and foreign >= cfg.neighbour_min_foreign_score
+            if not by_ft and words is not None:
+                llr, group, _ = words.line(j)
+                by_ft = group == block_group and llr >= cfg.wordfreq_neighbour_llr
+            if by_ft:
                 removed_reason[j] = REASON_FOREIGN_LANGUAGE
+                removed_group[j] = block_group
                 if state[j] == _CANDIDATE:
                     seeds.append((j, block_group))
-
-
-# A brand or product code: a capitalized token ending in 2+ digits, capitals with digits, or 2+ digits with
-# capitals (SLOT88, W88, TOGEL4D, 12BET); not a decade ("70er"), an ordinal ("1st"), a unit ("20mg"), "Semester1".
-_STRICT_BRAND_CODE = re.compile(
-    r"(?<![\w.-])(?:[A-Z][A-Za-z]*\d{2,}|[A-Z]{2,}\d[A-Z\d]*|\d{2,}[A-Z]{2,}[A-Za-z\d]*)(?![\w.-])"
-)
-_LOWER_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_A-Z]{3,}(?![^\W\d_])")
-
-
-def _word_evidence(
-    an: LineAnalysis,
-    state: list[int],
-    removed_reason: list[str | None],
-    doc_group: str,
-    model: LanguageModel,
-    cfg: LanguageConfig,
-) -> None:
-    """Word-level evidence for suspicious lines that read as the page's language as a whole.
-
-    A mixed spam line ("bonus new member 50% - JP99 pelayanan 24 jam nonstop") is mostly English words, and
-    fastText on the whole line says English. Only suspicious lines are looked at (cheap, and a legitimate
-    mixed line of an article is not suspicious): a line with a brand code on a page where foreign-language spam
-    was found (a lone mixed line in a clean article stays: no evidence of an injection). Neighbours alone do not
-    make a line suspicious: that spreads into the legitimate second language of bilingual pages. Its lowercase
-    words (names and sentence starts are capitalized) that fastText does not give the page's language on their
-    own are read together; when one foreign group gets at least
-    `word_min_foreign_score` of that and the page's group less than 0.1, and those words are at least
-    `word_min_share` of the line's letters, the line is removed.
-    """
-    # a brand code alone is no reason for suspicion in an article (product names, models): only on a page where
-    # foreign-language spam was found
-    if REASON_FOREIGN_LANGUAGE not in removed_reason:
-        return
-    cache: dict[str, list[tuple[str, float]]] = {}
-    for i in range(len(an.lines)):
-        if removed_reason[i] is not None or state[i] not in (_KEEP, _CANDIDATE):
-            continue
-        p = an.preds[i]
-        if not p:
-            continue
-        text = an.text_of(i)
-        # a brand code is a token with digits, which the text fastText read leaves out
-        if text == an.lines[i] or not _STRICT_BRAND_CODE.search(an.lines[i]):
-            continue
-        if is_name_like(text, cfg.name_max_words) or is_quote_or_reference(an.lines[i]):
-            continue
-        native, _ = _group_scores(p, doc_group)
-        if native >= cfg.word_max_native_score:
-            continue
-        words = _LOWER_WORD.findall(text)
-        if len(words) < 2:
-            continue
-        new = [w for w in set(words) if w not in cache]
-        if new:
-            for w, wp in zip(new, model.predict_many(new, k=5, threshold=0.005)):
-                cache[w] = wp
-        rest = []
-        for w in words:
-            wp = cache[w]
-            if model.no_evidence(wp) or _group_scores(wp, doc_group)[0] >= 0.5:
-                continue
-            rest.append(w)
-        letters = sum(map(len, rest))
-        if len(rest) < 2 or letters < 10 or letters < cfg.word_min_share * an.weight(i):
-            continue
-        preds = model.predict(" ".join(rest), k=cfg.top_k)
-        if model.no_evidence(preds):
-            continue
-        native, foreign = _group_scores(preds, doc_group)
-        if native < 0.1 and foreign >= cfg.word_min_foreign_score:
-            removed_reason[i] = REASON_FOREIGN_LANGUAGE
 
 
 def _confident_foreign(

@@ -67,6 +67,8 @@ class _CleanLanguageFn(StageFn):
     def setup(self) -> None:
         self._model = LanguageModel(self._cfg.model_path)
         self._model.predict("warm up", k=1)  # load now: a bad model path fails at setup, not per record
+        if self._cfg.wordfreq_enabled and self._cfg.strip_lines:
+            self._model.words.covers("en")  # build the word-frequency index once per worker, before any record
 
     def apply(self, doc: Doc) -> Iterator[Doc | Dropped]:
         if self._model is None:  # runners call setup(); direct use in tests may not

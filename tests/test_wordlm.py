@@ -1,0 +1,75 @@
+"""The word-frequency model (`transforms.wordlm`) on its own: exact words counted and the sign and size of the
+evidence on real spam and real article lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms.langid import language_group
+from transforms.wordlm import FLOOR_LOG10, WordFrequencyModel, counted_words
+
+
+@pytest.fixture(scope="module")
+def wm() -> WordFrequencyModel:
+    return WordFrequencyModel()
+
+
+def test_counted_words_are_the_lowercase_words_of_two_letters_or_more():
+    assert counted_words("Link SULTAN terbaru: slot online gampang menang, agen casino iPhone") == [
+        "terbaru", "slot", "online", "gampang", "menang", "agen", "casino", "iphone",
+    ]
+    assert counted_words("Die Regierung hat am Montag beschlossen, dass es so weitergeht") == [
+        "hat", "am", "beschlossen", "dass", "es", "so", "weitergeht",
+    ]
+    assert counted_words("cá độ bóng đá, 20mg") == ["cá", "độ", "bóng", "đá", "mg"]
+    assert counted_words("a b c") == []
+    assert counted_words("don't stop") == ["don't", "stop"]
+
+
+def test_model_covers_the_languages_of_its_lists_under_lid176_codes(wm):
+    for lang in ("en", "de", "id", "ms", "vi", "no", "tl", "hr", "ru", "ar"):
+        assert wm.covers(lang), lang
+    assert not wm.covers("zh") and not wm.covers("ja") and not wm.covers("xx")
+    assert len(wm.langs) == 39
+
+
+def test_frequencies_are_log10_with_a_floor(wm):
+    f = wm.log10_freqs(["the", "dengan", "qqqzzzx"])
+    en, de, id_ = wm.langs.index("en"), wm.langs.index("de"), wm.langs.index("id")
+    assert -1.5 < f[0, en] < -1.0  # "the": ~5% of English tokens
+    assert f[1, id_] > -2.5 and f[1, en] < -5.5
+    assert (f[2] == FLOOR_LOG10).all()  # a word no list has: the floor everywhere, no evidence either way
+
+
+@pytest.mark.parametrize(
+    ("line", "native", "group", "min_llr"),
+    [
+        ("Link DEWA4D terbaru: login alternatif anti blokir, deposit 10 ribu via e-wallet", "en", "id", 8.0),
+        ("cá độ bóng đá online uy tín tại 789BET official", "en", "vi", 10.0),
+        ("Special offer: Ambien plus Vardenafil combo pack, free delivery worldwide", "de", "en", 8.0),
+    ],
+)
+def test_spam_lines_favour_their_language(wm, line, native, group, min_llr):
+    llr, g, share = wm.llr(line, [native], language_group)
+    assert g == language_group(group) and llr >= min_llr and share >= 0.4
+
+
+@pytest.mark.parametrize(
+    ("line", "native"),
+    [
+        ("The quick brown fox jumps over the lazy dog near the river bank", "en"),
+        ("Site Update - Leseprobe Band 14 / Kapitel 121", "de"),
+        ("Die meisten sehen Korsetts als unheimlich erotische oder extravagante Dessous.", "de"),
+        # a results table repeats one abbreviation: each distinct word counts once
+        ("1. Ott, Verena 1993 WÜ SSV Ulm 12,77 sec. 2. Knecht, Carina 13,01 sec. 3. Braun, Lea 13,20 sec.", "de"),
+    ],
+)
+def test_article_lines_do_not_favour_a_foreign_language(wm, line, native):
+    llr, _, _ = wm.llr(line, [native], language_group)
+    assert llr < 3.0
+
+
+def test_sibling_languages_are_never_foreign(wm):
+    # Malay words in an Indonesian page: same group, so the best foreign group is another one
+    llr, group, _ = wm.llr("saya tidak tahu apa yang berlaku semalam", ["id", "ms"], language_group)
+    assert group != language_group("ms") and llr < 3.0

@@ -1,0 +1,221 @@
+"""Word-frequency evidence of a line's language: a unigram model over the `wordfreq` lists (pure core, no Beam).
+
+fastText's `lid.176.ftz` reads a line as a bag of character n-grams and averages them: on short, code-mixed lines
+("Link SLOT88 terbaru: login alternatif anti blokir, deposit 10 ribu") the shared loanwords (login, deposit, bonus,
+slot, online) outweigh the words only one language has, and it says English. A unigram model weighs each word by
+how frequent it is in each language: "ribu", "terbaru", "blokir" are common Indonesian and (almost) absent from
+English, while "deposit" and "bonus" are common in both and cancel out. The evidence for a foreign language F
+against the document's language N is the log-likelihood ratio
+
+    LLR(F) = sum over the line's words of log10 f(w, F) - log10 f(w, N)
+
+with f floored at `FLOOR` (a word neither list has adds nothing; a brand name or a typo adds nothing either).
+Tokens with digits are not counted (`SLOT88`, `20mg`). The native score of a language group is the best of its members per word (`id`/`ms`, `no`/`da`).
+
+The lists are wordfreq's "small" lists (words with a frequency of at least 1e-6 in each of 39 languages written
+with spaces: Chinese, Japanese and Korean need a segmenter and are left out), packed once per worker into one
+sorted array of word hashes and one uint8 matrix of frequencies (~45 MB for 39 languages, ~3 s to build), built
+lazily in the process that uses it (Python's string hash is per process, so the index is never pickled).
+The data is wordfreq's (Apache-2.0 code, CC-BY-SA 4.0 data), shipped inside its wheel: nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+__all__ = ["FLOOR_LOG10", "WordFrequencyModel", "counted_words"]
+
+log = logging.getLogger(__name__)
+
+# wordfreq codes -> the codes lid.176 emits (the rest are the same).
+_TO_LID = {"nb": "no", "fil": "tl", "sh": "hr"}
+# Languages without spaces between words (wordfreq tokenizes them with jieba/MeCab, which we do not use).
+_UNSEGMENTED = frozenset({"zh", "ja", "ko"})
+# Frequencies are stored as -cB/4 (cB = centibels, 100 * log10 f): 1..250 in a uint8; 0 = not in the list.
+_STEP = 4
+FLOOR_LOG10 = -7.0  # a word missing from a list counts as frequency 1e-7 (the lists stop at ~1e-6)
+_FLOOR_CODE = int(-FLOOR_LOG10 * 100 / _STEP)
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+
+
+def _lowercase_class() -> str:
+    """A regex character class of the lowercase letters (Unicode category Ll) of the Basic Multilingual Plane:
+    `re` has no \\p{Ll}, and one C-level findall is much cheaper than testing each token in Python."""
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        if unicodedata.category(chr(cp)) == "Ll":
+            if ranges and cp == ranges[-1][1] + 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+# What `counted_words` keeps, and the line breaks between the texts of a batch.
+_COUNTED_OR_BREAK = re.compile(r"\n|(?<![^\W\d_])[" + _lowercase_class() + r"][^\W\d_]*(?:['\u2019][^\W\d_]+)*")
+_BREAK_HASH = hash("\n")
+
+
+def counted_words(text: str) -> list[str]:
+    """The words of `text` that count as evidence: lowercased, letters only, two letters or more, and starting with
+    a lowercase letter. Capitalized words are names, brands, titles ("The Pain That Is Unlike All Other Pain" in a
+    German article), menu and calendar labels ("January | Su | Mo | Tu"): they say little about the language a
+    line is written in, and title-case English is everywhere in other languages' pages. (A German line's nouns
+    and first word are left out too; its evidence is then its verbs, articles and adjectives.)"""
+    return [w.lower() for w in _COUNTED_OR_BREAK.findall(text.replace("\n", " ")) if len(w) > 1]
+
+
+class WordFrequencyModel:
+    """Per-language unigram frequencies of wordfreq's small lists; `llr` scores a line against a language group.
+
+    Built on first use, once per worker process. `languages` limits the model to those wordfreq codes (None: all
+    of them but the unsegmented ones).
+    """
+
+    def __init__(self, languages: Sequence[str] | None = None) -> None:
+        self._only = tuple(languages) if languages is not None else None
+        self._hashes: np.ndarray | None = None
+        self._codes: np.ndarray | None = None
+        self.langs: tuple[str, ...] = ()  # lid.176 codes, one per column
+        self._col: dict[str, int] = {}
+        self._layouts: dict[tuple, tuple | None] = {}
+
+    def _build(self) -> None:
+        from wordfreq import available_languages, read_cBpack
+
+        files = available_languages("small")
+        langs = sorted(lang for lang in files if lang not in _UNSEGMENTED and (self._only is None or lang in self._only))
+        per_lang: list[tuple[np.ndarray, np.ndarray]] = []
+        for lang in langs:
+            words: list[str] = []
+            codes: list[int] = []
+            for i, bucket in enumerate(read_cBpack(str(files[lang]))):
+                if bucket:
+                    words.extend(bucket)
+                    codes.extend([min(max(1, round(i / _STEP)), 255)] * len(bucket))
+            h = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
+            h, first = np.unique(h, return_index=True)  # a word listed twice keeps its highest frequency
+            per_lang.append((h, np.asarray(codes, dtype=np.uint8)[first]))
+        hashes = np.unique(np.concatenate([h for h, _ in per_lang]))
+        table = np.zeros((len(hashes), len(langs)), dtype=np.uint8)
+        for j, (h, c) in enumerate(per_lang):
+            table[np.searchsorted(hashes, h), j] = c
+        self._hashes, self._codes = hashes, table
+        self.langs = tuple(_TO_LID.get(lang, lang) for lang in langs)
+        self._col = {lang: j for j, lang in enumerate(self.langs)}
+        log.info("word-frequency model: %d languages, %d words, %.0f MB", len(langs), len(hashes),
+                 (hashes.nbytes + table.nbytes) / 2**20)
+
+    def covers(self, lang: str) -> bool:
+        """True when the model has a list for `lang` (a lid.176 code)."""
+        if self._hashes is None:
+            self._build()
+        return lang in self._col
+
+    def log10_freqs(self, words: Sequence[str]) -> np.ndarray:
+        """log10 frequency of each word in each language (rows: words, columns: `langs`), floored."""
+        return self._log10_freqs_of(np.fromiter(map(hash, words), dtype=np.int64, count=len(words)))
+
+    def _log10_freqs_of(self, h: np.ndarray) -> np.ndarray:
+        if self._hashes is None:
+            self._build()
+        assert self._hashes is not None and self._codes is not None
+        n = len(h)
+        out = np.full((n, len(self.langs)), FLOOR_LOG10, dtype=np.float32)
+        if not n:
+            return out
+        order = np.argsort(h)  # sorted needles: each search starts where the last one ended (fewer cache misses)
+        idx = np.empty(n, dtype=np.intp)
+        idx[order] = np.searchsorted(self._hashes, h[order])
+        idx[idx == len(self._hashes)] = 0
+        found = self._hashes[idx] == h
+        rows = self._codes[idx[found]].astype(np.int16)
+        rows[rows == 0] = _FLOOR_CODE
+        out[found] = rows * (-_STEP / 100.0)
+        return out
+
+    def _layout(self, native: tuple[str, ...], group_of: Callable[[str], str]) -> tuple | None:
+        """Columns of the native languages, and the foreign languages' columns ordered by group (contiguous
+        ranges: group names, column order, range starts, group of each ordered column); cached per document
+        language group. None when nothing is native or nothing foreign."""
+        key = (native, group_of)
+        if key not in self._layouts:
+            cols = [self._col[lang] for lang in native if lang in self._col]
+            native_groups = {group_of(lang) for lang in native}
+            group_names = sorted({group_of(lang) for lang in self.langs} - native_groups)
+            if not cols or not group_names:
+                self._layouts[key] = None
+            else:
+                index = {g: n for n, g in enumerate(group_names)}
+                order = sorted((j for j in range(len(self.langs)) if group_of(self.langs[j]) in index),
+                               key=lambda j: index[group_of(self.langs[j])])
+                group_of_col = np.array([index[group_of(self.langs[j])] for j in order])
+                group_starts = np.flatnonzero(np.r_[True, np.diff(group_of_col) != 0])
+                self._layouts[key] = (cols, group_names, order, group_starts, group_of_col)
+        return self._layouts[key]
+
+    def llr(self, text: str, native: Sequence[str], group_of: Callable[[str], str]) -> tuple[float, str, float]:
+        """(best log-likelihood ratio of a foreign language group against the native languages, that group, the
+        share of the text's letters in words that favour that group) for the `counted_words` of `text`, each
+        distinct word once (a table that repeats "sec." forty times is not forty times the evidence).
+
+        `native`: the lid.176 codes of the document's language group that the model covers (at least one);
+        `group_of` maps a code to its group, so that the document's sibling languages are never "foreign".
+        (0.0, "", 0.0) when no word counts.
+        """
+        return self.llr_many([text], native, group_of)[0]
+
+    def llr_many(
+        self,
+        texts: Sequence[str],
+        native: Sequence[str],
+        group_of: Callable[[str], str],
+        letters: Sequence[int] | None = None,
+    ) -> list[tuple[float, str, float]]:
+        """`llr` of each text, in one batch: one regex pass and one index lookup for all words of a document.
+        `letters`: the letters of each text (the share's denominator), when the caller has counted them."""
+        none = (0.0, "", 0.0)
+        if not texts or not self.covers(native[0]):
+            return [none] * len(texts)
+        layout = self._layout(tuple(native), group_of)
+        if layout is None:
+            return [none] * len(texts)
+        cols, group_names, order, group_starts, group_of_col = layout
+        if letters is None:
+            letters = [sum(map(len, _WORD.findall(t))) for t in texts]
+        tokens = _COUNTED_OR_BREAK.findall("\n".join(t.replace("\n", " ") for t in texts))
+        n = len(tokens)
+        h = np.fromiter(map(hash, map(str.lower, tokens)), dtype=np.int64, count=n)
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+        is_break = h == _BREAK_HASH
+        line = np.cumsum(is_break)
+        keep = ~is_break & (lengths > 1)
+        h, line, lengths = h[keep], line[keep], lengths[keep]
+        if not len(h):
+            return [none] * len(texts)
+        by_line = np.lexsort((h, line))  # each line's words together, each distinct word once
+        h, line, lengths = h[by_line], line[by_line], lengths[by_line]
+        distinct = np.r_[True, (h[1:] != h[:-1]) | (line[1:] != line[:-1])]
+        h, line, lengths = h[distinct], line[distinct], lengths[distinct]
+        freqs = self._log10_freqs_of(h)
+        diff = freqs[:, order] - freqs[:, cols].max(axis=1)[:, None]  # words x foreign languages, by group
+        line_starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+        totals = np.add.reduceat(diff, line_starts, axis=0)  # lines with words x foreign languages
+        best = totals.argmax(axis=1)
+        best_llr = totals[np.arange(len(best)), best]
+        best_group = group_of_col[best]
+        by_group = np.maximum.reduceat(diff, group_starts, axis=1)  # words x foreign groups
+        word_line = np.repeat(np.arange(len(line_starts)), np.diff(np.r_[line_starts, len(h)]))
+        favour = by_group[np.arange(len(h)), best_group[word_line]] > 0.5
+        fav_letters = np.add.reduceat(lengths * favour, line_starts)
+        out = [none] * len(texts)
+        for row, k in enumerate(line[line_starts].tolist()):
+            share = float(fav_letters[row]) / letters[k] if letters[k] else 0.0
+            out[k] = (float(best_llr[row]), group_names[best_group[row]], min(share, 1.0))
+        return out
