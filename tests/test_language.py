@@ -213,6 +213,12 @@ def test_chinese_spam_in_japanese_page(model, cfg):
     lines = page.split("\n")
     res = strip_foreign_lines("\n".join(lines[:4] + spam + lines[4:]), "ja", model, cfg)
     assert res.removed == spam and res.text == page
+    # alone, with two simplified-only characters (开, 奖) among its 14: Japanese has neither
+    lone = "皇冠体育比分直播|七星彩开奖号码"
+    text = "\n".join(lines[:4] + [lone] + lines[4:])
+    assert strip_foreign_lines(text, "ja", model, cfg).removed == [lone]
+    strict = cfg.model_copy(update={"simplified_min_fraction": 0.15})
+    assert strip_foreign_lines(text, "ja", model, strict).lines_removed == 0
 
 
 def test_sample_keep_is_deterministic():

@@ -245,7 +245,7 @@ class LanguageConfig(Section):
         "their language group by at least this log10 likelihood ratio.",
     )
     simplified_min_fraction: float = Field(
-        default=0.15,
+        default=0.1,
         ge=0.0,
         le=1.0,
         description="In a Japanese page, a Han line without kana is Chinese when at least this fraction of its "
