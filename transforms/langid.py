@@ -212,7 +212,7 @@ class LanguageConfig(Section):
         "the document's by at least this log10 likelihood ratio.",
     )
     wordfreq_run_llr: float = Field(
-        default=6.0,
+        default=4.0,
         ge=0.0,
         description="A run of foreign-leaning lines (or a single line) is removed when its words together favour "
         "one foreign language group by at least this log10 likelihood ratio (names, quotes and a bilingual "
