@@ -536,3 +536,16 @@ def test_brand_code_line_next_to_a_spam_block_goes(model, cfg):
     assert res.text == "\n".join(lines)
     off = strip_foreign_lines(text, "en", model, cfg.model_copy(update={"wordfreq_enabled": False}))
     assert off.removed == block
+
+
+def test_line_prediction_cache_is_bounded_and_changes_nothing(monkeypatch):
+    import transforms.langid as langid
+
+    monkeypatch.setattr(langid, "_LINE_CACHE_SIZE", 3)
+    fresh = LanguageModel()
+    lines = [f"Die Regierung hat am Montag {w} beschlossen" for w in ("viel", "wenig", "nichts", "alles", "etwas")]
+    first = fresh.predict_many(lines, k=5, threshold=0.005)
+    assert len(fresh._line_cache) == 3  # the oldest two were dropped
+    again = fresh.predict_many(lines, k=5, threshold=0.005)  # two from the cache, three predicted again
+    uncached = LanguageModel().predict_many(lines[:1], k=5, threshold=0.005)
+    assert again == first and first[0] == uncached[0] and first[0][0][0] == "de"
