@@ -16,11 +16,12 @@ same page WITHOUT injection keeps (the loss the injection caused; a host page's 
 letter in a German page, are removed in both and count only in the absolute figure); `--show` lists excess losses.
 Banks: dev (tuned on), holdout and holdout2 (held out), holdout3 (written fresh for the fifth pass; its code-mixed
 gambling lines were then used to find what fastText misses, and the word-frequency evidence was built against
-that, so it is no longer untouched). Also the controls' kept-text fraction per language.
+that, so it is no longer untouched), holdout4 (written after the sixth pass's tuning and run once: the honest
+figure for that pass). Also the controls' kept-text fraction per language.
 Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2|holdout3] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|holdout3|holdout4] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -420,6 +421,86 @@ HOLDOUT3_GENERATORS = {
     "zh_in_ja": gen_zh_spam_h3,
 }
 
+# Fourth held-out set (`--bank holdout4`): written at the end of the sixth pass, after all of its tuning, and run
+# once: never tuned on. New phrasing and shapes for every kind (keyword stuffing with Latin in Han lists, price
+# lines, slang, app and login lines).
+H4_PROVINCES = ["河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省", "浙江省", "安徽省", "福建省", "江西省",
+                "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省",
+                "甘肃省", "青海省", "内蒙古", "广西", "西藏", "宁夏", "新疆", "北京市", "天津市", "上海市"]
+H4_SERVICES = ["seo优化", "网站建设", "办证", "代开发票", "装修", "搬家", "租车", "婚纱摄影", "培训学校", "网络推广"]
+H4_FOOTER = [
+    "关于我们 | 联系方式 | 网站地图 | 免责声明 | 招聘信息",
+    "Copyright © {y}-2025 {city}在线 版权所有 未经许可不得转载",
+    "地址：{city}市{district}区建设路{n3}号 电话：0{n2}-{n8}",
+    "本网站信息仅供参考，不构成任何投资建议",
+    "客服QQ：{n9} 工作时间：周一至周五 9:00-18:00",
+    "蜀ICP备{n8}号 川公网安备{n14}号",
+]
+H4_PHARMA = [
+    "Generic {drug} {dose}mg x 30 pills - ${d}9.95 - free airmail shipping",
+    "buy {drug} online cheap, {drug} {dose}mg price comparison",
+    "Order {drug} overnight no prescription - fedex delivery",
+    "{drug} side effects? Read the reviews and buy {drug} at our drugstore",
+    "Best online pharmacy reviews {y}: cheap meds, fast shipping, no questions",
+    "Save big on {drug} - bulk discounts for repeat customers",
+]
+H4_ID_BRANDS = ["AKUN99", "RAJA188", "JUDI365", "KILAT77", "NAGA99"]
+H4_ID = [
+    "Daftar {brand} sekarang juga, situs slot gacor malam ini gampang maxwin",
+    "{brand} merupakan bandar judi online terbesar dan terpercaya di Asia",
+    "Main slot di {brand} dijamin jackpot setiap hari bosku",
+    "Link login {brand} anti nawala terbaru {y}",
+    "Cek bocoran RTP slot {brand} hari ini akurat {pct}%",
+    "Promo cashback mingguan {pct}% khusus member setia {brand}",
+]
+H4_VI_BRANDS = ["VIN88", "SUNWIN", "HB88", "TA88", "ZBET"]
+H4_VI = [
+    "{brand} - Trang chủ chính thức, đăng ký nhận ngay {n3}K",
+    "Tải app {brand} cho điện thoại Android và iOS miễn phí",
+    "Kèo nhà cái hôm nay, tỷ lệ cược bóng đá trực tuyến tại {brand}",
+    "{brand} lừa đảo? Sự thật về nhà cái {brand} mà bạn cần biết",
+    "Hướng dẫn nạp tiền {brand} nhanh nhất chỉ trong {d} phút",
+]
+H4_ZH = ["菲律宾申博太阳城官网，在线真人娱乐", "六合彩开奖结果查询 今晚特码", "网上赌博平台推荐 注册送体验金",
+         "重庆时时彩计划 人工免费", "百家乐必胜技巧 稳赚不赔", "足球投注网站 亚洲盘口 滚球"]
+
+
+def gen_han_list_h4(rng: random.Random) -> str:
+    items = rng.sample(H4_PROVINCES, rng.randint(3, 20))
+    items = [it + rng.choice(H4_SERVICES) if rng.random() < 0.5 else it for it in items]
+    return rng.choice(["【推荐】", "热门：", ""]) + rng.choice([" ", "，", " - ", "|"]).join(items)
+
+
+def gen_mojibake_h4(rng: random.Random) -> str:
+    text = _fill3(rng.choice(H4_FOOTER), rng)
+    return text.encode("utf-8").decode("gbk", errors=rng.choice(["replace", "ignore"])).replace("\ufffd", "?")
+
+
+def gen_pharmacy_h4(rng: random.Random) -> str:
+    return _fill(rng.choice(H4_PHARMA), rng)
+
+
+def gen_gambling_id_h4(rng: random.Random) -> str:
+    return _fill(rng.choice(H4_ID).replace("{brand}", rng.choice(H4_ID_BRANDS)), rng)
+
+
+def gen_gambling_vi_h4(rng: random.Random) -> str:
+    return _fill(rng.choice(H4_VI).replace("{brand}", rng.choice(H4_VI_BRANDS)), rng)
+
+
+def gen_zh_spam_h4(rng: random.Random) -> str:
+    return rng.choice(["，", " ", "；"]).join(rng.sample(H4_ZH, rng.randint(1, 3)))
+
+
+HOLDOUT4_GENERATORS = {
+    "han_list": gen_han_list_h4,
+    "mojibake": gen_mojibake_h4,
+    "pharmacy_en": gen_pharmacy_h4,
+    "gambling_id": gen_gambling_id_h4,
+    "gambling_vi": gen_gambling_vi_h4,
+    "zh_in_ja": gen_zh_spam_h4,
+}
+
 HOLDOUT2_GENERATORS = {
     "han_list": gen_han_list_h2,
     "mojibake": gen_mojibake_h2,
@@ -526,6 +607,7 @@ BANKS = {
     "holdout": HOLDOUT_GENERATORS,
     "holdout2": HOLDOUT2_GENERATORS,
     "holdout3": HOLDOUT3_GENERATORS,
+    "holdout4": HOLDOUT4_GENERATORS,
 }
 
 
@@ -551,7 +633,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2, holdout3 (held-out sets)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2, holdout3, holdout4 (held-out sets)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
