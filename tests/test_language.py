@@ -539,7 +539,7 @@ def test_brand_code_line_next_to_a_spam_block_goes(model, cfg):
 
 
 def test_line_prediction_cache_is_bounded_and_changes_nothing(monkeypatch):
-    import transforms.langid as langid
+    from transforms import langid
 
     monkeypatch.setattr(langid, "_LINE_CACHE_SIZE", 3)
     fresh = LanguageModel()

@@ -77,7 +77,7 @@ from transforms.scripts import (
     script_counts,
 )
 from transforms.section import Section
-from transforms.wordlm import WordFrequencyModel, counted_words
+from transforms.wordlm import WordFrequencyModel
 
 __all__ = [
     "REASON_FOREIGN_LANGUAGE",
@@ -98,8 +98,8 @@ __all__ = [
     "clean_language",
     "expected_scripts",
     "identify",
-    "is_mojibake",
     "is_label_row",
+    "is_mojibake",
     "is_name_like",
     "is_quote_or_reference",
     "language_group",

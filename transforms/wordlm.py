@@ -55,11 +55,15 @@ def _lowercase_class() -> str:
                 ranges[-1][1] = cp
             else:
                 ranges.append([cp, cp])
-    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
 
 
 # What `counted_words` keeps, and the line breaks between the texts of a batch.
-_COUNTED_OR_BREAK = re.compile(r"\n|(?<![^\W\d_])[" + _lowercase_class() + r"][^\W\d_]*(?:['\u2019][^\W\d_]+)*")
+_COUNTED_OR_BREAK = re.compile(
+    r"\n|(?<![^\W\d_])[" + _lowercase_class() + r"][^\W\d_]*(?:['\u2019][^\W\d_]+)*"
+)
 _BREAK_HASH = hash("\n")
 
 
@@ -108,8 +112,12 @@ class WordFrequencyModel:
         self._hashes, self._codes = hashes, table
         self.langs = tuple(_TO_LID.get(lang, lang) for lang in langs)
         self._col = {lang: j for j, lang in enumerate(self.langs)}
-        log.info("word-frequency model: %d languages, %d words, %.0f MB", len(langs), len(hashes),
-                 (hashes.nbytes + table.nbytes) / 2**20)
+        log.info(
+            "word-frequency model: %d languages, %d words, %.0f MB",
+            len(langs),
+            len(hashes),
+            (hashes.nbytes + table.nbytes) / 2**20,
+        )
 
     def covers(self, lang: str) -> bool:
         """True when the model has a list for `lang` (a lid.176 code)."""
@@ -129,7 +137,9 @@ class WordFrequencyModel:
         out = np.full((n, len(self.langs)), FLOOR_LOG10, dtype=np.float32)
         if not n:
             return out
-        order = np.argsort(h)  # sorted needles: each search starts where the last one ended (fewer cache misses)
+        order = np.argsort(
+            h
+        )  # sorted needles: each search starts where the last one ended (fewer cache misses)
         idx = np.empty(n, dtype=np.intp)
         idx[order] = np.searchsorted(self._hashes, h[order])
         idx[idx == len(self._hashes)] = 0
@@ -152,14 +162,18 @@ class WordFrequencyModel:
                 self._layouts[key] = None
             else:
                 index = {g: n for n, g in enumerate(group_names)}
-                order = sorted((j for j in range(len(self.langs)) if group_of(self.langs[j]) in index),
-                               key=lambda j: index[group_of(self.langs[j])])
+                order = sorted(
+                    (j for j in range(len(self.langs)) if group_of(self.langs[j]) in index),
+                    key=lambda j: index[group_of(self.langs[j])],
+                )
                 group_of_col = np.array([index[group_of(self.langs[j])] for j in order])
                 group_starts = np.flatnonzero(np.r_[True, np.diff(group_of_col) != 0])
                 self._layouts[key] = (cols, group_names, order, group_starts, group_of_col)
         return self._layouts[key]
 
-    def llr(self, text: str, native: Sequence[str], group_of: Callable[[str], str]) -> tuple[float, str, float]:
+    def llr(
+        self, text: str, native: Sequence[str], group_of: Callable[[str], str]
+    ) -> tuple[float, str, float]:
         """(best log-likelihood ratio of a foreign language group against the native languages, that group, the
         share of the text's letters in words that favour that group) for the `counted_words` of `text`, each
         distinct word once (a table that repeats "sec." forty times is not forty times the evidence).
