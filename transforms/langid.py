@@ -909,12 +909,13 @@ class _WordEvidence:
     foreign group's log10 likelihood ratio over the words fastText read (digit tokens, URLs and code left out),
     and the share of the letters in words that favour it."""
 
-    def __init__(self, an: LineAnalysis, native: list[str], model: WordFrequencyModel, cfg: LanguageConfig) -> None:
+    def __init__(
+        self, an: LineAnalysis, doc_group: str, native: list[str], model: WordFrequencyModel, cfg: LanguageConfig
+    ) -> None:
         self._an = an
         self._native = native
         self._model = model
         self._cfg = cfg
-        doc_group = language_group(native[0])
         judged = [
             i for i, p in enumerate(an.preds)
             if p and (an.weight(i) < cfg.wordfreq_skip_min_letters
@@ -932,7 +933,7 @@ class _WordEvidence:
         g = _GROUP_OF.get(doc_lang)
         members = _GROUPS[g].split() if g is not None else [doc_lang]
         native = [lang for lang in members if model.words.covers(lang)]
-        return cls(an, native, model.words, cfg) if native else None
+        return cls(an, language_group(doc_lang), native, model.words, cfg) if native else None
 
     def line(self, i: int) -> tuple[float, str, float]:
         return self._cache.get(i, (0.0, "", 0.0))
@@ -1095,12 +1096,18 @@ def clean_language(text: str, model: LanguageModel, cfg: LanguageConfig) -> Clea
     return CleanResult(before, stripped, score_language(stripped.text, after.lang, model, cfg))
 
 
-def _group_scores(preds: list[tuple[str, float]], doc_group: str) -> tuple[float, float]:
-    """(probability of the document's language group, probability of the most likely other group)."""
+def _by_group(preds: list[tuple[str, float]]) -> dict[str, float]:
+    """A line's probability summed per language group."""
     by_group: dict[str, float] = {}
     for lang, p in preds:
         g = language_group(lang)
         by_group[g] = by_group.get(g, 0.0) + p
+    return by_group
+
+
+def _group_scores(preds: list[tuple[str, float]], doc_group: str) -> tuple[float, float]:
+    """(probability of the document's language group, probability of the most likely other group)."""
+    by_group = _by_group(preds)
     native = by_group.pop(doc_group, 0.0)
     return native, max(by_group.values(), default=0.0)
 
@@ -1145,11 +1152,7 @@ def _settled_mass(
         p = an.preds[i]
         if not p or (state[i] not in (_KEEP, _CANDIDATE) and removed_reason[i] != REASON_FOREIGN_SCRIPT):
             continue
-        by_group: dict[str, float] = {}
-        for lang, prob in p:
-            g = language_group(lang)
-            by_group[g] = by_group.get(g, 0.0) + prob
-        for g, prob in by_group.items():
+        for g, prob in _by_group(p).items():
             if g != doc_group and prob >= 0.5:
                 mass[g] = mass.get(g, 0.0) + an.weight(i) * prob
     return mass
@@ -1183,11 +1186,8 @@ def _bilingual(
 
 
 def _top_group(preds: list[tuple[str, float]], doc_group: str) -> str:
-    by_group: dict[str, float] = {}
-    for lang, p in preds:
-        g = language_group(lang)
-        if g != doc_group:
-            by_group[g] = by_group.get(g, 0.0) + p
+    by_group = _by_group(preds)
+    by_group.pop(doc_group, None)
     return max(by_group, key=by_group.__getitem__) if by_group else doc_group
 
 
@@ -1285,11 +1285,11 @@ def _extend_to_neighbours(
                 continue
             native, _ = _group_scores(p, doc_group)
             foreign = sum(prob for lang, prob in p if language_group(lang) == block_group)
-            by_ft = native < cfg.neighbour_max_native_score and foreign >= cfg.neighbour_min_foreign_score
-            if not by_ft and words is not None:
+            joins = native < cfg.neighbour_max_native_score and foreign >= cfg.neighbour_min_foreign_score
+            if not joins and words is not None:
                 llr, group, _ = words.line(j)
-                by_ft = group == block_group and llr >= cfg.wordfreq_neighbour_llr
-            if by_ft:
+                joins = group == block_group and llr >= cfg.wordfreq_neighbour_llr
+            if joins:
                 removed_reason[j] = REASON_FOREIGN_LANGUAGE
                 removed_group[j] = block_group
                 if state[j] == _CANDIDATE:
