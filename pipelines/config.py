@@ -48,8 +48,8 @@ class PipelineSection(Section):
 
     stages: list[StageName] = Field(
         default_factory=lambda: list(STAGES),
-        description="Stages between read and write, in order. 'extract' must come first; leave a stage out to "
-        "skip it.",
+        description="Stages between read and write, in order. 'extract' must come first and 'dedup' last; leave a "
+        "stage out to skip it.",
     )
 
     @field_validator("stages")
@@ -59,6 +59,9 @@ class PipelineSection(Section):
             raise ValueError("a stage is listed twice")
         if "extract" not in stages or stages[0] != "extract":
             raise ValueError("'extract' must be the first stage (every later stage works on extracted text)")
+        if "dedup" in stages and stages[-1] != "dedup":
+            raise ValueError("'dedup' must be the last stage (it decides over the whole corpus, after every "
+                             "per-document stage)")
         return stages
 
 

@@ -1,21 +1,30 @@
-"""Pipeline assembly: read -> the configured stages in order -> write shards, ledger and manifest.
+"""Pipeline assembly: one Beam job in phases, in which only small records are shuffled (docs/architecture.md).
 
-    input globs -> ReadInputs -> ExtractText -> NormalizeText -> CleanLanguage -> RemoveBoilerplate
-                -> FilterQuality -> Deduplicate -> WriteShards(data/)
-    every stage's dropped -> rejected/, failed -> errors/; all outcomes -> ComputeLedger -> stats.json
+    plan    input globs -> files -> splits (a whole file, or a byte range of a big one) -> Reshuffle
+    map     per split, fused: read -> extract -> normalize -> language -> boilerplate -> quality
+            -> staged Parquet (documents, rejected, errors, keys, lines) + one summary per split
+    decide  on the staged keys only: URL, exact and near-duplicate verdicts; frequent lines
+    apply   per output shard: its splits' staged documents minus the verdicts -> data/, rejected/, errors/
+    finish  the ledger (from every phase's counts) -> stats.json, checks, _SUCCESS
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import apache_beam as beam
 import pyarrow as pa
 
 from pipelines.config import CrawlwashConfig
-from transforms import boilerplate, dedup, extract, language, normalize, quality, read
-from transforms.doc import Doc, sample_keep
+from transforms import boilerplate, dedup, extract, language, normalize, quality
+from transforms.apply import ApplyShardFn, ApplySpec
+from transforms.decide import DecideDuplicates, DecideSpec, FrequentLines, FrequentSpec, bucket_counts
+from transforms.ledger import build_stats, merge_counts
+from transforms.mapper import MapSpec, MapSplitFn
+from transforms.read import PlanSplits
+from transforms.stage import StageFn
 from transforms.write import (
     DATA,
     DEDUP_INDEX,
@@ -23,39 +32,30 @@ from transforms.write import (
     ERRORS_SCHEMA,
     REJECTED,
     REJECTED_SCHEMA,
-    ComputeLedger,
     Finalize,
-    WriteShards,
-    doc_to_row,
     docs_schema,
-    dropped_to_row,
-    failed_to_row,
-    join_path,
+    shard_count,
+    shard_of,
 )
 
-__all__ = ["STAGE_REGISTRY", "build_pipeline", "stage_columns"]
+__all__ = ["STAGE_REGISTRY", "DecideAndApply", "build_pipeline", "map_spec", "stage_columns"]
 
 
 @dataclass(frozen=True)
 class _StageSpec:
-    make: Callable[[CrawlwashConfig], beam.PTransform]
+    make: Callable[[CrawlwashConfig], StageFn | None]  # the stage's per-document function in the map phase
     columns: Callable[[CrawlwashConfig], list[pa.Field]]
 
 
-def _dedup_transform(cfg: CrawlwashConfig) -> beam.PTransform:
-    index_dir = join_path(cfg.output.dir, DEDUP_INDEX) if cfg.dedup.index.write else None
-    return dedup.Deduplicate(cfg.dedup, index_dir=index_dir, prior_index=tuple(cfg.dedup.index.prior))
-
-
 STAGE_REGISTRY: dict[str, _StageSpec] = {
-    "extract": _StageSpec(lambda c: extract.ExtractText(c.extract), lambda c: []),
-    "normalize": _StageSpec(lambda c: normalize.NormalizeText(c.normalize), lambda c: list(normalize.COLUMNS)),
-    "language": _StageSpec(lambda c: language.CleanLanguage(c.language), lambda c: list(language.COLUMNS)),
+    "extract": _StageSpec(lambda c: extract.ExtractFn(c.extract), lambda c: []),
+    "normalize": _StageSpec(lambda c: normalize.NormalizeFn(c.normalize), lambda c: list(normalize.COLUMNS)),
+    "language": _StageSpec(lambda c: language.CleanLanguageFn(c.language), lambda c: list(language.COLUMNS)),
     "boilerplate": _StageSpec(
-        lambda c: boilerplate.RemoveBoilerplate(c.boilerplate), lambda c: list(boilerplate.COLUMNS)
+        lambda c: boilerplate.CleanDocumentFn(c.boilerplate), lambda c: list(boilerplate.COLUMNS)
     ),
-    "quality": _StageSpec(lambda c: quality.FilterQuality(c.quality), lambda c: quality.columns_for(c.quality)),
-    "dedup": _StageSpec(_dedup_transform, lambda c: list(dedup.COLUMNS)),
+    "quality": _StageSpec(lambda c: quality.QualityFn(c.quality), lambda c: quality.columns_for(c.quality)),
+    "dedup": _StageSpec(lambda c: None, lambda c: list(dedup.COLUMNS)),  # global: decide and apply phases
 }
 
 
@@ -67,45 +67,136 @@ def stage_columns(cfg: CrawlwashConfig) -> list[pa.Field]:
     return cols
 
 
-def _to_row(names: tuple[str, ...]) -> Callable[[Doc], dict]:
-    return lambda doc: doc_to_row(doc, names)
+class _SumTotals(beam.CombineFn):
+    """Corpus totals of the map phase (a handful of ints, whatever the corpus size)."""
+
+    _KEYS = ("docs", "kept_bytes", "keys", "urls", "texts", "bands", "lines")
+
+    def create_accumulator(self) -> dict[str, int]:
+        return dict.fromkeys(self._KEYS, 0)
+
+    def add_input(self, acc: dict[str, int], summary: Mapping[str, Any]) -> dict[str, int]:
+        for k in self._KEYS:
+            acc[k] += int(summary[k])
+        return acc
+
+    def merge_accumulators(self, accs):  # noqa: ANN001, ANN201
+        out = self.create_accumulator()
+        for acc in accs:
+            for k in self._KEYS:
+                out[k] += acc[k]
+        return out
+
+    def extract_output(self, acc: dict[str, int]) -> dict[str, int]:
+        return acc
 
 
-def build_pipeline(p: beam.Pipeline, cfg: CrawlwashConfig) -> None:
-    """Add the whole crawlwash job to `p` (inputs must already be checked, the output dir prepared)."""
-    out_dir = cfg.output.dir
-    reads = p | "Read" >> read.ReadInputs(cfg.input.paths, cfg.read)
-    docs = reads.kept
-    dropped = [reads.dropped]
-    failed = [reads.failed]
-    for name in cfg.pipeline.stages:
-        outputs = docs | f"Stage_{name}" >> STAGE_REGISTRY[name].make(cfg)
-        docs = outputs.kept
-        dropped.append(outputs.dropped)
-        failed.append(outputs.failed)
+def _summary_counts(summary: Mapping[str, Any]) -> dict[str, int]:
+    counts = {k: v for k, v in summary["counts"].items() if k != "kept_map"}
+    counts["guard\tsplits_mapped"] = 1
+    counts["guard\tstaged_docs"] = int(summary["docs"])
+    return counts
 
-    all_read = (reads.kept, reads.dropped, reads.failed) | "AllRead" >> beam.Flatten()
-    all_dropped = dropped | "AllDropped" >> beam.Flatten()
-    all_failed = failed | "AllFailed" >> beam.Flatten()
 
+def _key_by_shard(label: str, pcoll: beam.PCollection, sid_of: Callable, shards) -> beam.PCollection:  # noqa: ANN001
+    return pcoll | f"ByShard{label}" >> beam.Map(lambda x, n: (shard_of(sid_of(x), n), x), n=shards)
+
+
+def map_spec(cfg: CrawlwashConfig) -> MapSpec:
+    """What the map phase needs to know of the config."""
+    stages = cfg.pipeline.stages
     extra = stage_columns(cfg)
-    extra_names = tuple(f.name for f in extra)
-    schemas = {DATA: docs_schema(extra), REJECTED: REJECTED_SCHEMA, ERRORS: ERRORS_SCHEMA}
-    out = cfg.output
-    kept_rows = docs | "KeptRows" >> beam.Map(_to_row(extra_names))
-    rejected_rows = (
-        all_dropped
-        | "SampleRejected" >> beam.Filter(lambda d, rate: sample_keep(d.id, rate), out.rejected_sample_rate)
-        | "RejectedRows" >> beam.Map(dropped_to_row, out.rejected_max_text_chars)
-    )
-    error_rows = all_failed | "ErrorRows" >> beam.Map(failed_to_row)
+    frequent_on = "boilerplate" in stages and cfg.boilerplate.frequent_lines
+    return MapSpec(
+        out_dir=cfg.output.dir, read=cfg.read, output=cfg.output, data_schema=docs_schema(extra),
+        extra_names=tuple(f.name for f in extra), line_stage="boilerplate" if frequent_on else None,
+        line_min_chars=cfg.boilerplate.frequent_min_chars, dedup=cfg.dedup if "dedup" in stages else None,
+        resume=cfg.output.if_exists == "resume",
+    )  # fmt: skip
 
-    shards = {
-        DATA: kept_rows | "WriteData" >> WriteShards(out_dir, DATA, schemas[DATA], out),
-        REJECTED: rejected_rows | "WriteRejected" >> WriteShards(out_dir, REJECTED, schemas[REJECTED], out),
-        ERRORS: error_rows | "WriteErrors" >> WriteShards(out_dir, ERRORS, schemas[ERRORS], out),
-    }
-    stats = {"read": all_read, "kept": docs, "dropped": all_dropped, "failed": all_failed} | "Ledger" >> (
-        ComputeLedger()
-    )
-    _ = p | "Finalize" >> Finalize(out_dir, out, stats, shards, schemas)
+
+def build_pipeline(
+    p: beam.Pipeline, cfg: CrawlwashConfig, fingerprint: Mapping[str, Any] | None = None
+) -> beam.PCollection:
+    """Add the whole crawlwash job to `p` (inputs must already be checked, the output dir prepared)."""
+    chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
+    splits = p | "Plan" >> PlanSplits(cfg.input.paths, cfg.read)
+    summaries = splits | "Map" >> beam.ParDo(MapSplitFn(map_spec(cfg), chain))
+    planned = splits | "CountPlanned" >> beam.Map(lambda _: {"guard\tsplits_planned": 1})
+    return (summaries, planned) | "Finish" >> DecideAndApply(cfg, fingerprint)
+
+
+class DecideAndApply(beam.PTransform):
+    """The phases after the map: (split summaries, planned-split counts) -> decide, apply, ledger, finalize.
+
+    Returns the manifest (one element) once `_SUCCESS` is written.
+    """
+
+    def __init__(self, cfg: CrawlwashConfig, fingerprint: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        self._cfg = cfg
+        self._fingerprint = fingerprint
+
+    def expand(self, inputs: tuple[beam.PCollection, beam.PCollection]) -> beam.PCollection:
+        summaries, planned = inputs
+        cfg = self._cfg
+        out_dir, out, stages = cfg.output.dir, cfg.output, cfg.pipeline.stages
+        schemas = {DATA: docs_schema(stage_columns(cfg)), REJECTED: REJECTED_SCHEMA, ERRORS: ERRORS_SCHEMA}
+        frequent_on = "boilerplate" in stages and cfg.boilerplate.frequent_lines
+        dedup_on = "dedup" in stages
+
+        totals = summaries | "Totals" >> beam.CombineGlobally(_SumTotals())
+        buckets = beam.pvalue.AsSingleton(totals | "Buckets" >> beam.Map(bucket_counts))
+        num_shards = totals | "ShardCount" >> beam.Map(lambda t: shard_count(t["kept_bytes"], t["docs"], out))
+        shards = beam.pvalue.AsSingleton(num_shards)
+
+        guards: list[beam.PCollection] = []
+        grouped = {"split": _key_by_shard("Split", summaries, lambda s: s["sid"], shards)}
+        if dedup_on:
+            decisions = summaries | "Dedup" >> DecideDuplicates(
+                DecideSpec(out_dir, cfg.dedup), buckets, cfg.dedup.index.prior, _index_writer(cfg)
+            )
+            guards.extend(decisions.guards)
+            grouped["verdict"] = _key_by_shard("Verdict", decisions.verdicts, lambda v: v[0], shards)
+            grouped["near"] = _key_by_shard("Near", decisions.near, lambda v: v[0], shards)
+        side = {}
+        if frequent_on:
+            bp = cfg.boilerplate
+            with_splits = bp.frequent_join == "cogroup"
+            spec = FrequentSpec(out_dir, bp.frequent_min_hosts, bp.frequent_min_host_docs, with_splits)
+            keys, line_guards = summaries | "FrequentLines" >> FrequentLines(spec, buckets)
+            guards.append(line_guards)
+            if with_splits:
+                grouped["marks"] = _key_by_shard("Marks", keys, lambda m: m[0], shards)
+            else:
+                side["frequent"] = beam.pvalue.AsList(keys)
+
+        apply_spec = ApplySpec(
+            out_dir=out_dir, output=out, data_schema=schemas[DATA],
+            boilerplate=cfg.boilerplate if frequent_on else None, cluster_sizes=dedup_on and cfg.dedup.near.enabled,
+        )  # fmt: skip
+        applied = (
+            grouped
+            | "GroupByShard" >> beam.CoGroupByKey()
+            | "Apply" >> beam.ParDo(ApplyShardFn(apply_spec), shards, **side)
+        )
+        counts = [
+            planned,
+            summaries | "MapCounts" >> beam.Map(_summary_counts),
+            applied | "ApplyCounts" >> beam.Map(lambda a: a["counts"]),
+            *guards,
+        ]
+        stats = (
+            tuple(counts)
+            | "AllCounts" >> beam.Flatten()
+            | "Ledger" >> beam.CombineGlobally(merge_counts)
+            | "Stats" >> beam.Map(build_stats)
+        )
+        return (stats, applied, num_shards) | "Finalize" >> Finalize(out_dir, out, schemas, self._fingerprint)
+
+
+def _index_writer(cfg: CrawlwashConfig) -> beam.PTransform | None:
+    if not cfg.dedup.index.write:
+        return None
+    index_dir = f"{cfg.output.dir.rstrip('/')}/{DEDUP_INDEX}"
+    return dedup.WriteIndex(index_dir, cfg.dedup.near.params(), cfg.dedup.index.rows_per_shard)

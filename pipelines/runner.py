@@ -20,11 +20,13 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options_validator import PipelineOptionsValidator
 from apache_beam.options.pipeline_options import (
     DebugOptions,
     GoogleCloudOptions,
@@ -38,7 +40,9 @@ from apache_beam.options.pipeline_options import (
 
 from pipelines.config import CrawlwashConfig
 from pipelines.pipeline import build_pipeline
-from transforms.read import check_inputs
+from pipelines.beam_fixes import patch_local_runner
+from transforms.read import list_inputs
+from transforms.staging import fingerprint
 from transforms.write import STATS, prepare_output_dir
 
 __all__ = [
@@ -48,6 +52,7 @@ __all__ = [
     "RunnerError",
     "build_options",
     "dry_run_job",
+    "run_fingerprint",
     "run_job",
     "runner_name",
 ]
@@ -104,6 +109,31 @@ def _ships_crawlwash(options: PipelineOptions) -> bool:
     return bool(setup.extra_packages or setup.setup_file)
 
 
+_GCS_BUCKET = re.compile(PipelineOptionsValidator.GCS_BUCKET)
+_PROJECT_ID = re.compile(f"({PipelineOptionsValidator.PROJECT_ID_PATTERN})$")
+DRY_RUN_PLACEHOLDERS = {
+    "project": "crawlwash-dry-run",
+    "temp_location": "gs://crawlwash-dry-run/temp",
+    "staging_location": "gs://crawlwash-dry-run/staging",
+}
+
+
+def _invalid_cloud_options(gcloud: GoogleCloudOptions) -> dict[str, str]:
+    """Options whose value Google Cloud would refuse: a project id or a temp/staging bucket name (Beam's own
+    patterns). With a bad bucket name, Beam spends minutes trying to create a default bucket instead."""
+    bad = {}
+    project = gcloud.project
+    if project and not project.isdigit() and not _PROJECT_ID.match(project):
+        bad["project"] = project
+    for name in ("temp_location", "staging_location"):
+        value = getattr(gcloud, name, None)
+        if value and value.startswith("gs://"):
+            bucket = value[len("gs://") :].split("/", 1)[0]
+            if not _GCS_BUCKET.match(bucket):
+                bad[name] = value
+    return bad
+
+
 def _check_dataflow(options: PipelineOptions, cfg: CrawlwashConfig) -> None:
     gcloud = options.view_as(GoogleCloudOptions)
     if gcloud.temp_location and not gcloud.temp_location.startswith("gs://"):
@@ -112,8 +142,22 @@ def _check_dataflow(options: PipelineOptions, cfg: CrawlwashConfig) -> None:
         )
     if not (_ships_crawlwash(options) or options.view_as(WorkerOptions).sdk_container_image):
         raise RunnerError(f"runner DataflowRunner: the workers need the crawlwash code: {WHEEL_HINT}")
+    bad = _invalid_cloud_options(gcloud)
+    named = ", ".join(f"--{k}={v}" for k, v in bad.items())
     if options.view_as(TestOptions).dry_run:
-        return  # translation only: nothing is read or written, local paths are fine
+        # Translation only: nothing is read, written or staged, so local paths are fine, and a value Google Cloud
+        # would refuse is replaced by a placeholder (a submission names it as an error) instead of sending Beam to
+        # the network to create a default bucket.
+        for name in bad:
+            setattr(gcloud, name, DRY_RUN_PLACEHOLDERS[name])
+        if bad:
+            log.warning("dry run: %s would be refused by Google Cloud; translating with placeholders instead", named)
+        return
+    if bad:
+        raise RunnerError(
+            f"runner DataflowRunner: {named}: not a valid project id or Cloud Storage bucket name (buckets: 3-63 "
+            "characters, lower-case letters, digits, '-', '_' and '.')"
+        )
     local = [p for p in cfg.input.paths if _is_local_path(p)]
     if local:
         raise RunnerError(
@@ -202,23 +246,55 @@ def build_options(beam_args: Sequence[str], cfg: CrawlwashConfig) -> PipelineOpt
 
 
 def run_job(cfg: CrawlwashConfig, options: PipelineOptions, config_yaml: str) -> dict:
-    """Check inputs and output, save the resolved config, run the pipeline, return the ledger (stats.json)."""
+    """Check inputs and output, save the resolved config, run the pipeline, return the ledger (stats.json).
+
+    With `output.if_exists: resume` and a run that already completed with the same config and inputs, nothing
+    runs: its ledger is returned.
+    """
     if options.view_as(TestOptions).dry_run:
         raise RunnerError(
             "--dry_run=True only translates the job (see pipelines.runner.dry_run_job); nothing runs"
         )
     out_dir = cfg.output.dir
-    check_inputs(cfg.input.paths)
-    prepare_output_dir(out_dir, cfg.output)
+    inputs = list_inputs(cfg.input.paths)
+    fingerprint = run_fingerprint(cfg, inputs)
+    state = prepare_output_dir(out_dir, cfg.output, fingerprint)
+    stats_path = FileSystems.join(out_dir, STATS)
+    if state == "complete":
+        log.info("%s holds a complete run with this config and these inputs: nothing to do", out_dir)
+        with FileSystems.open(stats_path) as f:
+            return json.loads(f.read().decode("utf-8"))
     with FileSystems.create(FileSystems.join(out_dir, "config.yaml")) as f:
         f.write(config_yaml.encode("utf-8"))
-    log.info("running on %s: %d input pattern(s) -> %s", runner_name(options), len(cfg.input.paths), out_dir)
+    runner = runner_name(options)
+    if runner.lower() in _DIRECT_RUNNERS:
+        patch_local_runner()
+    total = sum(size for _, size in inputs)
+    log.info("running on %s: %d input file(s), %.1f MB -> %s", runner, len(inputs), total / 1e6, out_dir)
     p = beam.Pipeline(options=options)
-    build_pipeline(p, cfg)
+    build_pipeline(p, cfg, fingerprint)
     result = p.run()
     result.wait_until_finish()
-    with FileSystems.open(FileSystems.join(out_dir, STATS)) as f:
-        return json.loads(f.read().decode("utf-8"))
+    with FileSystems.open(stats_path) as f:
+        stats = json.loads(f.read().decode("utf-8"))
+    stats["shuffle_bytes"] = _shuffle_bytes(result)
+    return stats
+
+
+def run_fingerprint(cfg: CrawlwashConfig, inputs: list[tuple[str, int]]) -> dict:
+    """What a resumed run must share with the run it continues (config and input files with sizes)."""
+    return fingerprint(cfg.model_dump(mode="json"), inputs)
+
+
+def _shuffle_bytes(result: Any) -> int | None:
+    """Encoded bytes of the records that entered a shuffle (Beam counters `shuffle_bytes.*`), when the runner
+    reports metrics; None otherwise."""
+    try:
+        counters = result.metrics().query()["counters"]
+    except Exception:  # noqa: BLE001 - some runners report no metrics: the figure is optional
+        return None
+    total = [c.committed or c.attempted or 0 for c in counters if c.key.metric.name.startswith("shuffle_bytes.")]
+    return int(sum(total)) if total else 0
 
 
 def _staged_name(dep: Any) -> str:

@@ -36,7 +36,8 @@ from tests.badinput import (
     shared_malformed_cases,
 )
 from tests.conftest import WARC_DIR
-from transforms.read import _ReadFileFn, check_inputs
+from transforms.read import _ReadSplitFn, check_inputs
+from transforms.splits import Split
 from transforms.readers import ReadConfig, RecordTooLarge, decode_http_body, read_text
 
 # Bounds for the whole job (CLI + Beam workers + extraction sandboxes) over the bad-input directory.
@@ -220,10 +221,10 @@ def test_glob_matching_nothing_is_exit_code_2_before_the_job_starts(
 
 
 def _read_elements(elements: list[tuple[str, int]]) -> list:
-    fn = _ReadFileFn(ReadConfig())
+    fn = _ReadSplitFn(ReadConfig())
     out = []
-    for element in elements:
-        out.extend(fn.process(element))
+    for path, size in elements:
+        out.extend(fn.process(Split(path, size)))
     return [getattr(o, "value", o) for o in out]
 
 
@@ -254,12 +255,12 @@ def test_file_that_vanishes_after_listing_or_cannot_be_opened_is_one_errors_row(
 def test_unreadable_files_under_a_beam_pipeline(tmp_path: Path) -> None:
     good = tmp_path / "good.warc"
     good.write_bytes(good_record("good.warc", 0, 0))
-    elements = [(str(tmp_path / "vanished.warc"), 99), (str(good), good.stat().st_size)]
+    elements = [Split(str(tmp_path / "vanished.warc"), 99), Split(str(good), good.stat().st_size)]
     with test_pipeline.TestPipeline() as p:
         res = (
             p
             | beam.Create(elements)
-            | beam.ParDo(_ReadFileFn(ReadConfig())).with_outputs("dropped", "failed", main="kept")
+            | beam.ParDo(_ReadSplitFn(ReadConfig())).with_outputs("dropped", "failed", main="kept")
         )
         assert_that(
             res.kept | "KeptUrl" >> beam.Map(lambda d: d.url),

@@ -1,11 +1,14 @@
 """Tests of transforms/lines.py and transforms/boilerplate.py: each line rule with its exact reason, repeated
-paragraphs, navigation runs, the real seeds, and the corpus-wide frequent-line pass under TestPipeline."""
+paragraphs, navigation runs, the real seeds, and the corpus-wide frequent-line pass through the pipeline's
+decide and apply phases."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import apache_beam as beam
+import numpy as np
 import pyarrow as pa
 import pydantic
 import pytest
@@ -13,15 +16,16 @@ from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.conftest import AEB_DIR, SEED_CLEAN, SEED_REPEATED, SEED_SPAM
+from tests.engine import case_config, run_staged
 from transforms.boilerplate import (
     COLUMNS,
     REASON_EMPTY_AFTER_BOILERPLATE,
     STAGE,
     BoilerplateConfig,
     RemoveBoilerplate,
-    _DistinctUpTo,
     clean_document,
 )
+from transforms.decide_core import frequent_line_keys
 from transforms.doc import UNIT_LINES, UNIT_RECORD, Doc
 from transforms.lines import (
     REASON_BACK_TO_TOP,
@@ -37,6 +41,8 @@ from transforms.lines import (
     REASON_REPEATED,
     LineRules,
     clean_lines,
+    hash32,
+    host_line_keys,
     host_of,
     line_keys,
     line_rule_reason,
@@ -262,18 +268,30 @@ def test_line_keys_and_hosts() -> None:
     )
 
 
-def test_distinct_up_to_is_capped_and_order_free() -> None:
-    fn = _DistinctUpTo(3)
-    a = fn.create_accumulator()
-    for v in (1, 1, 2):
-        a = fn.add_input(a, v)
-    b = fn.add_input(fn.add_input(fn.create_accumulator(), 2), 5)
-    assert fn.extract_output(a) == 2
-    assert fn.extract_output(fn.merge_accumulators([a, b])) == 3
-    c = fn.create_accumulator()
-    for v in range(100):
-        c = fn.add_input(c, v)
-    assert len(c) == 3
+def test_frequent_line_keys_count_distinct_hosts_and_texts() -> None:
+    """The reducer of the counting pass (pure): distinct hosts per corpus key, distinct texts per (key, host)."""
+    k_corpus, k_host, k_dup, k_rare = 10, 20, 30, 40
+    rows = [
+        (k_corpus, 1, 100), (k_corpus, 2, 101), (k_corpus, 3, 102),  # one line on three hosts
+        (k_host, 7, 200), (k_host, 7, 201), (k_host, 7, 202),  # one line in three texts of host 7
+        (k_dup, 8, 300), (k_dup, 8, 300), (k_dup, 8, 300),  # the same text three times: one distinct text
+        (k_rare, 1, 100), (k_rare, 2, 101),  # two hosts only
+    ]  # fmt: skip
+    table = {
+        "key": np.array([r[0] for r in rows], dtype=np.int64),
+        "host": np.array([r[1] for r in rows], dtype=np.uint32),
+        "text": np.array([r[2] for r in rows], dtype=np.uint32),
+    }
+    order = np.random.default_rng(3).permutation(len(rows))  # the answer does not depend on record order
+    shuffled = {k: v[order] for k, v in table.items()}
+    expected = sorted([k_corpus, int(host_line_keys(np.array([k_host], dtype=np.int64), 7)[0])])
+    assert frequent_line_keys(table, 3, 3).tolist() == expected
+    assert frequent_line_keys(shuffled, 3, 3).tolist() == expected
+    # the host key of a line is the one the removal pass computes from the page's host
+    assert line_keys("Subscribe to our newsletter today!", "example.com", 20)[1] == int(
+        host_line_keys(np.array([line_keys("Subscribe to our newsletter today!", None, 20)[0]]),
+                       hash32("example.com"))[0]
+    )  # fmt: skip
 
 
 FOOTER = "Subscribe to the Weekly Gazette newsletter for more stories like this one."
@@ -305,29 +323,29 @@ def _docs() -> list[Doc]:
     return docs
 
 
+def _frequent_case(root: Path, name: str, cfg: BoilerplateConfig, docs: list[Doc]) -> tuple:
+    return name, case_config(root / name, ["extract", "boilerplate"], boilerplate=cfg), docs
+
+
 @pytest.mark.parametrize("join", ["side_input", "cogroup"])
-def test_frequent_lines_removed_in_beam(join: str) -> None:
+def test_frequent_lines_removed_in_the_apply_phase(join: str, tmp_path: Path) -> None:
     cfg = BoilerplateConfig(
         frequent_min_hosts=3, frequent_min_host_docs=3, frequent_join=join, audit_sample_rate=1.0
     )
     docs = _docs()
+    out = run_staged(tmp_path, [_frequent_case(tmp_path, "case", cfg, docs)])["case"]
     expected = [(d.id, d.text.split("\n")[0], 1) for d in docs[:4]] + [("u", docs[4].text, 0)]
-    with test_pipeline.TestPipeline() as p:
-        out = p | beam.Create(docs) | RemoveBoilerplate(cfg)
-        assert_that(
-            out.kept | beam.Map(lambda d: (d.id, d.text, d.attrs["frequent_lines_removed"])),
-            equal_to(expected),
-            label="kept",
-        )
-        assert_that(
-            out.dropped | beam.Map(lambda d: (d.id, d.stage, d.reason, d.unit, d.text)),
-            equal_to([(f"d{i}", STAGE, REASON_FREQUENT, UNIT_LINES, FOOTER) for i in range(4)]),
-            label="audit",
-        )
-        assert_that(out.failed, equal_to([]), label="failed")
+    assert sorted((r["id"], r["text"], r["frequent_lines_removed"]) for r in out.data) == expected
+    assert all(r["n_chars"] == len(r["text"]) for r in out.data)
+    assert sorted((r["id"], r["stage"], r["reason"], r["unit"], r["text"]) for r in out.rejected) == [
+        (f"d{i}", STAGE, REASON_FREQUENT, UNIT_LINES, FOOTER) for i in range(4)
+    ]
+    assert out.errors == []
+    assert out.stats["audit_rows_by_stage"] == {STAGE: {REASON_FREQUENT: 4}}
+    assert out.stats["job"]["line_records_sent"] == out.stats["job"]["line_records_received"] == 10
 
 
-def test_frequent_lines_per_host_and_duplicates_left_to_dedup() -> None:
+def test_frequent_lines_per_host_and_duplicates_left_to_dedup(tmp_path: Path) -> None:
     cfg = BoilerplateConfig(frequent_min_hosts=50, frequent_min_host_docs=3, audit_sample_rate=0.0)
     nav = "Home of the Example Daily, the newspaper of Exampletown since 1851"
     docs = [
@@ -342,24 +360,18 @@ def test_frequent_lines_per_host_and_duplicates_left_to_dedup() -> None:
     ]
     # the same article crawled three times on three hosts: frequent lines would take all of it -> untouched
     dup = "A syndicated article paragraph that is long enough to be counted by the frequent pass."
-    docs += [
+    dups = [
         Doc(id=f"s{i}", source="s", source_record=f"line:{10 + i}", url=f"https://m{i}.example/x", text=dup)
         for i in range(3)
     ]
     cfg_dup = BoilerplateConfig(frequent_min_hosts=3, frequent_min_host_docs=3, audit_sample_rate=0.0)
-    with test_pipeline.TestPipeline() as p:
-        out = p | "Create" >> beam.Create(docs[:3]) | "Host" >> RemoveBoilerplate(cfg)
-        assert_that(
-            out.kept | "T1" >> beam.Map(lambda d: (d.id, d.text.startswith("Article"))),
-            equal_to([("h0", True), ("h1", True), ("h2", True)]),
-            label="host",
-        )
-        out2 = p | "Create2" >> beam.Create(docs[3:]) | "Dup" >> RemoveBoilerplate(cfg_dup)
-        assert_that(
-            out2.kept | "T2" >> beam.Map(lambda d: (d.id, d.text)),
-            equal_to([(f"s{i}", dup) for i in range(3)]),
-            label="dups",
-        )
+    outs = run_staged(
+        tmp_path, [_frequent_case(tmp_path, "host", cfg, docs), _frequent_case(tmp_path, "dups", cfg_dup, dups)]
+    )
+    assert sorted((r["id"], r["text"].startswith("Article")) for r in outs["host"].data) == [
+        ("h0", True), ("h1", True), ("h2", True),
+    ]  # fmt: skip
+    assert sorted((r["id"], r["text"]) for r in outs["dups"].data) == [(f"s{i}", dup) for i in range(3)]
 
 
 def test_empty_after_boilerplate_dropped() -> None:

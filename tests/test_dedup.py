@@ -1,4 +1,10 @@
-"""Dedup transforms under TestPipeline on real texts: URL, exact, near-duplicates, components, incremental."""
+"""Dedup on real texts through the pipeline's own decide and apply phases (URL, exact, near-duplicates,
+components, incremental), plus the pure reducers of transforms/decide_core.py.
+
+Each case stages its documents as the map phase would (`stage_documents`, spread over two splits so that every
+decision crosses splits) and runs `DecideAndApply` on them; all cases run in ONE Beam pipeline (start-up and
+per-stage overhead dominate on small inputs), each into its own output directory.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +18,9 @@ import apache_beam as beam
 import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
-from apache_beam.testing.util import assert_that
 
 from tests.conftest import AEB_DIR, SEED_CLEAN, SEED_REPEATED, SEED_SPAM
+from tests.engine import Outputs, case_config, run_staged
 from transforms import minhash
 from transforms.components import ConnectedComponents, NotConvergedError, large_star, small_star, star_check
 from transforms.dedup import (
@@ -24,15 +30,12 @@ from transforms.dedup import (
     REASON_NEAR_DUPLICATE,
     REASON_NEAR_DUPLICATE_OF_PRIOR,
     DedupConfig,
-    DedupExact,
-    Deduplicate,
-    DedupNearDuplicates,
-    DedupUrls,
     ExactDedupConfig,
+    IndexConfig,
     NearDedupConfig,
     UrlDedupConfig,
-    _expand_index_paths,
-    _ReadIndexFn,
+    expand_index_paths,
+    read_index_table,
 )
 from transforms.doc import Doc
 
@@ -65,24 +68,15 @@ def _doc(doc_id: str, text: str, url: str | None = None, fetch_time: str | None 
     )
 
 
-Case = tuple  # (name, transform, docs)
-
-
-def _doc_rows(out, name: str):
-    """StageOutputs -> one PCollection of comparable rows: kept (id, size), dropped (id, reason, detail), failed."""
-    kept = out.kept | f"Kept{name}" >> beam.Map(lambda d: ("kept", d.id, d.attrs.get("dedup_cluster_size")))
-    dropped = out.dropped | f"Dropped{name}" >> beam.Map(lambda d: ("dropped", d.id, d.reason, d.detail))
-    failed = out.failed | f"Failed{name}" >> beam.Map(lambda d: ("failed", d.id, d.stage, d.error))
-    return (kept, dropped, failed) | f"Rows{name}" >> beam.Flatten()
+Case = tuple  # (name, dedup config, docs)
 
 
 class Results:
-    """Rows of every case of one pipeline run, captured by a recording matcher and read back by the tests."""
+    """Rows of every case: kept (id, cluster size), dropped (id, reason, detail), failed, or component labels."""
 
-    def __init__(self, path: Path) -> None:
-        self._rows: dict[str, list[tuple]] = {}
-        for name, row in json.loads(path.read_text(encoding="utf-8")):
-            self._rows.setdefault(name, []).append(tuple(row))
+    def __init__(self, root: Path, rows: dict[str, list[tuple]]) -> None:
+        self.root = root  # each case's output directory is root / case name
+        self._rows = rows
 
     def rows(self, name: str, kind: str) -> list[tuple]:
         return sorted(r[1:] for r in self._rows.get(name, []) if r[0] == kind)
@@ -109,6 +103,12 @@ class Results:
             assert self.sizes(name) == cluster_sizes
 
 
+def _rows(out: Outputs) -> list[tuple]:
+    rows = [("kept", r["id"], r["dedup_cluster_size"]) for r in out.data]
+    rows += [("dropped", r["id"], r["reason"], r["detail"]) for r in out.rejected]
+    return rows + [("failed", r["id"], r["stage"], r["error"]) for r in out.errors]
+
+
 def _recorder(path: Path):
     def record(actual: list) -> None:
         path.write_text(json.dumps(list(actual)), encoding="utf-8")
@@ -116,19 +116,24 @@ def _recorder(path: Path):
     return record
 
 
-def _run_cases(path: Path, doc_cases: list[Case], label_cases: list[tuple] = ()) -> Results:
-    """Run all cases in ONE pipeline (Beam start-up and per-stage overhead dominate on small inputs): doc cases
-    (name, transform, docs) and connected-components cases (name, transform, edges), rows tagged by case name."""
-    with TestPipeline() as p:
+def _run_cases(root: Path, doc_cases: list[Case], label_cases: list[tuple] = ()) -> Results:
+    """Every dedup case (name, dedup config, docs) and connected-components case in one pipeline."""
+    labels_path = root / "labels.json"
+    cases = [(name, case_config(root / name, ["extract", "dedup"], dedup=cfg), docs) for name, cfg, docs in doc_cases]
+
+    def components(p: beam.Pipeline) -> list:
         parts = []
-        for name, transform, docs in doc_cases:
-            out = p | f"Create{name}" >> beam.Create(docs) | f"Case{name}" >> transform
-            parts.append(_doc_rows(out, name) | f"Tag{name}" >> beam.Map(lambda r, n=name: (n, r)))
         for name, transform, edges in label_cases:
             labels = p | f"Create{name}" >> beam.Create(edges) | f"Case{name}" >> transform
             parts.append(labels | f"Tag{name}" >> beam.Map(lambda nl, n=name: (n, ("label", *nl))))
-        assert_that(tuple(parts) | "AllRows" >> beam.Flatten(), _recorder(path))
-    return Results(path)
+        return [(tuple(parts) | "AllLabels" >> beam.Flatten(), _recorder(labels_path))] if parts else []
+
+    outputs = run_staged(root, cases, components)
+    rows: dict[str, list[tuple]] = {name: _rows(out) for name, out in outputs.items()}
+    if labels_path.exists():
+        for name, row in json.loads(labels_path.read_text(encoding="utf-8")):
+            rows.setdefault(name, []).append(tuple(row))
+    return Results(root, rows)
 
 
 # -- inputs and expectations ----------------------------------------------------------------------------------
@@ -232,33 +237,35 @@ def _new_docs() -> list[Doc]:
 
 
 NO_EXACT = DedupConfig(exact=ExactDedupConfig(enabled=False), near=FAST_NEAR)
-CHAIN_CFG = NearDedupConfig(keep="first_id", max_rounds=3)
+CHAIN_CFG = DedupConfig(near=NearDedupConfig(keep="first_id", max_rounds=3))
+NEAR_ONLY = DedupConfig(url=UrlDedupConfig(enabled=False), exact=ExactDedupConfig(enabled=False), near=FAST_NEAR)
+URL_ONLY = DedupConfig(exact=ExactDedupConfig(enabled=False), near=NearDedupConfig(enabled=False))
+EXACT_ONLY = DedupConfig(url=UrlDedupConfig(enabled=False), near=NearDedupConfig(enabled=False))
+
+
+def _only(cfg: DedupConfig, **changes) -> DedupConfig:
+    return cfg.model_copy(update={k: v for k, v in changes.items()})
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("dedup") / "run1_index"
-
-
-@pytest.fixture(scope="module")
-def results(tmp_path_factory: pytest.TempPathFactory, index_dir: Path) -> Results:
-    """ONE pipeline run over every transform case of this module (run 1 of the incremental test included)."""
-    path = tmp_path_factory.mktemp("dedup_results") / "rows.json"
+def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
+    """ONE pipeline run over every case of this module (run 1 of the incremental test included)."""
+    root = tmp_path_factory.mktemp("dedup_results")
     return _run_cases(
-        path,
+        root,
         [
-            ("UrlNewest", DedupUrls(), _url_docs()),
-            ("UrlOldest", DedupUrls(UrlDedupConfig(keep="oldest")), _url_docs()),
-            ("ExactFirstId", DedupExact(), _exact_docs()),
-            ("ExactLongest", DedupExact(ExactDedupConfig(keep="longest")), _exact_docs()),
-            ("Seeds", Deduplicate(FAST), _seed_docs()),
-            ("SeedsCleaned", Deduplicate(FAST), _seed_cleaned_docs()),
-            ("SeedsCleanedNoExact", Deduplicate(NO_EXACT), _seed_cleaned_docs()),
-            ("Unrelated", DedupNearDuplicates(FAST_NEAR), _unrelated_docs()),
-            ("Chain", DedupNearDuplicates(CHAIN_CFG), _chain_docs()),
-            ("Shuffled1", Deduplicate(FAST), _shuffled(_variants_corpus(), 1)),
-            ("Shuffled2", Deduplicate(FAST), _shuffled(_variants_corpus(), 2)),
-            ("IndexRun1", DedupNearDuplicates(FAST_NEAR, index_dir=str(index_dir)), _old_docs()),
+            ("UrlNewest", URL_ONLY, _url_docs()),
+            ("UrlOldest", _only(URL_ONLY, url=UrlDedupConfig(keep="oldest")), _url_docs()),
+            ("ExactFirstId", EXACT_ONLY, _exact_docs()),
+            ("ExactLongest", _only(EXACT_ONLY, exact=ExactDedupConfig(keep="longest")), _exact_docs()),
+            ("Seeds", FAST, _seed_docs()),
+            ("SeedsCleaned", FAST, _seed_cleaned_docs()),
+            ("SeedsCleanedNoExact", NO_EXACT, _seed_cleaned_docs()),
+            ("Unrelated", NEAR_ONLY, _unrelated_docs()),
+            ("Chain", _only(NEAR_ONLY, near=CHAIN_CFG.near), _chain_docs()),
+            ("Shuffled1", FAST, _shuffled(_variants_corpus(), 1)),
+            ("Shuffled2", FAST, _shuffled(_variants_corpus(), 2)),
+            ("IndexRun1", _only(NEAR_ONLY, index=IndexConfig(write=True)), _old_docs()),
         ],
         [
             (
@@ -272,15 +279,15 @@ def results(tmp_path_factory: pytest.TempPathFactory, index_dir: Path) -> Result
 
 
 @pytest.fixture(scope="module")
+def index_dir(results: Results) -> Path:
+    return results.root / "IndexRun1" / "dedup_index"
+
+
+@pytest.fixture(scope="module")
 def incremental(tmp_path_factory: pytest.TempPathFactory, results: Results, index_dir: Path) -> Results:
     """Run 2 of the incremental test: new docs against run 1's index (given as its directory)."""
-    path = tmp_path_factory.mktemp("dedup_incremental") / "rows.json"
-    return _run_cases(
-        path,
-        [
-            ("PriorDir", DedupNearDuplicates(FAST_NEAR, prior_index=[str(index_dir)]), _new_docs()),
-        ],
-    )
+    root = tmp_path_factory.mktemp("dedup_incremental")
+    return _run_cases(root, [("PriorDir", _only(NEAR_ONLY, index=IndexConfig(prior=[str(index_dir)])), _new_docs())])
 
 
 # -- tests ----------------------------------------------------------------------------------------------------
@@ -467,8 +474,8 @@ def test_incremental_dedup_against_prior_index(
     ]
     incremental.check("PriorDir", kept, dropped)
     # a directory or a glob of its files name the same index files
-    assert list(_expand_index_paths(str(index_dir))) == [str(files[0])]
-    assert list(_expand_index_paths(f"{index_dir}/*.parquet")) == [str(files[0])]
+    assert list(expand_index_paths(str(index_dir))) == [str(files[0])]
+    assert list(expand_index_paths(f"{index_dir}/*.parquet")) == [str(files[0])]
 
 
 def test_incremental_refuses_index_with_other_params(results: Results, index_dir: Path) -> None:
@@ -476,7 +483,9 @@ def test_incremental_refuses_index_with_other_params(results: Results, index_dir
     [path] = sorted(index_dir.glob("*.parquet"))
     other = NearDedupConfig(seed=9).params()
     with pytest.raises(ValueError, match="MinHash params"):
-        list(_ReadIndexFn(other, with_sig=True).process(str(path)))
-    # the same params read back: band keys per doc, and the signatures on the 'sig' output
-    rows = list(_ReadIndexFn(FAST_NEAR.params(), with_sig=True).process(str(path)))
-    assert len(rows) == 20 * 17
+        read_index_table(str(path), other, ["bands"])
+    # the same params read back: 16 band keys and a 128-value signature per doc
+    table = read_index_table(str(path), FAST_NEAR.params(), ["id", "signature", "bands"])
+    assert table.num_rows == 20
+    assert {len(b) for b in table.column("bands").to_pylist()} == {16}
+    assert {len(s) for s in table.column("signature").to_pylist()} == {128 * 4}

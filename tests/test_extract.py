@@ -31,7 +31,7 @@ from transforms.extract import (
     ExtractText,
     HtmlTooLarge,
     UndecodableHtml,
-    _ExtractFn,
+    ExtractFn,
     decode_html,
     extract_html,
     normalize_charset,
@@ -474,22 +474,27 @@ def _html_doc(name: str, payload: bytes, charset: str | None = None) -> Doc:
 
 
 def test_extract_fn_timeout_is_a_failed_row_and_the_next_document_extracts() -> None:
-    fn = _ExtractFn(ExtractConfig(timeout_s=1.0, max_html_bytes=10_000_000))
+    fn = ExtractFn(ExtractConfig(timeout_s=1.0, max_html_bytes=10_000_000))
     fn.setup()
     payload, truth = _aeb(AEB_REUTERS)
     try:
         warm = list(fn.process(_html_doc("warm", payload)))  # waits for the child to start
-        first_pid = fn._sandbox.pid
+        pool = fn._pool
+        with pool.borrow() as box:
+            first_pid = box.pid
         t0 = time.monotonic()
         slow = list(fn.process(_html_doc("slow", _pathological_page())))
         assert time.monotonic() - t0 < 8  # the page alone takes several times longer
         fine = list(fn.process(_html_doc("fine", payload)))
-        assert fn._sandbox.starts == 2
-        second_pid = fn._sandbox.pid
+        with pool.borrow() as box:
+            assert box.starts == 2  # killed on timeout, restarted for the next page
+            second_pid = box.pid
+        assert pool.started == 1  # one thread: the pool lent the same sandbox every time
     finally:
         fn.teardown()
+        pool.close()
     assert not _alive(first_pid)  # killed on timeout
-    assert not _alive(second_pid)  # stopped by teardown
+    assert not _alive(second_pid)  # stopped with the pool
     assert len(slow) == 1 and isinstance(slow[0], pvalue.TaggedOutput) and slow[0].tag == FAILED
     assert slow[0].value == Failed(
         stage="extract", error="ExtractionTimeout: exceeded 1.0 s", source="test://slow", source_record="file",

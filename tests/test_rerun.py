@@ -149,7 +149,7 @@ def test_kill_then_overwrite_gives_byte_identical_output(
         assert cli.run(_args(inputs, out)) == 2
         assert capsys.readouterr().err == (
             f"crawlwash: output directory {out} already holds a run ({', '.join(leftovers)}); "
-            "choose another --output or pass --set output.if_exists=overwrite\n"
+            "choose another --output or pass --set output.if_exists=overwrite (or resume, to continue a killed run)\n"
         )
     run = run_cli(_args(inputs, out, "--set", "output.if_exists=overwrite", *FAST), cwd=root)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -181,7 +181,7 @@ def test_if_exists_fail_refuses_a_finished_run(
     assert cli.run(_args(inputs, out)) == 2  # if_exists defaults to fail
     assert capsys.readouterr().err == (
         f"crawlwash: output directory {out} already holds a run (data, rejected, errors, stats.json, _SUCCESS); "
-        "choose another --output or pass --set output.if_exists=overwrite\n"
+        "choose another --output or pass --set output.if_exists=overwrite (or resume, to continue a killed run)\n"
     )
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 

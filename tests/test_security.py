@@ -12,7 +12,6 @@ import tracemalloc
 import zlib
 from pathlib import Path
 
-import apache_beam as beam
 import brotli
 import pytest
 import zstandard
@@ -26,20 +25,8 @@ from tests.conftest import REPO
 from transforms.doc import Doc, Dropped, Failed
 from transforms.extract import ExtractConfig, extract_html
 from transforms.readers import ReadConfig, read_file
+from tests.engine import case_config, run_staged
 from transforms.write import (
-    DATA,
-    ERRORS,
-    ERRORS_SCHEMA,
-    REJECTED,
-    REJECTED_SCHEMA,
-    ComputeLedger,
-    Finalize,
-    OutputConfig,
-    WriteShards,
-    doc_to_row,
-    docs_schema,
-    dropped_to_row,
-    failed_to_row,
     shard_name,
 )
 
@@ -253,39 +240,16 @@ def test_shard_names_are_plain_file_names() -> None:
 
 
 def test_hostile_values_in_data_never_leave_the_output_directory(tmp_path: Path) -> None:
-    """Ids, sources, URLs, reasons and errors that look like paths are data: the writer joins only constants
-    and shard numbers to the output directory, so every file it makes is inside it."""
+    """Ids, sources, URLs, reasons and errors that look like paths are data: the writers join only constants,
+    split ids (hashes) and shard numbers to the output directory, so every file they make is inside it."""
     out = tmp_path / "nest" / "out"
     docs = [
-        Doc(id=h, source=h, source_record=h, text=f"text {i}", url=h, title=h) for i, h in enumerate(HOSTILE)
+        Doc(id=h, source=h, source_record=h, text=f"text {i} " * 20, url=h, title=h) for i, h in enumerate(HOSTILE)
     ]
     dropped = [Dropped(stage=h, reason=h, id=h, source=h, source_record=h, detail=h) for h in HOSTILE]
     failed = [Failed(stage=h, error=h, source=h, source_record=h, id=h) for h in HOSTILE]
-    cfg = OutputConfig(dir=str(out), shard_target_bytes=200)  # several shards per output
-    schemas = {DATA: docs_schema(), REJECTED: REJECTED_SCHEMA, ERRORS: ERRORS_SCHEMA}
-    with beam.Pipeline() as p:
-        kept = p | "Docs" >> beam.Create(docs)
-        drop = p | "Dropped" >> beam.Create(dropped)
-        fail = p | "Failed" >> beam.Create(failed)
-        everything = (kept, drop, fail) | "All" >> beam.Flatten()
-        shards = {
-            DATA: kept
-            | "KeptRows" >> beam.Map(doc_to_row)
-            | "WD" >> WriteShards(str(out), DATA, schemas[DATA], cfg),
-            REJECTED: drop
-            | "DropRows" >> beam.Map(dropped_to_row, 100)
-            | "WR" >> WriteShards(str(out), REJECTED, schemas[REJECTED], cfg),
-            ERRORS: fail
-            | "FailRows" >> beam.Map(failed_to_row)
-            | "WE" >> WriteShards(str(out), ERRORS, schemas[ERRORS], cfg),
-        }
-        stats = {
-            "read": everything,
-            "kept": kept,
-            "dropped": drop,
-            "failed": fail,
-        } | "Ledger" >> ComputeLedger()
-        _ = p | "Finalize" >> Finalize(str(out), cfg, stats, shards, schemas)
+    cfg = case_config(out, ["extract", "dedup"], output={"dir": str(out), "shard_target_bytes": 200})
+    run_staged(out.parent, [("out", cfg, [*docs, *dropped, *failed])])
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     assert written and all(p.is_relative_to(out) for p in written)
     assert {p.parent.name for p in written} == {"data", "rejected", "errors", "out"}

@@ -1,35 +1,22 @@
-"""The writer, ledger and finalize step, on real Beam and real pyarrow Parquet (seed texts as documents)."""
+"""The writer, ledger and finalize step, on real Beam and real pyarrow Parquet (seed texts as documents):
+records staged as the map phase stages them, then the pipeline's own apply and finalize phases."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-import apache_beam as beam
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import SEEDS
+from tests.engine import case_config, run_staged
 from transforms.doc import UNIT_LINES, Doc, Dropped, Failed, sample_keep, stable_id
-from transforms.write import (
-    DATA,
-    ERRORS,
-    ERRORS_SCHEMA,
-    REJECTED,
-    REJECTED_SCHEMA,
-    ComputeLedger,
-    Finalize,
-    OutputConfig,
-    WriteShards,
-    build_stats,
-    doc_to_row,
-    docs_schema,
-    dropped_to_row,
-    failed_to_row,
-    prepare_output_dir,
-)
+from transforms.ledger import ErrorBudgetExceeded, LedgerError, build_stats, check
+from transforms.staging import RunFingerprintError, fingerprint
+from transforms.write import REJECTED_SCHEMA, OutputConfig, doc_to_row, prepare_output_dir
 
 EXTRA = [pa.field("dedup_cluster_size", pa.int32())]
 
@@ -50,25 +37,11 @@ def _seed_docs() -> list[Doc]:
     return docs
 
 
-def _run(out: Path, docs, dropped, failed, read_extra: int = 0, cfg: OutputConfig | None = None) -> None:
-    cfg = cfg or OutputConfig(dir=str(out))
-    schemas = {DATA: docs_schema(EXTRA), REJECTED: REJECTED_SCHEMA, ERRORS: ERRORS_SCHEMA}
-    with beam.Pipeline() as p:
-        kept = p | "Docs" >> beam.Create(docs)
-        drop = p | "Dropped" >> beam.Create(dropped)
-        fail = p | "Failed" >> beam.Create(failed)
-        record_drops = [d for d in dropped if d.unit == "record"]
-        read = p | "Read" >> beam.Create(list(range(len(docs) + len(record_drops) + len(failed) + read_extra)))
-        shards = {
-            DATA: kept | "KR" >> beam.Map(doc_to_row, ("dedup_cluster_size",)) | "WD" >> WriteShards(
-                str(out), DATA, schemas[DATA], cfg),
-            REJECTED: drop | "RR" >> beam.Map(dropped_to_row, 100) | "WR" >> WriteShards(
-                str(out), REJECTED, schemas[REJECTED], cfg),
-            ERRORS: fail | "ER" >> beam.Map(failed_to_row) | "WE" >> WriteShards(
-                str(out), ERRORS, schemas[ERRORS], cfg),
-        }
-        stats = {"read": read, "kept": kept, "dropped": drop, "failed": fail} | ComputeLedger()
-        _ = p | Finalize(str(out), cfg, stats, shards, schemas)
+def _run(out: Path, records: list, output: dict | None = None, planned_extra: int = 0) -> None:
+    """Stage `records` (Docs kept; Dropped / Failed as what the map phase dropped) and run apply + finalize."""
+    cfg = case_config(out, ["extract", "dedup"], output={"dir": str(out), **(output or {})},
+                      dedup={"url": {"enabled": False}, "exact": {"enabled": False}, "near": {"enabled": False}})
+    run_staged(out.parent, [(out.name, cfg, records)], planned_extra=planned_extra)
 
 
 def _outcomes():
@@ -85,24 +58,25 @@ def _outcomes():
 
 def test_shards_ledger_and_manifest(tmp_path: Path) -> None:
     kept, dropped, failed = _outcomes()
-    _run(tmp_path, kept, dropped, failed)
-    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["part-00000-of-00001.parquet"]
-    table = pq.read_table(tmp_path / "data")
+    out = tmp_path / "run"
+    _run(out, [*kept, *dropped, *failed])
+    assert sorted(p.name for p in (out / "data").iterdir()) == ["part-00000-of-00001.parquet"]
+    table = pq.read_table(out / "data")
     assert table.schema.field("fetch_time").type == pa.timestamp("us", tz="UTC")
     assert table.schema.field("dedup_cluster_size").type == pa.int32()
     assert table.num_rows == 2
-    assert table.column("id").to_pylist() == sorted(d.id for d in kept)  # rows sorted by id
+    assert sorted(table.column("id").to_pylist()) == sorted(d.id for d in kept)
     assert set(table.column("text").to_pylist()) == {d.text for d in kept}
-    assert pq.ParquetFile(tmp_path / "data" / "part-00000-of-00001.parquet").metadata.row_group(0).column(
+    assert pq.ParquetFile(out / "data" / "part-00000-of-00001.parquet").metadata.row_group(0).column(
         0).compression == "ZSTD"
 
-    rejected = pq.read_table(tmp_path / "rejected").to_pylist()
+    rejected = pq.read_table(out / "rejected").to_pylist()
     assert {(r["stage"], r["reason"], r["unit"]) for r in rejected} == {
         ("quality", "gopher_quality:word_count_below_min", "record"),
         ("read", "warc_request", "record"),
         ("language", "foreign_script", "lines"),
     }
-    errors = pq.read_table(tmp_path / "errors").to_pylist()
+    errors = pq.read_table(out / "errors").to_pylist()
     assert errors == [
         {"stage": "read", "error": "OSError: Invalid WARC header", "source": "bad.warc",
          "source_record": "offset:1197", "id": None, "url": None}
@@ -112,7 +86,7 @@ def test_shards_ledger_and_manifest(tmp_path: Path) -> None:
 def test_balanced_ledger_reads_back_in_duckdb(tmp_path: Path) -> None:
     kept, dropped, failed = _outcomes()
     out = tmp_path / "run"
-    _run(out, kept, dropped, failed)  # read = 2 kept + 2 record drops + 1 failed = 5
+    _run(out, [*kept, *dropped, *failed])  # read = 2 kept + 2 record drops + 1 failed = 5
     stats = json.loads((out / "stats.json").read_text())
     assert (stats["read"], stats["kept"], stats["dropped"], stats["failed"]) == (5, 2, 2, 1)
     assert stats["balanced"] is True
@@ -123,6 +97,8 @@ def test_balanced_ledger_reads_back_in_duckdb(tmp_path: Path) -> None:
     assert stats["failed_by_stage"] == {"read": 1}
     assert stats["audit_rows_by_stage"] == {"language": {"foreign_script": 1}}
     assert stats["worst_sources"] == [{"source": "bad.warc", "failed": 1}]
+    assert stats["job"] == {"applied_docs": 2, "splits_applied": 2, "splits_mapped": 2, "splits_planned": 2,
+                            "staged_docs": 2}  # fmt: skip
     manifest = json.loads((out / "_SUCCESS").read_text())
     assert manifest["stats"] == {"read": 5, "kept": 2, "dropped": 2, "failed": 1}
     assert not (out / "_temporary").exists()
@@ -133,20 +109,35 @@ def test_balanced_ledger_reads_back_in_duckdb(tmp_path: Path) -> None:
     assert n == 2 and chars == sum(len(d.text) for d in kept)
 
 
-def test_unbalanced_ledger_fails_without_success_marker(tmp_path: Path) -> None:
+def test_a_lost_split_fails_the_job_without_success_marker(tmp_path: Path) -> None:
+    """One split more was planned than mapped (a runner that lost a summary): the guard fails the job."""
     kept, dropped, failed = _outcomes()
-    with pytest.raises(Exception, match="ledger does not balance"):
-        _run(tmp_path, kept, dropped, failed, read_extra=1)
-    assert json.loads((tmp_path / "stats.json").read_text())["balanced"] is False
-    assert not (tmp_path / "_SUCCESS").exists()
+    out = tmp_path / "run"
+    with pytest.raises(Exception, match="ledger does not balance.*splits_planned=3 splits_mapped=2"):
+        _run(out, [*kept, *dropped, *failed], planned_extra=1)
+    stats = json.loads((out / "stats.json").read_text())
+    assert stats["balanced"] is True and stats["job"]["splits_planned"] == 3
+    assert not (out / "_SUCCESS").exists()
 
 
-def test_error_budget(tmp_path: Path) -> None:
+def test_ledger_and_error_budget_checks() -> None:
+    stats = build_stats({"read": 5, "kept": 2, "dropped\tread\twarc_request": 2, "failed\tread": 1,
+                         "failed_source\tbad.warc": 1})  # fmt: skip
+    check(stats, 1.0)
+    with pytest.raises(ErrorBudgetExceeded, match=r"1 of 5 records failed \(20.0%\).*worst sources: bad.warc \(1\)"):
+        check(stats, 0.1)
+    with pytest.raises(LedgerError, match="read=6 kept=2 dropped=2 failed=1"):
+        check({**stats, "read": 6, "balanced": False}, 1.0)
+    with pytest.raises(LedgerError, match="url_records_sent=5 url_records_received=4"):
+        check({**stats, "job": {"url_records_sent": 5, "url_records_received": 4}}, 1.0)
+
+
+def test_error_budget_fails_the_job(tmp_path: Path) -> None:
     kept, dropped, failed = _outcomes()
-    cfg = OutputConfig(dir=str(tmp_path), max_error_ratio=0.1)
+    out = tmp_path / "run"
     with pytest.raises(Exception, match=r"1 of 5 records failed \(20.0%\).*worst sources: bad.warc \(1\)"):
-        _run(tmp_path, kept, dropped, failed, cfg=cfg)
-    assert not (tmp_path / "_SUCCESS").exists()
+        _run(out, [*kept, *dropped, *failed], output={"max_error_ratio": 0.1})
+    assert not (out / "_SUCCESS").exists()
 
 
 def test_shard_count_follows_target_and_is_byte_identical(tmp_path: Path) -> None:
@@ -154,22 +145,22 @@ def test_shard_count_follows_target_and_is_byte_identical(tmp_path: Path) -> Non
         Doc(id=stable_id("doc", str(i)), source="s", source_record=f"line:{i}", text=f"document {i} " * 40)
         for i in range(60)
     ]
-    cfg = OutputConfig(dir="unused", shard_target_bytes=4000)
     runs = []
     for name in ("a", "b"):
         out = tmp_path / name
-        _run(out, docs if name == "a" else list(reversed(docs)), [], [], cfg=cfg.model_copy(update={"dir": str(out)}))
+        _run(out, docs, output={"shard_target_bytes": 4000})
         runs.append(out)
     files_a = sorted(p.name for p in (runs[0] / "data").iterdir())
     total = sum(len(doc_to_row(d)["text"]) for d in docs)
     assert len(files_a) >= total // 4000  # shard count follows the data
     assert files_a[0] == f"part-00000-of-{len(files_a):05d}.parquet"
     assert pq.read_table(runs[0] / "data").num_rows == 60
-    for name in files_a:
-        assert (runs[0] / "data" / name).read_bytes() == (runs[1] / "data" / name).read_bytes()
-    # an empty rejected output is still one valid, empty shard with the right schema
-    empty = pq.read_table(runs[0] / "rejected" / "part-00000-of-00001.parquet")
-    assert empty.num_rows == 0 and empty.schema.equals(REJECTED_SCHEMA)
+    for kind in ("data", "rejected", "errors"):
+        for name in files_a:
+            assert (runs[0] / kind / name).read_bytes() == (runs[1] / kind / name).read_bytes()
+    # a shard no split went to is still a valid, empty file with the right schema
+    empty = [pq.read_table(runs[0] / "rejected" / name) for name in files_a]
+    assert all(t.num_rows == 0 and t.schema.equals(REJECTED_SCHEMA) for t in empty)
 
 
 def test_prepare_output_dir_refuses_then_overwrites(tmp_path: Path) -> None:
@@ -179,6 +170,29 @@ def test_prepare_output_dir_refuses_then_overwrites(tmp_path: Path) -> None:
         prepare_output_dir(str(tmp_path), OutputConfig(dir=str(tmp_path)))
     prepare_output_dir(str(tmp_path), OutputConfig(dir=str(tmp_path), if_exists="overwrite"))
     assert not (tmp_path / "data").exists()
+
+
+def test_prepare_output_dir_resume_checks_the_fingerprint(tmp_path: Path) -> None:
+    cfg = {"output": {"dir": str(tmp_path), "if_exists": "resume"}, "dedup": {"near": {"threshold": 0.8}}}
+    inputs = [("/in/a.warc.gz", 10), ("/in/b.warc.gz", 20)]
+    first = fingerprint(cfg, inputs)
+    resume = OutputConfig(dir=str(tmp_path), if_exists="resume")
+    assert prepare_output_dir(str(tmp_path), resume, first) == "run"  # nothing there yet: a fresh run
+    assert json.loads((tmp_path / "_temporary" / "run.json").read_text()) == first
+    (tmp_path / "_temporary" / "splits").mkdir()
+    (tmp_path / "_temporary" / "splits" / "0123456789abcdef.done.json").write_text("{}")
+    assert prepare_output_dir(str(tmp_path), resume, fingerprint(cfg, inputs)) == "run"
+    assert (tmp_path / "_temporary" / "splits" / "0123456789abcdef.done.json").exists()  # kept for the resume
+    changed = {**cfg, "dedup": {"near": {"threshold": 0.7}}}
+    with pytest.raises(RunFingerprintError, match=r"different config \(config keys changed: dedup.near.threshold\)"):
+        prepare_output_dir(str(tmp_path), resume, fingerprint(changed, inputs))
+    with pytest.raises(RunFingerprintError, match=r"inputs added: 1 \(/in/c.warc.gz\)"):
+        prepare_output_dir(str(tmp_path), resume, fingerprint(cfg, [*inputs, ("/in/c.warc.gz", 5)]))
+    with pytest.raises(RunFingerprintError, match=r"inputs changed size: 1 \(/in/b.warc.gz\)"):
+        prepare_output_dir(str(tmp_path), resume, fingerprint(cfg, [inputs[0], ("/in/b.warc.gz", 21)]))
+    # a complete run with the same fingerprint: nothing to do
+    (tmp_path / "_SUCCESS").write_text(json.dumps({"fingerprint": first}))
+    assert prepare_output_dir(str(tmp_path), resume, first) == "complete"
 
 
 def test_build_stats_and_sampling() -> None:

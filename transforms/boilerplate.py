@@ -1,24 +1,26 @@
 """Boilerplate removal: repeated paragraphs, C4-style line rules and navigation runs (per document), then a
-corpus-wide frequent-line pass (the cc_net / C4 approach), as one Beam stage ("boilerplate").
+corpus-wide frequent-line pass (the cc_net / C4 approach).
 
-Per document (`clean_document`, pure): see `transforms/lines.py` for the rules and why each is narrowed.
+Per document (`clean_document`, pure; `RemoveBoilerplate` as a Beam stage): see `transforms/lines.py` for the
+rules and why each is narrowed. The pipeline runs it in the map phase, where it also records the keys of the
+document's lines.
 
-Corpus-wide (`RemoveBoilerplate`, Beam): every line whose normalized form (casefolded, punctuation folded, digits
-folded to 0) has at least `frequent_min_chars` characters gets two 8-byte blake2b keys: a corpus key and a
-(host, line) key. A `CombinePerKey` counts, per key, distinct *hosts* (corpus key: a template line shared by many
-sites, e.g. a CMS footer) or distinct *document texts* (host key: a site's own menu or footer), with a capped set
-as accumulator, so memory per key is bounded by the threshold whatever the corpus size. Keys at or above
-`frequent_min_hosts` / `frequent_min_host_docs` are frequent, and their lines are removed from every document.
+Corpus-wide (the decide and apply phases of the pipeline, `transforms/decide.py` and `transforms/apply.py`):
+every line whose normalized form (casefolded, punctuation folded, digits folded to 0) has at least
+`frequent_min_chars` characters gets a corpus key (BLAKE2b-64) and, on a page with a known host, a host key
+derived from the corpus key and the host (`transforms/lines.py`). Counted over small (line key, host hash, text
+hash) records: a corpus key on at least `frequent_min_hosts` distinct *hosts* (a template line shared by many
+sites, e.g. a CMS footer) or a host key in at least `frequent_min_host_docs` distinct *document texts* of that
+host (a site's own menu or footer) is frequent, and its lines are removed from the kept documents.
 
-Joining the frequent keys back to documents, two runner-portable ways (`frequent_join`):
-- `side_input` (default): the frequent keys alone (8 bytes and a count each) go to every worker as an `AsDict`
-  side input. The set is small: only lines that recur in many documents qualify, so it grows with the number of
-  site templates, not with the corpus (a few hundred thousand keys, a few MB, for a multi-million-page crawl).
-  No document is shuffled.
-- `cogroup`: no set in memory anywhere: (key -> doc id) occurrences are joined with the frequent counts by a
-  `CoGroupByKey`, turned into (doc id -> frequent keys) marks, and joined with the documents by a second
-  `CoGroupByKey` on the doc id (the C4 way). It shuffles every document once; use it when the frequent set is too
-  large to broadcast (e.g. a very low `frequent_min_host_docs` on a crawl with millions of hosts).
+Joining the frequent keys back to the documents, two runner-portable ways (`frequent_join`):
+- `side_input` (default): the frequent keys alone (8 bytes each) go to every apply worker as a side input. The
+  set is small: only lines that recur in many documents qualify, so it grows with the number of site templates,
+  not with the corpus (a few hundred thousand keys, a few MB, for a multi-million-page crawl).
+- `cogroup`: no set in memory anywhere: the line records also carry their split, and the counting step emits
+  (split, frequent key) marks that are grouped with the split's other verdicts. It shuffles 8 more bytes per
+  line record; use it when the frequent set is too large to broadcast (e.g. a very low
+  `frequent_min_host_docs` on a crawl with millions of hosts).
 
 Known limitation (seen on real data, the bitchmagazine.org pages of ../shared/data/warc): a site's "related
 posts" sidebar repeats the first paragraph of its recent articles on many pages; the pass removes those teasers
@@ -26,19 +28,16 @@ everywhere, which is right, but also from the teased article itself. cc_net acce
 *fraction* threshold (template lines are on nearly every page of a host, teasers rotate) would limit it and needs
 a count of documents per host joined by host: not done yet.
 
-Where to run it: anywhere after `NormalizeText` (the rules expect one paragraph per line, stripped), and before
-quality filters and dedup, so they judge the article, not the template. Before language identification would
-also keep menus and footers out of the language score.
-
-Whole duplicate documents are the dedup stage's business, not boilerplate: counting distinct hosts / texts keeps
+The lines are counted right after the per-document pass (every document that reaches it counts, also those a
+later quality filter drops) and removed from the documents that stay after quality filters and dedup. Whole
+duplicate documents are the dedup stage's business, not boilerplate: counting distinct hosts / texts keeps
 exact copies from inflating counts, and a document whose frequent lines would take more than
 `frequent_max_fraction` of its characters (a syndicated or mirrored article) is left untouched by this pass.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection
 from typing import Any, Literal
 
 import apache_beam as beam
@@ -49,18 +48,16 @@ from pydantic import Field
 from transforms.doc import Doc, Dropped, sample_keep
 from transforms.lines import (
     PATTERN_RULES,
-    REASON_FREQUENT,
     REASON_NAVIGATION,
     REASON_REPEATED,
     LineRules,
     clean_lines,
-    frequent_line_keys,
     host_of,
     join_lines,
     remove_frequent_lines,
 )
 from transforms.section import Section
-from transforms.stage import DROPPED, FAILED, KEPT, METRICS_NAMESPACE, StageFn, StageOutputs, apply_stage
+from transforms.stage import METRICS_NAMESPACE, StageFn, StageOutputs, apply_stage
 
 __all__ = [
     "ALL_LINE_RULES",
@@ -69,9 +66,11 @@ __all__ = [
     "STAGE",
     "BoilerplateConfig",
     "BoilerplateResult",
-    "CountFrequentLines",
+    "CleanDocumentFn",
     "RemoveBoilerplate",
+    "audit_rows",
     "clean_document",
+    "strip_frequent",
 ]
 
 STAGE = "boilerplate"
@@ -235,7 +234,8 @@ def clean_document(text: str, rules: LineRules) -> BoilerplateResult:
     return BoilerplateResult(join_lines(verdicts.kept), verdicts.removed)
 
 
-def _audit_rows(doc: Doc, removed: dict[str, list[str]], rate: float) -> list[Dropped]:
+def audit_rows(doc: Doc, removed: dict[str, list[str]], rate: float) -> list[Dropped]:
+    """Audit rows (unit 'lines', one per reason) for the removed lines of a sampled document."""
     if not removed or not sample_keep(doc.id, rate):
         return []
     return [
@@ -245,7 +245,7 @@ def _audit_rows(doc: Doc, removed: dict[str, list[str]], rate: float) -> list[Dr
     ]
 
 
-class _CleanDocumentFn(StageFn):
+class CleanDocumentFn(StageFn):
     stage = STAGE
 
     def __init__(self, cfg: BoilerplateConfig) -> None:
@@ -260,7 +260,7 @@ class _CleanDocumentFn(StageFn):
         res = clean_document(doc.text, self._rules)
         for reason, lines in res.removed.items():
             self._line_counters[reason].inc(len(lines))
-        out: list[Doc | Dropped] = _audit_rows(doc, res.removed, self._cfg.audit_sample_rate)
+        out: list[Doc | Dropped] = audit_rows(doc, res.removed, self._cfg.audit_sample_rate)
         if not res.text:
             out.append(Dropped.of(doc, STAGE, REASON_EMPTY_AFTER_BOILERPLATE, detail="per-document rules"))
             return out
@@ -274,131 +274,27 @@ class _CleanDocumentFn(StageFn):
         return out
 
 
-# --- corpus-wide frequent lines ---------------------------------------------------------------------------------
+# --- corpus-wide frequent lines (the apply phase removes them; transforms/apply.py) ----------------------------
 
 
-def _text_hash(text: str) -> int:
-    return int.from_bytes(
-        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big"
-    )
-
-
-def _count_values(doc: Doc, min_chars: int) -> Iterator[tuple[int, int]]:
-    """(key, value) pairs whose distinct values are counted: hosts for corpus keys, texts for host keys."""
-    host = host_of(doc.url)
-    text_value = _text_hash(doc.text)
-    host_value = _text_hash(host) if host else text_value
-    for key in frequent_line_keys(doc.text, host, min_chars):
-        yield key, (text_value if key & 1 else host_value)
-
-
-class _DistinctUpTo(beam.CombineFn):
-    """Counts distinct values per key, up to a cap: the accumulator never holds more than `cap` values, and the
-    result (min(distinct, cap)) does not depend on how the runner splits or merges the work."""
-
-    def __init__(self, cap: int) -> None:
-        super().__init__()
-        self._cap = cap
-
-    def create_accumulator(self) -> set[int]:
-        return set()
-
-    def add_input(self, acc: set[int], value: int) -> set[int]:
-        if len(acc) < self._cap:
-            acc.add(value)
-        return acc
-
-    def merge_accumulators(self, accs: Iterable[set[int]]) -> set[int]:
-        it = iter(accs)
-        out = next(it)
-        for acc in it:
-            if len(out) >= self._cap:
-                break
-            for v in acc:
-                if len(out) >= self._cap:
-                    break
-                out.add(v)
-        return out
-
-    def extract_output(self, acc: set[int]) -> int:
-        return len(acc)
-
-
-class CountFrequentLines(beam.PTransform):
-    """PCollection of Doc -> PCollection of (line key, distinct count) for the keys above the thresholds."""
-
-    def __init__(self, config: BoilerplateConfig, label: str | None = None) -> None:
-        super().__init__(label)
-        self._cfg = config
-
-    def expand(self, docs: beam.PCollection) -> beam.PCollection:
-        cfg = self._cfg
-        min_hosts, min_host_docs = cfg.frequent_min_hosts, cfg.frequent_min_host_docs
-        return (
-            docs
-            | "KeyLines" >> beam.FlatMap(_count_values, cfg.frequent_min_chars)
-            | "CountDistinct" >> beam.CombinePerKey(_DistinctUpTo(max(min_hosts, min_host_docs)))
-            | "AboveThreshold" >> beam.Filter(lambda kv: kv[1] >= (min_host_docs if kv[0] & 1 else min_hosts))
-        )
-
-
-def _drop_frequent(doc: Doc, frequent: Any, cfg: BoilerplateConfig) -> list[Doc | Dropped]:
-    host = host_of(doc.url)
-    kept, removed = remove_frequent_lines(doc.text, frequent, host, cfg.frequent_min_chars)
-    if not removed:
-        return [doc]
-    removed_chars = sum(len(line) for line in removed)
-    if removed_chars > cfg.frequent_max_fraction * len(doc.text):
-        return [doc]
-    out: list[Doc | Dropped] = _audit_rows(doc, {REASON_FREQUENT: removed}, cfg.audit_sample_rate)
-    text = join_lines(kept)
-    if not text:
-        out.append(Dropped.of(doc, STAGE, REASON_EMPTY_AFTER_BOILERPLATE, detail="frequent lines"))
-        return out
-    out.append(doc.replace(text=text).with_attrs(frequent_lines_removed=len(removed)))
-    return out
-
-
-class _DropFrequentSideInputFn(StageFn):
-    stage = STAGE
-
-    def __init__(self, cfg: BoilerplateConfig) -> None:
-        super().__init__()
-        self._cfg = cfg
-
-    def apply(self, doc: Doc, frequent: Any = None) -> list[Doc | Dropped]:  # type: ignore[override]
-        return _drop_frequent(doc, frequent if frequent is not None else {}, self._cfg)
-
-
-class _DropFrequentJoinedFn(StageFn):
-    stage = STAGE
-
-    def __init__(self, cfg: BoilerplateConfig) -> None:
-        super().__init__()
-        self._cfg = cfg
-
-    def apply(self, doc: Doc, frequent: frozenset[int] = frozenset()) -> list[Doc | Dropped]:  # type: ignore[override]
-        return _drop_frequent(doc, frequent, self._cfg)
-
-    def process(self, element: tuple[str, dict[str, Iterable[Any]]]) -> Iterator:  # type: ignore[override]
-        _, grouped = element
-        frequent = frozenset(grouped["marks"])
-        for doc in grouped["docs"]:
-            yield from self.outcomes(doc, frequent)
-
-
-def _marks(element: tuple[int, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, int]]:
-    key, grouped = element
-    if any(True for _ in grouped["count"]):
-        for doc_id in grouped["docs"]:
-            yield doc_id, key
+def strip_frequent(
+    text: str, url: str | None, frequent: Collection[int], cfg: BoilerplateConfig
+) -> tuple[str, list[str]]:
+    """(text without its frequent lines, the removed lines). The text is left whole when none of its lines is
+    frequent, or when they would take more than `frequent_max_fraction` of its characters (a duplicate page:
+    the dedup stage's business)."""
+    kept, removed = remove_frequent_lines(text, frequent, host_of(url), cfg.frequent_min_chars)
+    if not removed or sum(len(line) for line in removed) > cfg.frequent_max_fraction * len(text):
+        return text, []
+    return join_lines(kept), removed
 
 
 class RemoveBoilerplate(beam.PTransform):
-    """Remove repeated paragraphs, boilerplate lines (rules, navigation runs) and corpus-wide frequent lines.
+    """The per-document pass as a Beam stage: repeated paragraphs, boilerplate line rules, navigation runs.
 
     Returns StageOutputs: kept docs (with `COLUMNS` in attrs), dropped (documents left empty, reason
-    `empty_after_boilerplate`, plus sampled audit rows of removed lines with unit 'lines'), failed.
+    `empty_after_boilerplate`, plus sampled audit rows of removed lines with unit 'lines'), failed. The
+    corpus-wide frequent-line pass needs the whole corpus: the pipeline runs it in its decide and apply phases.
     """
 
     def __init__(self, config: BoilerplateConfig | None = None, label: str | None = None) -> None:
@@ -406,33 +302,4 @@ class RemoveBoilerplate(beam.PTransform):
         self._cfg = config or BoilerplateConfig()
 
     def expand(self, docs: beam.PCollection) -> StageOutputs:
-        cfg = self._cfg
-        first = apply_stage(docs, "CleanDocuments", _CleanDocumentFn(cfg))
-        if not cfg.frequent_lines:
-            return first
-        cleaned = first.kept
-        counts = cleaned | "CountFrequentLines" >> CountFrequentLines(cfg)
-        if cfg.frequent_join == "side_input":
-            res = cleaned | "DropFrequentLines" >> beam.ParDo(
-                _DropFrequentSideInputFn(cfg), beam.pvalue.AsDict(counts)
-            ).with_outputs(DROPPED, FAILED, main=KEPT)
-        else:
-            min_chars = cfg.frequent_min_chars
-            occurrences = cleaned | "LineOccurrences" >> beam.FlatMap(
-                lambda d: ((k, d.id) for k in sorted(frequent_line_keys(d.text, host_of(d.url), min_chars)))
-            )
-            marks = (
-                {"count": counts, "docs": occurrences}
-                | "JoinCounts" >> beam.CoGroupByKey()
-                | "MarkDocs" >> beam.FlatMap(_marks)
-            )
-            by_id = cleaned | "KeyById" >> beam.Map(lambda d: (d.id, d))
-            res = (
-                {"docs": by_id, "marks": marks}
-                | "JoinDocs" >> beam.CoGroupByKey()
-                | "DropFrequentLines"
-                >> beam.ParDo(_DropFrequentJoinedFn(cfg)).with_outputs(DROPPED, FAILED, main=KEPT)
-            )
-        dropped = (first.dropped, res[DROPPED]) | "FlattenDropped" >> beam.Flatten()
-        failed = (first.failed, res[FAILED]) | "FlattenFailed" >> beam.Flatten()
-        return StageOutputs(res[KEPT], dropped, failed)
+        return apply_stage(docs, "CleanDocuments", CleanDocumentFn(self._cfg))

@@ -23,6 +23,7 @@ __all__ = [
     "Doc",
     "Dropped",
     "Failed",
+    "TransientError",
     "sample_keep",
     "stable_id",
 ]
@@ -31,6 +32,11 @@ __all__ = [
 # kept document (written to rejected/ for audit only; the document itself is counted where it ends).
 UNIT_RECORD = "record"
 UNIT_LINES = "lines"
+
+
+class TransientError(Exception):
+    """A problem a retry may fix (a remote read that failed mid-way): the split is read again, then the runner
+    retries. Never caught as bad input."""
 
 
 def sample_keep(key: str, rate: float) -> bool:

@@ -30,6 +30,7 @@ from transforms.extract_core import (
     normalize_charset,
     sniff_meta_charset,
 )
+from transforms.resources import SandboxPool, sandbox_pool
 from transforms.stage import StageFn, StageOutputs, apply_stage
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "REASON_NO_TEXT_EXTRACTED",
     "ExtractConfig",
     "ExtractError",
+    "ExtractFn",
     "ExtractResult",
     "ExtractText",
     "ExtractionError",
@@ -62,34 +64,38 @@ COLUMNS: list[pa.Field] = []
 # --------------------------------------------------------------------------------------------------------------
 
 
-class _ExtractFn(StageFn):
+class ExtractFn(StageFn):
+    """Extraction of one document; the sandbox processes come from the worker process's pool (one per thread
+    extracting at a time, shared by every instance of this DoFn in the process)."""
+
     stage = STAGE
 
     def __init__(self, config: ExtractConfig) -> None:
         super().__init__()
         self._config = config
-        self._sandbox: ExtractorSandbox | None = None
+        self._pool: SandboxPool | None = None
 
-    def _sandboxed(self) -> ExtractorSandbox | None:
-        # Started on the first HTML record, so workers that only see text inputs never start a child process.
-        if self._sandbox is None and self._config.timeout_s > 0:
-            self._sandbox = ExtractorSandbox(self._config)
-        return self._sandbox
+    def setup(self) -> None:
+        if self._config.timeout_s > 0:  # children start on the first HTML record, never for text-only input
+            self._pool = sandbox_pool(self._config)
 
     def teardown(self) -> None:
-        if self._sandbox is not None:
-            self._sandbox.close()
-            self._sandbox = None
+        self._pool = None  # the pool stops its children when no instance of the process holds it any more
+
+    def _extract(self, doc: Doc) -> ExtractResult:
+        if self._config.timeout_s <= 0:
+            return extract_html(doc.html, self._config, http_charset=doc.charset, url=doc.url)
+        if self._pool is None:
+            self.setup()
+        assert self._pool is not None
+        with self._pool.borrow() as sandbox:
+            return sandbox.extract(doc.html, http_charset=doc.charset, url=doc.url)
 
     def apply(self, doc: Doc) -> Doc | Dropped | Failed:
         if doc.html is None:
             return doc
         try:
-            sandbox = self._sandboxed()
-            if sandbox is not None:
-                res = sandbox.extract(doc.html, http_charset=doc.charset, url=doc.url)
-            else:
-                res = extract_html(doc.html, self._config, http_charset=doc.charset, url=doc.url)
+            res = self._extract(doc)
         except ExtractError as exc:
             return Failed.of(doc, self.stage, Failed.describe(exc))
         if not res.text:
@@ -111,4 +117,4 @@ class ExtractText(beam.PTransform):
         self._config = config if config is not None else ExtractConfig()
 
     def expand(self, pcoll: beam.PCollection) -> StageOutputs:
-        return apply_stage(pcoll, "ExtractFn", _ExtractFn(self._config))
+        return apply_stage(pcoll, "ExtractFn", ExtractFn(self._config))

@@ -101,6 +101,12 @@ class ExtractConfig(Section):
         "process that is killed and restarted on overrun (a Failed row). 0 disables the budget and the "
         "sandbox: extraction then runs in the worker process itself.",
     )
+    sandbox_pool_size: int = Field(
+        4,
+        ge=1,
+        description="Most extraction sandbox processes per worker process: one per thread extracting at the same "
+        "time, shared by every stage instance of the process (a single-threaded worker starts one).",
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from transforms.langid import (
     normalize_label,
     sample_keep,
 )
+from transforms.resources import language_model
 from transforms.stage import StageFn, StageOutputs, apply_stage
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "REASON_NO_TEXT",
     "STAGE",
     "CleanLanguage",
+    "CleanLanguageFn",
     "LanguageConfig",
 ]
 
@@ -54,7 +56,7 @@ COLUMNS: list[pa.Field] = [
 ]
 
 
-class _CleanLanguageFn(StageFn):
+class CleanLanguageFn(StageFn):
     stage = STAGE
 
     def __init__(self, config: LanguageConfig) -> None:
@@ -65,7 +67,7 @@ class _CleanLanguageFn(StageFn):
         self._min_by_lang = {normalize_label(k)[0]: v for k, v in config.min_score_by_lang.items()}
 
     def setup(self) -> None:
-        self._model = LanguageModel(self._cfg.model_path)
+        self._model = language_model(self._cfg.model_path)  # one per worker process, shared by all instances
         self._model.predict("warm up", k=1)  # load now: a bad model path fails at setup, not per record
         if self._cfg.wordfreq_enabled and self._cfg.strip_lines:
             self._model.words.covers("en")  # build the word-frequency index once per worker, before any record
@@ -122,4 +124,4 @@ class CleanLanguage(beam.PTransform):
         self._config = config or LanguageConfig()
 
     def expand(self, pcoll: beam.PCollection) -> StageOutputs:
-        return apply_stage(pcoll, "CleanLanguageFn", _CleanLanguageFn(self._config))
+        return apply_stage(pcoll, "CleanLanguageFn", CleanLanguageFn(self._config))

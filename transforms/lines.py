@@ -38,6 +38,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import numpy as np
+
 __all__ = [
     "PATTERN_RULES",
     "REASON_BACK_TO_TOP",
@@ -54,7 +56,10 @@ __all__ = [
     "LineRules",
     "LineVerdicts",
     "clean_lines",
-    "frequent_line_keys",
+    "corpus_line_key",
+    "frequent_line_entries",
+    "hash32",
+    "host_line_keys",
     "host_of",
     "line_keys",
     "line_rule_reason",
@@ -348,6 +353,15 @@ def clean_lines(lines: Sequence[str], rules: LineRules) -> LineVerdicts:
 
 
 # --- corpus-wide frequent lines: keys shared by the counting pass and the removal pass -----------------------
+#
+# Every line whose normalized form (digits folded to 0) has at least `min_chars` characters gets a corpus key
+# (even int64: BLAKE2b-64 of the form). Its host key (odd int64) is a fixed mix of the corpus key and a 32-bit
+# hash of the page's host, so the decide phase can derive it from the small (line key, host hash, text hash)
+# records alone, in NumPy, without ever seeing a host name or a line.
+
+_MIX_A = np.uint64(0x9E3779B97F4A7C15)
+_MIX_B = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_C = np.uint64(0x94D049BB133111EB)
 
 
 def host_of(url: str | None) -> str | None:
@@ -371,25 +385,49 @@ def _hash64(*parts: str) -> int:
     return int.from_bytes(h.digest(), "big", signed=True)
 
 
-def line_keys(line: str, host: str | None, min_chars: int) -> tuple[int, ...]:
-    """The frequent-pass keys of one line: a corpus key (low bit 0) and, when the host is known, a host key
-    (low bit 1). Lines whose normalized form (digits folded to 0) is shorter than `min_chars` get no key."""
+def hash32(value: str) -> int:
+    """A 32-bit hash (BLAKE2b) of a host name or a document text: the values whose distinct count is taken."""
+    digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=4).digest()
+    return int.from_bytes(digest, "big")
+
+
+def corpus_line_key(line: str, min_chars: int) -> int | None:
+    """The corpus key of a line (even), or None for lines shorter than `min_chars` once normalized."""
     key = paragraph_key(line, ignore_digits=True)
     if len(key) < min_chars:
+        return None
+    return _hash64("c", key) & ~1
+
+
+def host_line_keys(corpus_keys: np.ndarray, host32: np.ndarray | int) -> np.ndarray:
+    """The host keys (odd int64) of corpus keys on a host: splitmix64 of the corpus key xor the mixed host hash."""
+    with np.errstate(over="ignore"):
+        z = corpus_keys.astype(np.int64).view(np.uint64) ^ (np.asarray(host32, dtype=np.uint64) * _MIX_A)
+        z = (z ^ (z >> np.uint64(30))) * _MIX_B
+        z = (z ^ (z >> np.uint64(27))) * _MIX_C
+        z = z ^ (z >> np.uint64(31))
+    return z.view(np.int64) | 1
+
+
+def line_keys(line: str, host: str | None, min_chars: int) -> tuple[int, ...]:
+    """The frequent-pass keys of one line: its corpus key and, when the host is known, its host key."""
+    corpus = corpus_line_key(line, min_chars)
+    if corpus is None:
         return ()
-    corpus = _hash64("c", key) & ~1
     if host is None:
         return (corpus,)
-    return (corpus, _hash64("h", host, key) | 1)
+    return (corpus, int(host_line_keys(np.array([corpus], dtype=np.int64), hash32(host))[0]))
 
 
-def frequent_line_keys(text: str, host: str | None, min_chars: int) -> set[int]:
-    """The distinct keys of all lines of a document (each document counts once per key)."""
-    keys: set[int] = set()
-    for line in text.split("\n"):
-        if line:
-            keys.update(line_keys(line, host, min_chars))
-    return keys
+def frequent_line_entries(text: str, host: str | None, min_chars: int) -> tuple[np.ndarray, int, int]:
+    """(distinct corpus keys of the document's lines, host hash, text hash): what the counting pass needs.
+
+    The counting pass counts distinct hosts per corpus key and distinct texts per (corpus key, host). A document
+    without a host counts as its own host (its host hash is its text hash)."""
+    keys = {k for line in text.split("\n") if line and (k := corpus_line_key(line, min_chars)) is not None}
+    text32 = hash32(text)
+    host32 = hash32(host) if host else text32
+    return np.array(sorted(keys), dtype=np.int64), host32, text32
 
 
 def remove_frequent_lines(

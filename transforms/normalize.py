@@ -29,6 +29,7 @@ __all__ = [
     "REASON_EMPTY_AFTER_NORMALIZE",
     "STAGE",
     "NormalizeConfig",
+    "NormalizeFn",
     "NormalizeText",
     "normalize_text",
 ]
@@ -117,7 +118,7 @@ def normalize_text(text: str, cfg: NormalizeConfig) -> str:
     return "\n".join(out)
 
 
-class _NormalizeFn(StageFn):
+class NormalizeFn(StageFn):
     stage = STAGE
 
     def __init__(self, cfg: NormalizeConfig) -> None:
@@ -144,4 +145,4 @@ class NormalizeText(beam.PTransform):
         self._cfg = config or NormalizeConfig()
 
     def expand(self, docs: beam.PCollection) -> StageOutputs:
-        return apply_stage(docs, "Normalize", _NormalizeFn(self._cfg))
+        return apply_stage(docs, "Normalize", NormalizeFn(self._cfg))

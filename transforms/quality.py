@@ -45,6 +45,7 @@ __all__ = [
     "STAGE",
     "FilterQuality",
     "QualityConfig",
+    "QualityFn",
     "Rejection",
     "Rule",
     "c4_verdict",
@@ -440,7 +441,7 @@ def signal_attrs(signals: Mapping[str, float | int]) -> dict[str, float | int]:
     return {COLUMN_PREFIX + k: (int(v) if SIGNAL_TYPES[k] == "int" else float(v)) for k, v in signals.items()}
 
 
-class _QualityFn(StageFn):
+class QualityFn(StageFn):
     stage = STAGE
 
     def __init__(self, config: QualityConfig) -> None:
@@ -471,4 +472,4 @@ class FilterQuality(beam.PTransform):
         self._config = config or QualityConfig()
 
     def expand(self, pcoll: beam.PCollection) -> StageOutputs:
-        return apply_stage(pcoll, "ScoreAndFilter", _QualityFn(self._config))
+        return apply_stage(pcoll, "ScoreAndFilter", QualityFn(self._config))

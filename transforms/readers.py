@@ -27,7 +27,7 @@ from typing import IO, Any, Literal
 
 from pydantic import Field
 
-from transforms.doc import Doc, Dropped, Failed, stable_id
+from transforms.doc import Doc, Dropped, Failed, TransientError, stable_id
 from transforms.section import Section
 
 __all__ = [
@@ -149,6 +149,20 @@ class ReadConfig(Section):
         default=True,
         description="Sniff WARC/ARC payloads whose Content-Type is missing or generic (text/plain, "
         "application/octet-stream) and keep them when they look like HTML.",
+    )
+    split_bytes: int = Field(
+        default=8 << 20,
+        ge=1 << 16,
+        description="Files larger than this are read as several splits of about this size, in parallel: "
+        ".warc.gz/.wet.gz with one gzip member per record (Common Crawl's layout) cut at member boundaries, "
+        "uncompressed WARC/WET at record boundaries, uncompressed JSONL at line boundaries. Other files (one gzip "
+        "stream, ARC, compressed JSONL) are one split.",
+    )
+    io_retries: int = Field(
+        default=3,
+        ge=0,
+        description="Times a split is read again after its input stream failed mid-read (a transient remote "
+        "error), with backoff; after that the error goes to the runner (which retries or fails the job).",
     )
 
 
@@ -703,6 +717,8 @@ def read_warc(stream: IO[bytes], source: str, cfg: ReadConfig) -> Iterator[Outco
             rec = next(it)
         except StopIteration:
             return
+        except TransientError:
+            raise
         except Exception as exc:  # noqa: BLE001 - FastWARC raises OSError/ValueError for corrupt input
             yield _warc_fault(stream, source, gz, last, exc, limit)
             return
@@ -834,6 +850,8 @@ def read_arc(stream: IO[bytes], source: str, cfg: ReadConfig) -> Iterator[Outcom
             rec = next(gen)
         except StopIteration:
             return
+        except TransientError:
+            raise
         except Exception as exc:  # noqa: BLE001 - warcio raises ArchiveLoadFailed, zlib.error, ValueError...
             yield Failed(
                 stage=STAGE,
@@ -965,12 +983,14 @@ def _jsonl_record(raw: bytes, line_no: int, source: str, cfg: ReadConfig) -> Out
 
 
 def read_jsonl(
-    stream: IO[bytes], source: str, cfg: ReadConfig, compression: str | None = None
+    stream: IO[bytes], source: str, cfg: ReadConfig, compression: str | None = None, first_line: int = 0
 ) -> Iterator[Outcome]:
-    """One outcome per non-blank line; a broken line or wrong types -> Failed naming the line; on it goes."""
+    """One outcome per non-blank line; a broken line or wrong types -> Failed naming the line; on it goes.
+
+    `first_line` is the number of lines before the stream's position (a split of a big file)."""
     limit = cfg.max_record_bytes
     f = _open_decompressed(stream, compression)
-    line_no = 0
+    line_no = first_line
     offset = 0  # in the decompressed text
     empty = True
     try:
@@ -1068,11 +1088,13 @@ def read_html(
     yield doc.replace(html=data)
 
 
-def read_file(stream: IO[bytes], source: str, cfg: ReadConfig) -> Iterator[Outcome]:
+def read_file(stream: IO[bytes], source: str, cfg: ReadConfig, first_line: int = 0) -> Iterator[Outcome]:
     """Outcomes of every record of one opened input file, the reader chosen by `cfg.format` / the extension.
 
-    A zero-length file, an unknown extension or an unexpected error while reading is one Failed row
-    (`offset:N`); the outcomes yielded before it stand.
+    The stream may be a split of the file (`transforms.splits.WindowStream`): readers start at its position and
+    stop at its end; `first_line` is the number of lines before it (JSONL). A zero-length file, an unknown
+    extension or an unexpected error while reading is one Failed row (`offset:N`); the outcomes yielded before
+    it stand. `TransientError` (a failed remote read) is never turned into a row.
     """
     try:
         fmt, compression = detect_format(source, cfg.format)
@@ -1090,14 +1112,14 @@ def read_file(stream: IO[bytes], source: str, cfg: ReadConfig) -> Iterator[Outco
     elif fmt == "arc":
         records = read_arc(stream, source, cfg)
     elif fmt == "jsonl":
-        records = read_jsonl(stream, source, cfg, compression)
+        records = read_jsonl(stream, source, cfg, compression, first_line)
     elif fmt == "text":
         records = read_text(stream, source, cfg, compression)
     else:
         records = read_html(stream, source, cfg, compression)
     try:
         yield from records
-    except (MemoryError, RecursionError):
+    except (MemoryError, RecursionError, TransientError):
         raise
     except Exception as exc:  # noqa: BLE001 - a reader bug or odd input must cost one file, not the job
         where = _tell(stream)

@@ -15,18 +15,17 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
-from transforms.doc import Doc, Dropped, Failed
+from transforms.coders import register as _register_coders
+from transforms.doc import Doc, Dropped, Failed, TransientError
 
-__all__ = ["DROPPED", "FAILED", "KEPT", "StageFn", "StageOutputs", "TransientError", "apply_stage", "route"]
+__all__ = ["DROPPED", "FAILED", "KEPT", "StageFn", "StageOutputs", "TransientError", "apply_stage", "route", "typed"]
+
+_register_coders()  # Docs, Dropped and Failed cross Beam boundaries with their own coders, never pickled
 
 KEPT = "kept"
 DROPPED = "dropped"
 FAILED = "failed"
 METRICS_NAMESPACE = "crawlwash"
-
-
-class TransientError(Exception):
-    """Raised for problems a retry may fix (a flaky remote read): the runner retries the bundle."""
 
 
 class StageOutputs(NamedTuple):
@@ -86,7 +85,13 @@ class StageFn(beam.DoFn):
             yield out
 
 
+def typed(pardo: beam.ParDo) -> beam.ParDo:
+    """A stage ParDo with its output types declared (Doc; Dropped and Failed tagged), so Beam uses the record
+    coders of `transforms.coders`."""
+    return pardo.with_output_types(Doc, **{DROPPED: Dropped, FAILED: Failed})
+
+
 def apply_stage(pcoll: beam.PCollection, label: str, fn: beam.DoFn) -> StageOutputs:
     """Apply a stage DoFn and return its three outputs."""
-    res = pcoll | label >> beam.ParDo(fn).with_outputs(DROPPED, FAILED, main=KEPT)
+    res = pcoll | label >> typed(beam.ParDo(fn)).with_outputs(DROPPED, FAILED, main=KEPT)
     return StageOutputs(res[KEPT], res[DROPPED], res[FAILED])

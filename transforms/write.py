@@ -1,6 +1,6 @@
-"""Writing the outputs: Parquet shards for kept / rejected / failed records, the ledger, the success manifest.
+"""Writing the outputs: the output directory's layout, row schemas, `if_exists`, and the finalize step.
 
-Layout under the output directory (ARCHITECTURE.md):
+Layout under the output directory (docs/architecture.md):
 
     data/part-XXXXX-of-YYYYY.parquet      kept documents
     rejected/part-XXXXX-of-YYYYY.parquet  dropped records (stage, reason), optionally sampled
@@ -9,59 +9,72 @@ Layout under the output directory (ARCHITECTURE.md):
     _SUCCESS                              manifest, written last
 
 How shards are made, and why:
-- The number of shards is derived from the data (total row bytes / `shard_target_bytes`), so shard sizes follow the
-  target whatever the corpus size. A row goes to shard `hash(id) mod N`; each shard's rows are sorted by id before
-  writing, so the same input and config give byte-identical shards on every run and runner.
-- Shards are written under `_temporary/` and renamed into place by one finalize step after every shard of every
-  output is complete: nothing partial is ever visible under `data/`. A retried write overwrites its own temporary
-  file; a retried finalize skips renames already done. `_SUCCESS` is written last.
+- The shard count N is derived from the data (the bytes of the documents the map phase kept /
+  `shard_target_bytes`). Every split of the input goes whole to shard `sid mod N` (`shard_of`); the apply
+  phase writes a shard's documents split by split (splits in id order, documents in input order), its rejected
+  and errors rows alongside, so no text is ever shuffled and the same input and config give byte-identical
+  shards on every run and runner.
+- Shards are written under `_temporary/out/` and renamed into place by one finalize step after every shard of
+  every output is complete: nothing partial is ever visible under `data/`. A retried write overwrites its own
+  temporary file; a retried finalize skips renames already done. `_SUCCESS` is written last; `_temporary/` (the
+  staged files) is deleted after it.
 - The ledger is computed from the data (never from Beam metrics, which some runners do not report).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
-import math
-import posixpath
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import apache_beam as beam
 import pyarrow as pa
 import pyarrow.parquet as pq
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from pydantic import Field
 
-from transforms.doc import UNIT_RECORD, Doc, Dropped, Failed
+from transforms.doc import Doc, Dropped, Failed
+from transforms.ledger import check
 from transforms.section import Section
+from transforms.staging import (
+    RUN_FILE,
+    TEMP_DIR,
+    RunFingerprintError,
+    check_fingerprint,
+    out_path,
+    write_bytes_atomic,
+)
 
 __all__ = [
+    "DATA",
     "DOC_FIELDS",
+    "ERRORS",
     "ERRORS_SCHEMA",
+    "REJECTED",
     "REJECTED_SCHEMA",
-    "ComputeLedger",
-    "ErrorBudgetExceeded",
     "Finalize",
-    "LedgerError",
     "OutputConfig",
-    "WriteShards",
+    "compression_options",
     "doc_to_row",
     "docs_schema",
     "dropped_to_row",
     "failed_to_row",
+    "prepare_output_dir",
     "shard_name",
+    "shard_of",
 ]
 
 log = logging.getLogger(__name__)
 
 DATA, REJECTED, ERRORS = "data", "rejected", "errors"
-TEMP_DIR = "_temporary"
+KINDS = (DATA, REJECTED, ERRORS)
 SUCCESS = "_SUCCESS"
 STATS = "stats.json"
 DEDUP_INDEX = "dedup_index"  # the signature index of near-dedup (read by later incremental runs)
+OWNED = (DATA, REJECTED, ERRORS, TEMP_DIR, STATS, SUCCESS, DEDUP_INDEX)
 
 
 class OutputConfig(Section):
@@ -86,10 +99,12 @@ class OutputConfig(Section):
     rejected_max_text_chars: int = Field(
         20_000, ge=0, description="Text of a rejected row is cut to this many characters (0 keeps no text)."
     )
-    if_exists: Literal["fail", "overwrite"] = Field(
+    if_exists: Literal["fail", "overwrite", "resume"] = Field(
         "fail",
         description="When the output directory already has content: 'fail' refuses to start; 'overwrite' deletes "
-        "the previous data/, rejected/, errors/, dedup_index/, stats.json and _SUCCESS before the run.",
+        "the previous data/, rejected/, errors/, dedup_index/, _temporary/, stats.json and _SUCCESS before the "
+        "run; 'resume' continues a killed run started with the same config and inputs (splits that completed are "
+        "not read again; a changed config or input list is refused) and does nothing after a complete one.",
     )
     max_error_ratio: float = Field(
         1.0,
@@ -221,174 +236,74 @@ def shard_name(index: int, count: int) -> str:
     return f"part-{index:05d}-of-{count:05d}.parquet"
 
 
-def _hash64(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+def shard_of(sid: str, num_shards: int) -> int:
+    """The output shard of a split: its id modulo the shard count (every shard gets whole splits)."""
+    return int(sid, 16) % num_shards
 
 
-def _row_key(row: dict[str, Any]) -> str:
-    # ids are unique in data/; rejected/errors rows may share an id (audit rows), so break ties deterministically.
-    return "\x00".join(str(row.get(k) or "") for k in ("id", "stage", "reason", "source", "source_record", "unit"))
+def shard_count(kept_bytes: int, kept_docs: int, cfg: OutputConfig) -> int:
+    """Shards for the documents the map phase kept (row bytes: text plus 64 per row, as the rows are sized)."""
+    return max(1, -(-(kept_bytes + 64 * kept_docs) // cfg.shard_target_bytes))
 
 
-def _row_bytes(row: dict[str, Any]) -> int:
-    n = 64
-    for v in row.values():
-        if isinstance(v, str):
-            n += len(v)
-        elif v is not None:
-            n += 8
-    return n
+def compression_options(cfg: OutputConfig) -> dict[str, Any]:
+    codec = None if cfg.compression == "none" else cfg.compression
+    level = cfg.compression_level if codec in ("zstd", "gzip") else None
+    return {"compression": codec, "compression_level": level}
 
 
-def _write_table(path: str, rows: list[dict[str, Any]], schema: pa.Schema, cfg: OutputConfig) -> int:
-    table = pa.Table.from_pylist(rows, schema=schema)
-    compression = None if cfg.compression == "none" else cfg.compression
-    level = cfg.compression_level if compression in ("zstd", "gzip") else None
-    with FileSystems.create(path) as f:
-        pq.write_table(
-            table,
-            f,
-            compression=compression,
-            compression_level=level,
-            row_group_size=cfg.row_group_rows,
-            write_statistics=True,
-        )
-    return table.num_rows
+# -- the output directory --------------------------------------------------------------------------------------
 
 
-class _WriteShardFn(beam.DoFn):
-    def __init__(self, temp_dir: str, schema: pa.Schema, cfg: OutputConfig) -> None:
-        self._temp_dir = temp_dir
-        self._schema = schema
-        self._cfg = cfg
-
-    def process(self, element: tuple[int, Iterable[dict[str, Any]]], num_shards: int) -> Iterator[dict]:
-        index, rows = element
-        rows = sorted(rows, key=_row_key)
-        name = shard_name(index, num_shards)
-        path = FileSystems.join(self._temp_dir, name)
-        n = _write_table(path, rows, self._schema, self._cfg)
-        yield {"name": name, "index": index, "rows": n}
+def _read_json(path: str) -> dict[str, Any] | None:
+    if not FileSystems.exists(path):
+        return None
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+        try:
+            return json.loads(f.read().decode("utf-8"))
+        except ValueError:
+            return None
 
 
-class WriteShards(beam.PTransform):
-    """Write a PCollection of row dicts as `part-XXXXX-of-YYYYY.parquet` shards under `<output>/_temporary/<kind>/`.
+def prepare_output_dir(output_dir: str, cfg: OutputConfig, fingerprint: Mapping[str, Any] | None = None) -> str:
+    """Apply `if_exists` before any work starts; returns 'run' (go on) or 'complete' (resume of a finished run).
 
-    Returns a PCollection of one small dict per written shard ({name, index, rows}) plus the shard count as a
-    singleton (tuple of two PCollections); `Finalize` renames them into `<output>/<kind>/`.
+    'fail' refuses a directory that holds a run; 'overwrite' deletes it first; 'resume' keeps the staged splits
+    of a killed run with the same fingerprint (config and inputs) and refuses one with another. The fingerprint
+    is saved as `_temporary/run.json`, so that any run can be resumed.
     """
-
-    def __init__(self, output_dir: str, kind: str, schema: pa.Schema, cfg: OutputConfig) -> None:
-        super().__init__()
-        self._temp_dir = FileSystems.join(output_dir, TEMP_DIR, kind)
-        self._schema = schema
-        self._cfg = cfg
-
-    def expand(self, rows: beam.PCollection) -> tuple[beam.PCollection, beam.PCollection]:
-        target = self._cfg.shard_target_bytes
-        num_shards = (
-            rows
-            | "RowBytes" >> beam.Map(_row_bytes)
-            | "TotalBytes" >> beam.CombineGlobally(sum)
-            | "ShardCount" >> beam.Map(lambda total: max(1, math.ceil(total / target)))
+    join = FileSystems.join
+    present = [n for n in OWNED if FileSystems.exists(join(output_dir, n))]
+    if present and cfg.if_exists == "fail":
+        raise FileExistsError(
+            f"output directory {output_dir} already holds a run ({', '.join(present)}); choose another --output "
+            "or pass --set output.if_exists=overwrite (or resume, to continue a killed run)"
         )
-        written = (
-            rows
-            | "AssignShard"
-            >> beam.Map(lambda r, n: (_hash64(_row_key(r)) % n, r), n=beam.pvalue.AsSingleton(num_shards))
-            | "GroupByShard" >> beam.GroupByKey()
-            | "WriteShard"
-            >> beam.ParDo(_WriteShardFn(self._temp_dir, self._schema, self._cfg), beam.pvalue.AsSingleton(num_shards))
-        )
-        return written, num_shards
-
-
-# -- ledger ----------------------------------------------------------------------------------------------------
-
-_READ, _KEPT, _DROPPED, _FAILED = "read", "kept", "dropped", "failed"
-
-
-def _ledger_keys(kind: str):
-    def keys(element: Any) -> Iterator[str]:
-        if kind == _READ:
-            yield _READ
-        elif kind == _KEPT:
-            yield _KEPT
-        elif kind == _DROPPED:
-            if element.unit == UNIT_RECORD:
-                yield f"{_DROPPED}\t{element.stage}\t{element.reason}"
-            else:
-                yield f"lines\t{element.stage}\t{element.reason}"
-        else:
-            yield f"{_FAILED}\t{element.stage}"
-            yield f"failed_source\t{element.source}"
-
-    return keys
-
-
-def build_stats(counts: dict[str, int], top_sources: int = 10) -> dict[str, Any]:
-    """Turn flat ledger counts into the stats.json structure (pure; tested directly)."""
-    read = counts.get(_READ, 0)
-    kept = counts.get(_KEPT, 0)
-    dropped_by: dict[str, dict[str, int]] = {}
-    failed_by: dict[str, int] = {}
-    lines_by: dict[str, dict[str, int]] = {}
-    failed_sources: dict[str, int] = {}
-    for key, n in counts.items():
-        parts = key.split("\t")
-        if parts[0] == _DROPPED:
-            dropped_by.setdefault(parts[1], {})[parts[2]] = n
-        elif parts[0] == _FAILED:
-            failed_by[parts[1]] = n
-        elif parts[0] == "lines":
-            lines_by.setdefault(parts[1], {})[parts[2]] = n
-        elif parts[0] == "failed_source":
-            failed_sources[parts[1]] = n
-    dropped = sum(sum(v.values()) for v in dropped_by.values())
-    failed = sum(failed_by.values())
-    worst = sorted(failed_sources.items(), key=lambda kv: (-kv[1], kv[0]))[:top_sources]
-    return {
-        "read": read,
-        "kept": kept,
-        "dropped": dropped,
-        "failed": failed,
-        "balanced": read == kept + dropped + failed,
-        "dropped_by_stage": {s: dict(sorted(r.items())) for s, r in sorted(dropped_by.items())},
-        "failed_by_stage": dict(sorted(failed_by.items())),
-        "audit_rows_by_stage": {s: dict(sorted(r.items())) for s, r in sorted(lines_by.items())},
-        "worst_sources": [{"source": s, "failed": n} for s, n in worst],
-    }
-
-
-class ComputeLedger(beam.PTransform):
-    """Count read / kept / dropped (stage, reason) / failed (stage) from the data into one dict (a singleton).
-
-    Applied to a dict {"read": docs_and_outcomes_as_read, "kept": ..., "dropped": ..., "failed": ...}.
-    """
-
-    def expand(self, parts: dict[str, beam.PCollection]) -> beam.PCollection:
-        keyed = [
-            parts[kind] | f"LedgerKeys_{kind}" >> beam.FlatMap(_ledger_keys(kind))
-            for kind in (_READ, _KEPT, _DROPPED, _FAILED)
-        ]
-        return (
-            keyed
-            | "LedgerFlatten" >> beam.Flatten()
-            | "LedgerCount" >> beam.combiners.Count.PerElement()
-            | "LedgerPairs" >> beam.combiners.ToList()
-            | "LedgerBuild" >> beam.Map(lambda pairs: build_stats(dict(pairs)))
-        )
-
-
-# -- finalize --------------------------------------------------------------------------------------------------
-
-
-class LedgerError(RuntimeError):
-    """The ledger does not balance: a stage lost or duplicated records (a bug, never bad input)."""
-
-
-class ErrorBudgetExceeded(RuntimeError):
-    """More records failed than `output.max_error_ratio` allows."""
+    if cfg.if_exists == "resume" and present:
+        if fingerprint is None:
+            raise ValueError("output.if_exists=resume needs the run's fingerprint")
+        if SUCCESS in present:
+            done = _read_json(join(output_dir, SUCCESS)) or {}
+            check_fingerprint(done.get("fingerprint", {}), fingerprint, output_dir)
+            return "complete"
+        previous = _read_json(join(output_dir, TEMP_DIR, RUN_FILE))
+        if previous is None:
+            raise RunFingerprintError(
+                f"output.if_exists=resume: {output_dir} holds {', '.join(present)} but no record of the run that "
+                "wrote it (_temporary/run.json); pass --set output.if_exists=overwrite to start over"
+            )
+        check_fingerprint(previous, fingerprint, output_dir)
+        for name in (DATA, REJECTED, ERRORS, STATS, DEDUP_INDEX):  # a killed finalize's renames: redone
+            if name in present:
+                FileSystems.delete([join(output_dir, name)])
+        return "run"
+    for name in present:
+        FileSystems.delete([join(output_dir, name)])
+    if not FileSystems.exists(output_dir):
+        FileSystems.mkdirs(output_dir)
+    if fingerprint is not None:
+        write_bytes_atomic(join(output_dir, TEMP_DIR, RUN_FILE), json.dumps(fingerprint).encode("utf-8"))
+    return "run"
 
 
 def _move(src: str, dst: str) -> None:
@@ -399,104 +314,69 @@ def _move(src: str, dst: str) -> None:
     FileSystems.rename([src], [dst])
 
 
-def _write_bytes(path: str, data: bytes) -> None:
-    tmp = path + ".tmp"
-    with FileSystems.create(tmp) as f:
-        f.write(data)
-    _move(tmp, path)
+def _empty_shard(path: str, schema: pa.Schema, cfg: OutputConfig) -> None:
+    with FileSystems.create(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+        pq.write_table(schema.empty_table(), f, write_statistics=True, **compression_options(cfg))
 
 
 class _FinalizeFn(beam.DoFn):
-    def __init__(self, output_dir: str, schemas: dict[str, pa.Schema], cfg: OutputConfig) -> None:
+    def __init__(self, output_dir: str, schemas: Mapping[str, pa.Schema], cfg: OutputConfig,
+                 fingerprint: Mapping[str, Any] | None) -> None:  # fmt: skip
         self._out = output_dir
-        self._schemas = schemas
+        self._schemas = dict(schemas)
         self._cfg = cfg
+        self._fingerprint = dict(fingerprint) if fingerprint is not None else None
 
-    def process(self, _: Any, stats: dict, **shards: Any) -> Iterator[dict]:
+    def process(self, _: Any, stats: dict, applied: Sequence[Mapping[str, Any]], num_shards: int) -> Iterator:
         out = self._out
+        rows = {int(a["shard"]): a["rows"] for a in applied}
         manifest: dict[str, Any] = {"outputs": {}}
         for kind, schema in self._schemas.items():
-            written = {s["index"]: s for s in shards[f"{kind}_written"]}
-            count = shards[f"{kind}_count"]
             final_dir = FileSystems.join(out, kind)
-            temp_dir = FileSystems.join(out, TEMP_DIR, kind)
             if not FileSystems.exists(final_dir):
                 FileSystems.mkdirs(final_dir)
             files = []
-            for index in range(count):
-                name = shard_name(index, count)
-                src = FileSystems.join(temp_dir, name)
-                if index not in written:  # a shard that no row hashed to: write it empty, keep names honest
-                    _write_table(src, [], schema, self._cfg)
-                    rows = 0
-                else:
-                    rows = written[index]["rows"]
+            for index in range(num_shards):
+                name = shard_name(index, num_shards)
+                src = out_path(out, kind, name)
+                if index not in rows:  # a shard that no split hashed to: written empty, names stay honest
+                    _empty_shard(src, schema, self._cfg)
                 _move(src, FileSystems.join(final_dir, name))
-                files.append({"name": name, "rows": rows})
+                files.append({"name": name, "rows": rows.get(index, {}).get(kind, 0)})
             manifest["outputs"][kind] = files
-        _write_bytes(FileSystems.join(out, STATS), (json.dumps(stats, indent=2, sort_keys=False) + "\n").encode())
+        write_bytes_atomic(FileSystems.join(out, STATS), (json.dumps(stats, indent=2) + "\n").encode())
+        check(stats, self._cfg.max_error_ratio)
+        manifest["stats"] = {k: stats[k] for k in ("read", "kept", "dropped", "failed")}
+        if self._fingerprint is not None:
+            manifest["fingerprint"] = self._fingerprint
+        write_bytes_atomic(FileSystems.join(out, SUCCESS), (json.dumps(manifest, indent=2) + "\n").encode())
         temp_root = FileSystems.join(out, TEMP_DIR)
         if FileSystems.exists(temp_root):
             FileSystems.delete([temp_root])
-        if not stats["balanced"]:
-            raise LedgerError(
-                f"ledger does not balance: read={stats['read']} kept={stats['kept']} "
-                f"dropped={stats['dropped']} failed={stats['failed']} (see {STATS})"
-            )
-        ratio = stats["failed"] / stats["read"] if stats["read"] else 0.0
-        if ratio > self._cfg.max_error_ratio:
-            worst = ", ".join(f"{w['source']} ({w['failed']})" for w in stats["worst_sources"][:5])
-            raise ErrorBudgetExceeded(
-                f"{stats['failed']} of {stats['read']} records failed ({ratio:.1%}), above "
-                f"output.max_error_ratio={self._cfg.max_error_ratio}; worst sources: {worst}"
-            )
-        manifest["stats"] = {k: stats[k] for k in ("read", "kept", "dropped", "failed")}
-        _write_bytes(FileSystems.join(out, SUCCESS), (json.dumps(manifest, indent=2) + "\n").encode())
         yield manifest
 
 
 class Finalize(beam.PTransform):
-    """Rename every temporary shard into place, write stats.json, check the ledger, then write `_SUCCESS`."""
+    """Rename every shard into place, write stats.json, check the ledger, then write `_SUCCESS`."""
 
-    def __init__(self, output_dir: str, cfg: OutputConfig, stats: beam.PCollection,
-                 shards: dict[str, tuple[beam.PCollection, beam.PCollection]],
-                 schemas: dict[str, pa.Schema]) -> None:
+    def __init__(self, output_dir: str, cfg: OutputConfig, schemas: Mapping[str, pa.Schema],
+                 fingerprint: Mapping[str, Any] | None = None) -> None:  # fmt: skip
         super().__init__()
         self._out = output_dir
         self._cfg = cfg
-        self._stats = stats
-        self._shards = shards
         self._schemas = schemas
+        self._fingerprint = fingerprint
 
-    def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
-        side = {}
-        for kind, (written, count) in self._shards.items():
-            side[f"{kind}_written"] = beam.pvalue.AsList(written)
-            side[f"{kind}_count"] = beam.pvalue.AsSingleton(count)
+    def expand(self, inputs: tuple[beam.PCollection, beam.PCollection, beam.PCollection]) -> beam.PCollection:
+        stats, applied, num_shards = inputs
         return (
-            pbegin
+            stats.pipeline
             | "FinalizeImpulse" >> beam.Create([None])
             | "FinalizeOutputs"
             >> beam.ParDo(
-                _FinalizeFn(self._out, self._schemas, self._cfg), beam.pvalue.AsSingleton(self._stats), **side
+                _FinalizeFn(self._out, self._schemas, self._cfg, self._fingerprint),
+                beam.pvalue.AsSingleton(stats),
+                beam.pvalue.AsList(applied),
+                beam.pvalue.AsSingleton(num_shards),
             )
         )
-
-
-def prepare_output_dir(output_dir: str, cfg: OutputConfig) -> None:
-    """Apply `if_exists` before any work starts: refuse to mix runs, or clear the previous run's outputs."""
-    owned = [DATA, REJECTED, ERRORS, TEMP_DIR, STATS, SUCCESS, DEDUP_INDEX]
-    present = [n for n in owned if FileSystems.exists(FileSystems.join(output_dir, n))]
-    if present and cfg.if_exists == "fail":
-        raise FileExistsError(
-            f"output directory {output_dir} already holds a run ({', '.join(present)}); choose another --output "
-            "or pass --set output.if_exists=overwrite"
-        )
-    for name in present:
-        FileSystems.delete([FileSystems.join(output_dir, name)])
-    if not FileSystems.exists(output_dir):
-        FileSystems.mkdirs(output_dir)
-
-
-def join_path(*parts: str) -> str:
-    return posixpath.join(*parts)

@@ -1,0 +1,537 @@
+"""The decide phase (Beam): URL, exact and near-duplicate verdicts and the frequent lines, from the small keys the
+map phase staged per split. Only packed small records are shuffled (never a text); see `decide_core`.
+
+    split summaries -> ScatterUrlExact (reads <sid>.keys) -> by URL bucket -> ReduceUrl -> duplicate_url verdicts
+                                                         \\-> by text bucket (+ URL survivors) -> ReduceExact
+    summaries + URL/exact verdicts, by split -> ScatterBands (the survivors' band keys) [+ prior index]
+        -> by band bucket -> ReduceBands (star edges) -> by member split -> AttachMember (its signature)
+        -> by anchor split -> Verify (signatures compared) -> ConnectedComponents -> by label -> cluster verdicts
+    summaries -> ScatterLines (reads <sid>.lines) -> by line bucket -> ReduceLines -> frequent line keys
+
+A bucket is a hash range of the keys; the number of buckets grows with the corpus (from the totals of the map
+phase) so that one reducer holds a bounded number of records. Every step reports how many records it sent and
+received (`guard` counts in the ledger): a record lost by a runner fails the job instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import apache_beam as beam
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from apache_beam import pvalue
+from apache_beam.coders import FastPrimitivesCoder
+from apache_beam.metrics import Metrics
+
+from transforms import minhash
+from transforms.components import ConnectedComponents
+from transforms.decide_core import (
+    BAND,
+    EDGE,
+    EXACT,
+    LINE,
+    LINE_WITH_SPLIT,
+    URL,
+    VERDICT,
+    band_edges,
+    frequent_line_keys,
+    frequent_line_splits,
+    keep_one_per_key,
+)
+from transforms.dedup import DedupConfig, expand_index_paths, read_index_table, source_id
+from transforms.packed import Layout, concat, split_rows, unpack
+from transforms.stage import METRICS_NAMESPACE
+from transforms.staging import KIND_KEYS, KIND_LINES, read_table, split_path
+
+__all__ = ["DecideDuplicates", "DecideSpec", "Decisions", "FrequentLines", "bucket_counts", "sid_hex", "sid_int"]
+
+GUARD = "guard"
+_BLOB_BYTES = 256 << 10  # packed values stay small: at most this many bytes of records each
+# Records per reducer (per bucket): bounds the memory of one reducer whatever the corpus size.
+_PER_BUCKET = {"url": 500_000, "exact": 500_000, "band": 2_000_000, "line": 2_000_000}
+_NEW = 1
+_PRIOR = 0
+
+
+def sid_int(sid: str) -> int:
+    return int(sid, 16)
+
+
+def sid_hex(sid: int) -> str:
+    return f"{int(sid):016x}"
+
+
+def bucket_counts(totals: Mapping[str, int]) -> dict[str, int]:
+    """Buckets per record kind, from the corpus totals of the map phase."""
+    counts = {"url": totals.get("urls", 0), "exact": totals.get("texts", 0), "band": totals.get("bands", 0),
+              "line": totals.get("lines", 0)}  # fmt: skip
+    return {k: max(1, math.ceil(n / _PER_BUCKET[k])) for k, n in counts.items()}
+
+
+def _max_rows(layout: Layout) -> int:
+    per_row = sum(np.dtype(t).itemsize if t is not str else 40 for _, t in layout.columns)
+    return max(1, _BLOB_BYTES // per_row)
+
+
+def _guard(name: str, n: int) -> pvalue.TaggedOutput:
+    return pvalue.TaggedOutput(GUARD, {f"{GUARD}\t{name}": int(n)})
+
+
+def _meter(pcoll: beam.PCollection, name: str) -> beam.PCollection:
+    """Count the encoded bytes of what enters a shuffle (Beam counter `crawlwash/shuffle_bytes.<name>`)."""
+    counter = Metrics.counter(METRICS_NAMESPACE, f"shuffle_bytes.{name}")
+    coder = FastPrimitivesCoder()
+
+    def count(element: Any) -> Any:
+        counter.inc(len(coder.encode(element)))
+        return element
+
+    return pcoll | f"Meter{name}" >> beam.Map(count)
+
+
+@dataclass(frozen=True)
+class DecideSpec:
+    out_dir: str
+    dedup: DedupConfig
+
+
+def _keys_table(out_dir: str, sid: str, columns: Sequence[str]) -> dict[str, np.ndarray]:
+    """Columns of a split's keys file as NumPy arrays; nulls (no URL, no text) read as 0."""
+    t = read_table(split_path(out_dir, sid, KIND_KEYS), columns)
+    out = {}
+    for c in columns:
+        col = t.column(c)
+        if col.null_count and pa.types.is_integer(col.type):
+            col = pc.fill_null(col, 0)
+        out[c] = col.to_numpy(zero_copy_only=False)
+    return out
+
+
+# -- URL and exact ---------------------------------------------------------------------------------------------
+
+
+class _ScatterUrlExactFn(beam.DoFn):
+    """Split summary -> its URL records by URL bucket; records of documents without URL by text bucket."""
+
+    _COLUMNS = ("local", "id", "has_url", "u_hi", "u_lo", "u_k1", "u_k2", "has_text", "e_hi", "e_lo", "e_k1",
+                "e_k2")  # fmt: skip
+
+    def __init__(self, spec: DecideSpec) -> None:
+        self._spec = spec
+
+    def process(self, summary: Mapping[str, Any], buckets: Mapping[str, int]) -> Iterator:
+        if not summary["keys"]:
+            return
+        sid = summary["sid"]
+        t = _keys_table(self._spec.out_dir, sid, self._COLUMNS)
+        n = len(t["local"])
+        has_url = t["has_url"].astype(bool)
+        has_text = t["has_text"].astype(bool)
+        sids = np.full(n, sid_int(sid), dtype=np.uint64)
+        url_rows = np.flatnonzero(has_url)
+        url = {"u_hi": t["u_hi"][url_rows], "u_lo": t["u_lo"][url_rows], "k1": t["u_k1"][url_rows],
+               "k2": t["u_k2"][url_rows], "sid": sids[url_rows], "local": t["local"][url_rows],
+               "has_text": has_text[url_rows].astype(np.uint8), "e_hi": t["e_hi"][url_rows],
+               "e_lo": t["e_lo"][url_rows], "e_k1": t["e_k1"][url_rows], "e_k2": t["e_k2"][url_rows],
+               "id": t["id"][url_rows]}  # fmt: skip
+        if self._spec.dedup.url.enabled:
+            url_buckets = url["u_lo"] % np.uint64(buckets["url"])
+            for b, blob in split_rows(URL, url, url_buckets, _max_rows(URL)):
+                yield ("url", b), blob
+            yield _guard("url_records_sent", len(url_rows))
+            rest = np.flatnonzero(~has_url & has_text)
+        else:
+            rest = np.flatnonzero(has_text)
+        if self._spec.dedup.exact.enabled and len(rest):
+            exact = {"e_hi": t["e_hi"][rest], "e_lo": t["e_lo"][rest],
+                     "k1": t["e_k1"][rest], "k2": t["e_k2"][rest], "sid": sids[rest], "local": t["local"][rest],
+                     "id": t["id"][rest]}  # fmt: skip
+            for b, blob in split_rows(EXACT, exact, exact["e_lo"] % np.uint64(buckets["exact"]), _max_rows(EXACT)):
+                yield pvalue.TaggedOutput("exact", (("exact", b), blob))
+            yield _guard("exact_records_sent", len(rest))
+
+
+def _verdicts(table: Mapping[str, np.ndarray], rows: np.ndarray, winners: np.ndarray, reason: int) -> Iterator:
+    """(sid, packed VERDICT) per split for the dropped rows, each naming the id of the row that stays."""
+    if not len(rows):
+        return
+    sids = table["sid"][rows]
+    cols = {"local": table["local"][rows], "reason": np.full(len(rows), reason, dtype=np.uint8),
+            "kept": table["id"][winners]}  # fmt: skip
+    for sid, blob in split_rows(VERDICT, cols, sids, _max_rows(VERDICT)):
+        yield sid_hex(sid), blob
+
+
+class _ReduceUrlFn(beam.DoFn):
+    """One URL bucket -> duplicate_url verdicts by split; the survivors' text records by text bucket."""
+
+    def __init__(self, exact_enabled: bool) -> None:
+        self._exact = exact_enabled
+
+    def process(self, element: tuple[Any, Iterable[bytes]], buckets: Mapping[str, int]) -> Iterator:
+        _, blobs = element
+        t = concat(URL, (unpack(URL, b) for b in blobs))
+        yield _guard("url_records_received", len(t["sid"]))
+        res = keep_one_per_key(t["u_hi"], t["u_lo"], t)
+        yield from _verdicts(t, res.dropped, res.winner, 1)
+        if not self._exact:
+            return
+        kept = res.kept[t["has_text"][res.kept] == 1]
+        exact = {"e_hi": t["e_hi"][kept], "e_lo": t["e_lo"][kept], "k1": t["e_k1"][kept], "k2": t["e_k2"][kept],
+                 "sid": t["sid"][kept], "local": t["local"][kept], "id": t["id"][kept]}  # fmt: skip
+        for b, blob in split_rows(EXACT, exact, exact["e_lo"] % np.uint64(buckets["exact"]), _max_rows(EXACT)):
+            yield pvalue.TaggedOutput("exact", (("exact", b), blob))
+        yield _guard("exact_records_sent", len(kept))
+
+
+class _ReduceExactFn(beam.DoFn):
+    """One text bucket -> duplicate_text verdicts by split."""
+
+    def process(self, element: tuple[Any, Iterable[bytes]]) -> Iterator:
+        _, blobs = element
+        t = concat(EXACT, (unpack(EXACT, b) for b in blobs))
+        yield _guard("exact_records_received", len(t["sid"]))
+        res = keep_one_per_key(t["e_hi"], t["e_lo"], t)
+        yield from _verdicts(t, res.dropped, res.winner, 2)
+
+
+# -- near duplicates -------------------------------------------------------------------------------------------
+
+
+class _ScatterBandsFn(beam.DoFn):
+    """(sid, {split, verdict}) -> the band records of the split's documents that survived URL and exact dedup
+    (and, when the index is written, their signatures)."""
+
+    def __init__(self, spec: DecideSpec, write_index: bool) -> None:
+        self._spec = spec
+        self._write_index = write_index
+
+    def process(self, element: tuple[str, Mapping[str, Iterable]], buckets: Mapping[str, int]) -> Iterator:
+        sid, grouped = element
+        summaries = list(grouped["split"])
+        if not summaries or not summaries[0]["bands"]:
+            return
+        dropped: set[int] = set()
+        for blob in grouped["verdict"]:
+            dropped.update(unpack(VERDICT, blob)["local"].tolist())
+        cols = ["local", "bands"] + (["id", "sig", "n_shingles"] if self._write_index else [])
+        t = read_table(split_path(self._spec.out_dir, sid, KIND_KEYS), cols)
+        locals_ = t.column("local").to_numpy()
+        bands = t.column("bands").to_pylist()
+        rows = [i for i, (loc, b) in enumerate(zip(locals_.tolist(), bands)) if b and loc not in dropped]
+        if not rows:
+            return
+        sizes = [len(bands[i]) for i in rows]
+        table = {"band": np.concatenate([np.asarray(bands[i], dtype=np.int64) for i in rows]),
+                 "new": np.full(sum(sizes), _NEW, dtype=np.uint8),
+                 "sid": np.full(sum(sizes), sid_int(sid), dtype=np.uint64),
+                 "local": np.repeat(locals_[rows], sizes).astype(np.int32)}  # fmt: skip
+        for b, blob in split_rows(BAND, table, table["band"].view(np.uint64) % np.uint64(buckets["band"]),
+                                  _max_rows(BAND)):  # fmt: skip
+            yield ("band", b), blob
+        yield _guard("band_records_sent", len(table["band"]))
+        if self._write_index:
+            ids, sigs, shingles = t.column("id").to_pylist(), t.column("sig").to_pylist(), t.column("n_shingles")
+            for i in rows:
+                yield pvalue.TaggedOutput("index", (ids[i], sigs[i], shingles[i].as_py(), bands[i]))
+
+
+class _ScatterPriorBandsFn(beam.DoFn):
+    """One prior index file -> its band records (prior refs: new = 0, sid = the file's id, local = row)."""
+
+    def __init__(self, params: minhash.MinHashParams) -> None:
+        self._params = params
+
+    def process(self, path: str, buckets: Mapping[str, int]) -> Iterator:
+        t = read_index_table(path, self._params, ["bands"])
+        bands = t.column("bands").to_pylist()
+        sizes = [len(b) for b in bands]
+        if not sum(sizes):
+            return
+        table = {"band": np.concatenate([np.asarray(b, dtype=np.int64) for b in bands if b]),
+                 "new": np.full(sum(sizes), _PRIOR, dtype=np.uint8),
+                 "sid": np.full(sum(sizes), source_id(path), dtype=np.uint64),
+                 "local": np.repeat(np.arange(len(bands), dtype=np.int32), sizes)}  # fmt: skip
+        for b, blob in split_rows(BAND, table, table["band"].view(np.uint64) % np.uint64(buckets["band"]),
+                                  _max_rows(BAND)):  # fmt: skip
+            yield ("band", b), blob
+        yield _guard("band_records_sent", len(table["band"]))
+
+
+def _reduce_bands(element: tuple[Any, Iterable[bytes]]) -> Iterator:
+    """One band bucket -> candidate edges (member split -> packed EDGE)."""
+    _, blobs = element
+    t = concat(BAND, (unpack(BAND, b) for b in blobs))
+    yield _guard("band_records_received", len(t["band"]))
+    e = band_edges(t)
+    cols = {"local": e["m_local"], "a_new": e["a_new"], "a_sid": e["a_sid"], "a_local": e["a_local"]}
+    for sid, blob in split_rows(EDGE, cols, e["m_sid"], _max_rows(EDGE)):
+        yield sid_hex(sid), blob
+
+
+class _SourceReader:
+    """Signatures and keep ranks of one split (its keys file) or one prior index file, by row."""
+
+    def __init__(self, spec: DecideSpec, priors: Mapping[int, str]) -> None:
+        self._spec = spec
+        self._priors = priors
+
+    def nodes(self, new: int, sid: int) -> tuple[list[tuple], list[bytes | None], list[int | None]]:
+        """(nodes, signatures, shingle counts) by row; a node is (new, k1, k2, id, sid, row)."""
+        if new == _NEW:
+            t = read_table(split_path(self._spec.out_dir, sid_hex(sid), KIND_KEYS),
+                           ["local", "id", "n_k1", "n_k2", "sig", "n_shingles"])  # fmt: skip
+            locs, ids = t.column("local").to_pylist(), t.column("id").to_pylist()
+            if locs != list(range(len(locs))):
+                raise ValueError(f"the keys of split {sid_hex(sid)} are not in row order")
+            k1, k2 = t.column("n_k1").to_pylist(), t.column("n_k2").to_pylist()
+            nodes = [(_NEW, a, b, i, sid, loc) for a, b, i, loc in zip(k1, k2, ids, locs, strict=True)]
+            return nodes, t.column("sig").to_pylist(), t.column("n_shingles").to_pylist()
+        t = read_index_table(self._priors[sid], self._spec.dedup.near.params(), ["id", "signature", "num_shingles"])
+        nodes = [(_PRIOR, 0, 0, i, sid, row) for row, i in enumerate(t.column("id").to_pylist())]
+        return nodes, t.column("signature").to_pylist(), t.column("num_shingles").to_pylist()
+
+
+class _AttachMemberFn(beam.DoFn):
+    """(member split, candidate edges) -> ((anchor new, anchor sid), (anchor row, member node, sig, size))."""
+
+    def __init__(self, spec: DecideSpec) -> None:
+        self._spec = spec
+
+    def process(self, element: tuple[str, Iterable[bytes]], priors: Mapping[int, str]) -> Iterator:
+        sid, blobs = element
+        e = concat(EDGE, (unpack(EDGE, b) for b in blobs))
+        nodes, sigs, sizes = _SourceReader(self._spec, priors).nodes(_NEW, sid_int(sid))
+        seen: set[tuple[int, int, int, int]] = set()
+        for loc, a_new, a_sid, a_loc in zip(e["local"].tolist(), e["a_new"].tolist(), e["a_sid"].tolist(),
+                                            e["a_local"].tolist()):  # fmt: skip
+            if (loc, a_new, a_sid, a_loc) in seen:
+                continue
+            seen.add((loc, a_new, a_sid, a_loc))
+            yield (a_new, a_sid), (a_loc, nodes[loc], sigs[loc], sizes[loc])
+
+
+class _VerifyFn(beam.DoFn):
+    """((anchor new, anchor sid), edges) -> (anchor node, member node) for the edges whose signatures pass."""
+
+    def __init__(self, spec: DecideSpec) -> None:
+        self._spec = spec
+        near = spec.dedup.near
+        self._cut = near.verify_cut()
+        self._containment = near.containment_threshold
+        self._rejected = Metrics.counter(METRICS_NAMESPACE, "dedup.lsh_edges_rejected")
+
+    def process(self, element: tuple[tuple[int, int], Iterable[tuple]], priors: Mapping[int, str]) -> Iterator:
+        (a_new, a_sid), edges = element
+        nodes, sigs, sizes = _SourceReader(self._spec, priors).nodes(a_new, a_sid)
+        for a_loc, member, m_sig, m_size in edges:
+            if self._cut is not None:
+                a = np.frombuffer(sigs[a_loc], dtype="<u4")
+                b = np.frombuffer(m_sig, dtype="<u4")
+                if not minhash.is_near_duplicate(a, sizes[a_loc], b, m_size, self._cut, self._containment):
+                    self._rejected.inc()
+                    continue
+            yield nodes[a_loc], member
+
+
+def _cluster_verdicts(element: tuple[tuple, Iterable[tuple]]) -> Iterator[tuple[str, tuple]]:
+    """(label, nodes) -> (sid, (local, kind, label id, size)) for each new document of the cluster.
+
+    kind: 'keep' (the label itself), 'near' (a near duplicate of the label), 'prior' (the label is an old doc).
+    """
+    label, nodes = element
+    size = sum(1 for n in nodes if n[0] == _NEW)
+    for n in nodes:
+        if n[0] != _NEW:
+            continue
+        if label[0] == _PRIOR:
+            kind = "prior"
+        elif n == label:
+            kind = "keep"
+        else:
+            kind = "near"
+        yield sid_hex(n[4]), (n[5], kind, label[3], size)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the decide phase hands to the apply phase, all keyed by split id (hex)."""
+
+    verdicts: beam.PCollection  # (sid, packed VERDICT): duplicate_url / duplicate_text
+    near: beam.PCollection  # (sid, (local, kind, kept id, cluster size))
+    guards: list[beam.PCollection]  # {guard key: count} dicts
+
+
+class DecideDuplicates(beam.PTransform):
+    """Split summaries -> URL, exact and near-duplicate verdicts (see the module docstring)."""
+
+    def __init__(self, spec: DecideSpec, buckets: beam.pvalue.AsSingleton, prior: Sequence[str] = (),
+                 index_writer: beam.PTransform | None = None) -> None:  # fmt: skip
+        super().__init__()
+        self._spec = spec
+        self._buckets = buckets
+        self._prior = tuple(prior)
+        self._index_writer = index_writer
+
+    def expand(self, summaries: beam.PCollection) -> Decisions:
+        cfg = self._spec.dedup
+        guards: list[beam.PCollection] = []
+        verdict_parts: list[beam.PCollection] = []
+        scatter = summaries | "ScatterUrlExact" >> beam.ParDo(
+            _ScatterUrlExactFn(self._spec), self._buckets
+        ).with_outputs("exact", GUARD, main="url")
+        guards.append(scatter[GUARD])
+        exact_parts = [scatter.exact]
+        if cfg.url.enabled:
+            url = (
+                _meter(scatter.url, "url")
+                | "GroupUrl" >> beam.GroupByKey()
+                | "ReduceUrl" >> beam.ParDo(_ReduceUrlFn(cfg.exact.enabled), self._buckets).with_outputs(
+                    "exact", GUARD, main="verdicts"
+                )
+            )
+            verdict_parts.append(url.verdicts)
+            exact_parts.append(url.exact)
+            guards.append(url[GUARD])
+        if cfg.exact.enabled:
+            exact_in = tuple(exact_parts) | "AllExact" >> beam.Flatten()
+            exact = (
+                _meter(exact_in, "exact")
+                | "GroupExact" >> beam.GroupByKey()
+                | "ReduceExact" >> beam.ParDo(_ReduceExactFn()).with_outputs(GUARD, main="verdicts")
+            )
+            verdict_parts.append(exact.verdicts)
+            guards.append(exact[GUARD])
+        p = summaries.pipeline
+        verdicts = (
+            tuple(verdict_parts) | "AllVerdicts" >> beam.Flatten()
+            if verdict_parts
+            else p | "NoVerdicts" >> beam.Create([])
+        )
+        near = p | "NoNear" >> beam.Create([])
+        if cfg.near.enabled:
+            near = self._near(summaries, verdicts, guards)
+        return Decisions(verdicts, near, guards)
+
+    def _near(self, summaries: beam.PCollection, verdicts: beam.PCollection, guards: list) -> beam.PCollection:
+        spec, cfg = self._spec, self._spec.dedup
+        p = summaries.pipeline
+        by_sid = summaries | "SummaryBySplit" >> beam.Map(lambda s: (s["sid"], s))
+        bands = (
+            {"split": by_sid, "verdict": _meter(verdicts, "verdicts")}
+            | "JoinSplitVerdicts" >> beam.CoGroupByKey()
+            | "ScatterBands" >> beam.ParDo(
+                _ScatterBandsFn(spec, self._index_writer is not None), self._buckets
+            ).with_outputs(GUARD, "index", main="bands")
+        )
+        guards.append(bands[GUARD])
+        if self._index_writer is not None:
+            _ = bands.index | "WriteIndex" >> self._index_writer
+        prior_files = p | "PriorPaths" >> beam.Create(list(self._prior)) | "PriorFiles" >> beam.FlatMap(
+            expand_index_paths
+        )
+        priors = beam.pvalue.AsDict(prior_files | "PriorIds" >> beam.Map(lambda path: (source_id(path), path)))
+        prior_bands = prior_files | "ScatterPriorBands" >> beam.ParDo(
+            _ScatterPriorBandsFn(cfg.near.params()), self._buckets
+        ).with_outputs(GUARD, main="bands")
+        guards.append(prior_bands[GUARD])
+        all_bands = (bands.bands, prior_bands.bands) | "AllBands" >> beam.Flatten()
+        edges = (
+            _meter(all_bands, "bands")
+            | "GroupBand" >> beam.GroupByKey()
+            | "ReduceBands" >> beam.FlatMap(_reduce_bands).with_outputs(GUARD, main="edges")
+        )
+        guards.append(edges[GUARD])
+        verified = (
+            _meter(edges.edges, "edges")
+            | "GroupByMember" >> beam.GroupByKey()
+            | "AttachMember" >> beam.ParDo(_AttachMemberFn(spec), priors)
+        )
+        verified = (
+            _meter(verified, "candidates")
+            | "GroupByAnchor" >> beam.GroupByKey()
+            | "Verify" >> beam.ParDo(_VerifyFn(spec), priors)
+        )
+        labels = verified | "Components" >> ConnectedComponents(cfg.near.max_rounds, cfg.near.on_unconverged)
+        return (
+            labels
+            | "ByLabel" >> beam.Map(lambda nl: (nl[1], nl[0]))
+            | "GroupByLabel" >> beam.GroupByKey()
+            | "ClusterVerdicts" >> beam.FlatMap(_cluster_verdicts)
+        )
+
+
+# -- frequent lines --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrequentSpec:
+    out_dir: str
+    min_hosts: int
+    min_host_docs: int
+    with_splits: bool  # the `cogroup` join: also say which splits hold each frequent key
+
+
+class _ScatterLinesFn(beam.DoFn):
+    def __init__(self, spec: FrequentSpec) -> None:
+        self._spec = spec
+
+    def process(self, summary: Mapping[str, Any], buckets: Mapping[str, int]) -> Iterator:
+        if not summary["lines"]:
+            return
+        t = read_table(split_path(self._spec.out_dir, summary["sid"], KIND_LINES))
+        table = {c: t.column(c).to_numpy() for c in ("key", "host", "text")}
+        layout = LINE
+        if self._spec.with_splits:
+            layout = LINE_WITH_SPLIT
+            table["sid"] = np.full(len(table["key"]), sid_int(summary["sid"]), dtype=np.uint64)
+        groups = table["key"].view(np.uint64) % np.uint64(buckets["line"])
+        for b, blob in split_rows(layout, table, groups, _max_rows(layout)):
+            yield ("line", b), blob
+        yield _guard("line_records_sent", len(table["key"]))
+
+
+class _ReduceLinesFn(beam.DoFn):
+    def __init__(self, spec: FrequentSpec) -> None:
+        self._spec = spec
+
+    def process(self, element: tuple[Any, Iterable[bytes]]) -> Iterator:
+        _, blobs = element
+        layout = LINE_WITH_SPLIT if self._spec.with_splits else LINE
+        t = concat(layout, (unpack(layout, b) for b in blobs))
+        yield _guard("line_records_received", len(t["key"]))
+        frequent = frequent_line_keys(t, self._spec.min_hosts, self._spec.min_host_docs)
+        if self._spec.with_splits:
+            marks = frequent_line_splits(t, frequent)
+            for sid, key in zip(marks["sid"].tolist(), marks["key"].tolist()):
+                yield sid_hex(sid), int(key)
+        else:
+            for key in frequent.tolist():
+                yield int(key)
+
+
+class FrequentLines(beam.PTransform):
+    """Split summaries -> the frequent line keys (ints), or with `with_splits` (sid, key) pairs."""
+
+    def __init__(self, spec: FrequentSpec, buckets: beam.pvalue.AsSingleton) -> None:
+        super().__init__()
+        self._spec = spec
+        self._buckets = buckets
+
+    def expand(self, summaries: beam.PCollection) -> tuple[beam.PCollection, beam.PCollection]:
+        lines = summaries | "ScatterLines" >> beam.ParDo(_ScatterLinesFn(self._spec), self._buckets).with_outputs(
+            GUARD, main="lines"
+        )
+        reduced = (
+            _meter(lines.lines, "lines")
+            | "GroupLines" >> beam.GroupByKey()
+            | "ReduceLines" >> beam.ParDo(_ReduceLinesFn(self._spec)).with_outputs(GUARD, main="frequent")
+        )
+        guards = (lines[GUARD], reduced[GUARD]) | "LineGuards" >> beam.Flatten()
+        return reduced.frequent, guards
+

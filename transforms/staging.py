@@ -1,0 +1,250 @@
+"""The staged files between the phases, under `OUTPUT/_temporary/`, and how they are written (Beam FileSystems).
+
+    _temporary/run.json                 the run's fingerprint (config and input list), for `if_exists: resume`
+    _temporary/splits/<sid>.docs.parquet      the split's documents kept by the map phase (full rows)
+    _temporary/splits/<sid>.rejected.parquet  its dropped records and audit rows (rejected/ rows)
+    _temporary/splits/<sid>.errors.parquet    its failed records (errors/ rows)
+    _temporary/splits/<sid>.keys.parquet      per kept document: the small keys the decide phase reads
+    _temporary/splits/<sid>.lines.parquet     per document: its line keys for the frequent-line pass
+    _temporary/splits/<sid>.done.json         the split's summary; written last: the split's completion marker
+    _temporary/out/<kind>/part-*.parquet      the final shards, renamed into OUTPUT/<kind>/ by the finalize step
+
+Every file is written under a unique temporary name and renamed into place, so a retried or re-run split (or
+a straggler of a killed run still writing) never leaves a half-written file under a final name. A split's files
+are trusted only when its marker exists; the marker is written after all of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from apache_beam.io.filesystem import CompressionTypes
+from apache_beam.io.filesystems import FileSystems
+
+__all__ = [
+    "KIND_DOCS",
+    "KIND_ERRORS",
+    "KIND_KEYS",
+    "KIND_LINES",
+    "KIND_REJECTED",
+    "ROW_GROUP_BYTES",
+    "TEMP_DIR",
+    "RunFingerprintError",
+    "StagedWriter",
+    "check_fingerprint",
+    "fingerprint",
+    "iter_batches",
+    "out_path",
+    "read_marker",
+    "read_table",
+    "split_path",
+    "write_bytes_atomic",
+    "write_marker",
+]
+
+TEMP_DIR = "_temporary"
+SPLITS_DIR = "splits"
+OUT_DIR = "out"
+RUN_FILE = "run.json"
+KIND_DOCS, KIND_REJECTED, KIND_ERRORS = "docs", "rejected", "errors"
+KIND_KEYS, KIND_LINES = "keys", "lines"
+# A row group is flushed at this many bytes of row data even below `output.row_group_rows` (memory bound).
+ROW_GROUP_BYTES = 64 << 20
+
+
+class RunFingerprintError(ValueError):
+    """`if_exists: resume` on a directory whose run used another config or input list."""
+
+
+def _join(*parts: str) -> str:
+    return FileSystems.join(*parts)
+
+
+def split_path(out_dir: str, sid: str, kind: str) -> str:
+    """A staged file of one split (`kind`: docs, rejected, errors, keys, lines; 'done' is the marker)."""
+    suffix = "done.json" if kind == "done" else f"{kind}.parquet"
+    return _join(out_dir, TEMP_DIR, SPLITS_DIR, f"{sid}.{suffix}")
+
+
+def out_path(out_dir: str, kind: str, name: str) -> str:
+    """A final shard before the finalize step renames it into `OUTPUT/<kind>/`."""
+    return _join(out_dir, TEMP_DIR, OUT_DIR, kind, name)
+
+
+def _temp_name(path: str) -> str:
+    head, _, tail = path.rpartition("/")
+    return f"{head}/.{tail}.{uuid.uuid4().hex[:12]}.tmp"
+
+
+def _replace(src: str, dst: str) -> None:
+    if FileSystems.exists(dst):
+        FileSystems.delete([dst])
+    FileSystems.rename([src], [dst])
+
+
+def write_bytes_atomic(path: str, data: bytes) -> None:
+    tmp = _temp_name(path)
+    with FileSystems.create(tmp, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+        f.write(data)
+    _replace(tmp, path)
+
+
+class StagedWriter:
+    """A Parquet file written row group by row group under a temporary name, renamed into place by `close`.
+
+    Rows are buffered until `row_group_rows` rows or `ROW_GROUP_BYTES` bytes of strings; the file layout
+    depends only on the rows, so the same rows give the same bytes. With `keep_empty=False` a writer that got no
+    rows writes nothing and `close` returns 0.
+    """
+
+    def __init__(self, path: str, schema: pa.Schema, row_group_rows: int, compression: dict[str, Any],
+                 keep_empty: bool = True) -> None:  # fmt: skip
+        self.path = path
+        self._schema = schema
+        self._row_group_rows = row_group_rows
+        self._compression = compression
+        self._keep_empty = keep_empty
+        self._rows: list[dict[str, Any]] = []
+        self._bytes = 0
+        self._tmp: str | None = None
+        self._file: Any = None
+        self._writer: pq.ParquetWriter | None = None
+        self.rows_written = 0
+
+    def _open(self) -> None:
+        self._tmp = _temp_name(self.path)
+        self._file = FileSystems.create(self._tmp, compression_type=CompressionTypes.UNCOMPRESSED)
+        self._writer = pq.ParquetWriter(self._file, self._schema, write_statistics=True, **self._compression)
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._rows.append(row)
+        self._bytes += sum(len(v) for v in row.values() if isinstance(v, (str, bytes)))
+        if len(self._rows) >= self._row_group_rows or self._bytes >= ROW_GROUP_BYTES:
+            self._flush()
+
+    def write_table(self, table: pa.Table) -> None:
+        """Append whole columns (keys and lines files)."""
+        self._flush()
+        if self._writer is None:
+            self._open()
+        assert self._writer is not None
+        self._writer.write_table(table.cast(self._schema), row_group_size=max(1, table.num_rows))
+        self.rows_written += table.num_rows
+
+    def _flush(self) -> None:
+        if not self._rows:
+            return
+        if self._writer is None:
+            self._open()
+        assert self._writer is not None
+        table = pa.Table.from_pylist(self._rows, schema=self._schema)
+        self._writer.write_table(table, row_group_size=len(self._rows))
+        self.rows_written += len(self._rows)
+        self._rows, self._bytes = [], 0
+
+    def close(self) -> int:
+        """Finish the file and rename it into place; returns the number of rows."""
+        self._flush()
+        if self._writer is None:
+            if not self._keep_empty:
+                return 0
+            self._open()
+        assert self._writer is not None and self._tmp is not None
+        self._writer.close()
+        self._file.close()
+        _replace(self._tmp, self.path)
+        self._writer = None
+        return self.rows_written
+
+    def abort(self) -> None:
+        """Drop what was written (a retried split starts over)."""
+        if self._writer is not None:
+            try:
+                self._writer.close()
+                self._file.close()
+            finally:
+                self._writer = None
+                if self._tmp and FileSystems.exists(self._tmp):
+                    FileSystems.delete([self._tmp])
+
+
+def iter_batches(path: str, batch_rows: int = 1000) -> Iterator[list[dict[str, Any]]]:
+    """The rows of a staged Parquet file, a batch at a time (memory bounded by one batch)."""
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+        pf = pq.ParquetFile(f)
+        for batch in pf.iter_batches(batch_size=batch_rows):
+            yield batch.to_pylist()
+
+
+def read_table(path: str, columns: Sequence[str] | None = None) -> pa.Table:
+    """A whole small staged file (keys, lines)."""
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+        return pq.read_table(f, columns=list(columns) if columns is not None else None)
+
+
+def write_marker(out_dir: str, sid: str, summary: Mapping[str, Any]) -> None:
+    write_bytes_atomic(split_path(out_dir, sid, "done"), json.dumps(summary, sort_keys=True).encode("utf-8"))
+
+
+def read_marker(out_dir: str, sid: str) -> dict[str, Any] | None:
+    """The summary of a completed split, or None when the split has not completed."""
+    path = split_path(out_dir, sid, "done")
+    try:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+            return json.loads(f.read().decode("utf-8"))
+    except Exception:  # noqa: BLE001 - absent (the usual case) or unreadable: the split is redone
+        return None
+
+
+# -- resume ----------------------------------------------------------------------------------------------------
+
+
+def fingerprint(config: Mapping[str, Any], inputs: Sequence[tuple[str, int]]) -> dict[str, Any]:
+    """What a resumed run must share with the run it continues: the config (without the output directory and
+    `if_exists`) and the input files with their sizes."""
+    cfg = json.loads(json.dumps(config))
+    cfg.get("output", {}).pop("dir", None)
+    cfg.get("output", {}).pop("if_exists", None)
+    files = sorted([p, int(s)] for p, s in inputs)
+    digest = hashlib.blake2b(json.dumps([cfg, files], sort_keys=True).encode(), digest_size=16).hexdigest()
+    return {"digest": digest, "config": cfg, "inputs": files}
+
+
+def _flatten(tree: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in tree.items():
+        if isinstance(v, Mapping):
+            out.update(_flatten(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def check_fingerprint(previous: Mapping[str, Any], current: Mapping[str, Any], out_dir: str) -> None:
+    """Refuse to resume a run started with another config or input list, naming what changed."""
+    if previous.get("digest") == current["digest"]:
+        return
+    old_cfg, new_cfg = _flatten(previous.get("config", {})), _flatten(current["config"])
+    keys = sorted(k for k in old_cfg.keys() | new_cfg.keys() if old_cfg.get(k) != new_cfg.get(k))
+    old_files = {p: s for p, s in previous.get("inputs", [])}
+    new_files = {p: s for p, s in current["inputs"]}
+    problems = []
+    if keys:
+        problems.append("config keys changed: " + ", ".join(keys[:10]) + (" ..." if len(keys) > 10 else ""))
+    added = sorted(new_files.keys() - old_files.keys())
+    removed = sorted(old_files.keys() - new_files.keys())
+    resized = sorted(p for p in new_files.keys() & old_files.keys() if new_files[p] != old_files[p])
+    for label, paths in (("inputs added", added), ("inputs removed", removed), ("inputs changed size", resized)):
+        if paths:
+            problems.append(f"{label}: {len(paths)} ({', '.join(paths[:3])}{' ...' if len(paths) > 3 else ''})")
+    raise RunFingerprintError(
+        f"output.if_exists=resume: the run in {out_dir} was started with a different "
+        f"{'config' if keys else 'input list'} ({'; '.join(problems) or 'fingerprint differs'}); "
+        "resume it with the same command, or pass --set output.if_exists=overwrite to start over"
+    )
