@@ -95,7 +95,9 @@ def _record(warc_type: str, url: str | None, date: datetime, block: bytes, rng: 
 def page_records(url: str, html: bytes, date: datetime, rng: random.Random) -> Iterator[bytes]:
     """request, response and metadata records of one fetch, each its own gzip member."""
     host = url.split("/")[2] if "://" in url else "example.org"
-    request = f"GET /{url.split('/', 3)[-1]} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: CCBot/2.0\r\n\r\n".encode()
+    request = (
+        f"GET /{url.split('/', 3)[-1]} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: CCBot/2.0\r\n\r\n".encode()
+    )
     yield _record("request", url, date, request, rng, "application/http; msgtype=request")
     http = (
         f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(html)}\r\n"

@@ -1,11 +1,11 @@
 """Pipeline assembly: one Beam job in phases, in which only small records are shuffled (docs/architecture.md).
 
-    plan    input globs -> files -> splits (a whole file, or a byte range of a big one) -> Reshuffle
-    map     per split, fused: read -> extract -> normalize -> language -> boilerplate -> quality
-            -> staged Parquet (documents, rejected, errors, keys, lines) + one summary per split
-    decide  on the staged keys only: URL, exact and near-duplicate verdicts; frequent lines
-    apply   per output shard: its splits' staged documents minus the verdicts -> data/, rejected/, errors/
-    finish  the ledger (from every phase's counts) -> stats.json, checks, _SUCCESS
+plan    input globs -> files -> splits (a whole file, or a byte range of a big one) -> Reshuffle
+map     per split, fused: read -> extract -> normalize -> language -> boilerplate -> quality
+        -> staged Parquet (documents, rejected, errors, keys, lines) + one summary per split
+decide  on the staged keys only: URL, exact and near-duplicate verdicts; frequent lines
+apply   per output shard: its splits' staged documents minus the verdicts -> data/, rejected/, errors/
+finish  the ledger (from every phase's counts) -> stats.json, checks, _SUCCESS
 """
 
 from __future__ import annotations

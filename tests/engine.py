@@ -60,9 +60,13 @@ def run_staged(
         for name, cfg, docs in cases:
             spec = map_spec(cfg)
             parts = [list(docs[0::2]), list(docs[1::2])]
-            summaries = [stage_documents(spec, Split(f"test://split/{k}", 0), part) for k, part in enumerate(parts)]
+            summaries = [
+                stage_documents(spec, Split(f"test://split/{k}", 0), part) for k, part in enumerate(parts)
+            ]
             staged = p | f"Summaries{name}" >> beam.Create(summaries)
-            planned = p | f"Planned{name}" >> beam.Create([{"guard\tsplits_planned": len(summaries) + planned_extra}])
+            planned = p | f"Planned{name}" >> beam.Create(
+                [{"guard\tsplits_planned": len(summaries) + planned_extra}]
+            )
             _ = (staged, planned) | f"Case{name}" >> DecideAndApply(cfg)
         if extra is not None:
             for i, (pcoll, matcher) in enumerate(extra(p)):

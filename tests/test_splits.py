@@ -62,7 +62,9 @@ def _outcomes(splits: list[Split]) -> list[tuple]:
     out = []
     for s in splits:
         for o in read_split(s, CFG):
-            out.append((type(o).__name__, o.id, o.source_record, getattr(o, "reason", None), getattr(o, "url", None)))
+            out.append(
+                (type(o).__name__, o.id, o.source_record, getattr(o, "reason", None), getattr(o, "url", None))
+            )
     return out
 
 
@@ -92,7 +94,11 @@ def test_member_scan_checks_the_header_and_the_warc_record(bench_part) -> None:
 def test_gzip_magic_inside_a_member_is_not_a_cut(tmp_path: Path) -> None:
     # a WARC record whose payload holds gzip magic bytes, and a gzip member that is not a WARC record
     payload = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + b"\x1f\x8b\x08\x00" * 200
-    record = (b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: %d\r\n\r\n" % len(payload)) + payload + b"\r\n\r\n"
+    record = (
+        (b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: %d\r\n\r\n" % len(payload))
+        + payload
+        + b"\r\n\r\n"
+    )
     not_warc = gzip.compress(b"\x1f\x8b\x08 just some text, not a WARC record")
     data = gzip.compress(record) + not_warc + gzip.compress(record)
     f = io.BytesIO(data)
@@ -153,7 +159,9 @@ class _BreakingStream(io.BytesIO):
         return super().read(n)
 
 
-def test_a_stream_breaking_mid_read_is_transient_never_a_row(bench_part, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stream_breaking_mid_read_is_transient_never_a_row(
+    bench_part, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path, members = bench_part
     data = path.read_bytes()
     from transforms import read as read_module

@@ -119,8 +119,12 @@ class _ShardOutput:
         o, comp = spec.output, compression_options(spec.output)
         self._output = o
         self.data = StagedWriter(out_path(spec.out_dir, DATA, name), spec.data_schema, o.row_group_rows, comp)
-        self.rejected = StagedWriter(out_path(spec.out_dir, REJECTED, name), REJECTED_SCHEMA, o.row_group_rows, comp)
-        self.errors = StagedWriter(out_path(spec.out_dir, ERRORS, name), ERRORS_SCHEMA, o.row_group_rows, comp)
+        self.rejected = StagedWriter(
+            out_path(spec.out_dir, REJECTED, name), REJECTED_SCHEMA, o.row_group_rows, comp
+        )
+        self.errors = StagedWriter(
+            out_path(spec.out_dir, ERRORS, name), ERRORS_SCHEMA, o.row_group_rows, comp
+        )
         self.counts: Counter[str] = Counter()
 
     def keep(self, row: dict[str, Any]) -> None:
@@ -146,7 +150,10 @@ class ApplyShardFn(beam.DoFn):
         self._shards = Metrics.counter(METRICS_NAMESPACE, "apply.shards")
 
     def process(
-        self, element: tuple[int, Mapping[str, Iterable]], num_shards: int, frequent: Iterable[int] | None = None
+        self,
+        element: tuple[int, Mapping[str, Iterable]],
+        num_shards: int,
+        frequent: Iterable[int] | None = None,
     ) -> Iterator[dict[str, Any]]:
         shard, grouped = element
         summaries = sorted(grouped["split"], key=lambda s: s["sid"])
@@ -198,7 +205,9 @@ class ApplyShardFn(beam.DoFn):
                 for audit in audit_rows(_audit_doc(row), {REASON_FREQUENT: removed}, bp.audit_sample_rate):
                     out.drop(audit)
                 if not text:
-                    out.drop(_dropped_from_row(row, BOILERPLATE, REASON_EMPTY_AFTER_BOILERPLATE, "frequent lines"))
+                    out.drop(
+                        _dropped_from_row(row, BOILERPLATE, REASON_EMPTY_AFTER_BOILERPLATE, "frequent lines")
+                    )
                     return
                 row["text"] = text
                 row["n_chars"] = len(text)

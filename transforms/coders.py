@@ -81,7 +81,9 @@ class DocCoder(coders.Coder):
         _put_bytes(out, doc.html)
         _put_float(out, doc.lang_score)
         _put_float(out, doc.lang2_score)
-        _put_str(out, json.dumps(dict(doc.attrs), sort_keys=True, separators=(",", ":")) if doc.attrs else None)
+        _put_str(
+            out, json.dumps(dict(doc.attrs), sort_keys=True, separators=(",", ":")) if doc.attrs else None
+        )
         return out.get()
 
     def decode(self, data: bytes) -> Doc:

@@ -48,7 +48,15 @@ from transforms.packed import Layout, concat, split_rows, unpack
 from transforms.stage import METRICS_NAMESPACE
 from transforms.staging import KIND_KEYS, KIND_LINES, read_table, split_path
 
-__all__ = ["DecideDuplicates", "DecideSpec", "Decisions", "FrequentLines", "bucket_counts", "sid_hex", "sid_int"]
+__all__ = [
+    "DecideDuplicates",
+    "DecideSpec",
+    "Decisions",
+    "FrequentLines",
+    "bucket_counts",
+    "sid_hex",
+    "sid_int",
+]
 
 GUARD = "guard"
 _BLOB_BYTES = 256 << 10  # packed values stay small: at most this many bytes of records each
@@ -151,12 +159,16 @@ class _ScatterUrlExactFn(beam.DoFn):
             exact = {"e_hi": t["e_hi"][rest], "e_lo": t["e_lo"][rest],
                      "k1": t["e_k1"][rest], "k2": t["e_k2"][rest], "sid": sids[rest], "local": t["local"][rest],
                      "id": t["id"][rest]}  # fmt: skip
-            for b, blob in split_rows(EXACT, exact, exact["e_lo"] % np.uint64(buckets["exact"]), _max_rows(EXACT)):
+            for b, blob in split_rows(
+                EXACT, exact, exact["e_lo"] % np.uint64(buckets["exact"]), _max_rows(EXACT)
+            ):
                 yield pvalue.TaggedOutput("exact", (("exact", b), blob))
             yield _guard("exact_records_sent", len(rest))
 
 
-def _verdicts(table: Mapping[str, np.ndarray], rows: np.ndarray, winners: np.ndarray, reason: int) -> Iterator:
+def _verdicts(
+    table: Mapping[str, np.ndarray], rows: np.ndarray, winners: np.ndarray, reason: int
+) -> Iterator:
     """(sid, packed VERDICT) per split for the dropped rows, each naming the id of the row that stays."""
     if not len(rows):
         return
@@ -184,7 +196,9 @@ class _ReduceUrlFn(beam.DoFn):
         kept = res.kept[t["has_text"][res.kept] == 1]
         exact = {"e_hi": t["e_hi"][kept], "e_lo": t["e_lo"][kept], "k1": t["e_k1"][kept], "k2": t["e_k2"][kept],
                  "sid": t["sid"][kept], "local": t["local"][kept], "id": t["id"][kept]}  # fmt: skip
-        for b, blob in split_rows(EXACT, exact, exact["e_lo"] % np.uint64(buckets["exact"]), _max_rows(EXACT)):
+        for b, blob in split_rows(
+            EXACT, exact, exact["e_lo"] % np.uint64(buckets["exact"]), _max_rows(EXACT)
+        ):
             yield pvalue.TaggedOutput("exact", (("exact", b), blob))
         yield _guard("exact_records_sent", len(kept))
 
@@ -236,7 +250,11 @@ class _ScatterBandsFn(beam.DoFn):
             yield ("band", b), blob
         yield _guard("band_records_sent", len(table["band"]))
         if self._write_index:
-            ids, sigs, shingles = t.column("id").to_pylist(), t.column("sig").to_pylist(), t.column("n_shingles")
+            ids, sigs, shingles = (
+                t.column("id").to_pylist(),
+                t.column("sig").to_pylist(),
+                t.column("n_shingles"),
+            )
             for i in rows:
                 yield pvalue.TaggedOutput("index", (ids[i], sigs[i], shingles[i].as_py(), bands[i]))
 
@@ -292,7 +310,9 @@ class _SourceReader:
             k1, k2 = t.column("n_k1").to_pylist(), t.column("n_k2").to_pylist()
             nodes = [(_NEW, a, b, i, sid, loc) for a, b, i, loc in zip(k1, k2, ids, locs, strict=True)]
             return nodes, t.column("sig").to_pylist(), t.column("n_shingles").to_pylist()
-        t = read_index_table(self._priors[sid], self._spec.dedup.near.params(), ["id", "signature", "num_shingles"])
+        t = read_index_table(
+            self._priors[sid], self._spec.dedup.near.params(), ["id", "signature", "num_shingles"]
+        )
         nodes = [(_PRIOR, 0, 0, i, sid, row) for row, i in enumerate(t.column("id").to_pylist())]
         return nodes, t.column("signature").to_pylist(), t.column("num_shingles").to_pylist()
 
@@ -326,7 +346,9 @@ class _VerifyFn(beam.DoFn):
         self._containment = near.containment_threshold
         self._rejected = Metrics.counter(METRICS_NAMESPACE, "dedup.lsh_edges_rejected")
 
-    def process(self, element: tuple[tuple[int, int], Iterable[tuple]], priors: Mapping[int, str]) -> Iterator:
+    def process(
+        self, element: tuple[tuple[int, int], Iterable[tuple]], priors: Mapping[int, str]
+    ) -> Iterator:
         (a_new, a_sid), edges = element
         nodes, sigs, sizes = _SourceReader(self._spec, priors).nodes(a_new, a_sid)
         for a_loc, member, m_sig, m_size in edges:
@@ -391,7 +413,8 @@ class DecideDuplicates(beam.PTransform):
             url = (
                 _meter(scatter.url, "url")
                 | "GroupUrl" >> beam.GroupByKey()
-                | "ReduceUrl" >> beam.ParDo(_ReduceUrlFn(cfg.exact.enabled), self._buckets).with_outputs(
+                | "ReduceUrl"
+                >> beam.ParDo(_ReduceUrlFn(cfg.exact.enabled), self._buckets).with_outputs(
                     "exact", GUARD, main="verdicts"
                 )
             )
@@ -418,24 +441,31 @@ class DecideDuplicates(beam.PTransform):
             near = self._near(summaries, verdicts, guards)
         return Decisions(verdicts, near, guards)
 
-    def _near(self, summaries: beam.PCollection, verdicts: beam.PCollection, guards: list) -> beam.PCollection:
+    def _near(
+        self, summaries: beam.PCollection, verdicts: beam.PCollection, guards: list
+    ) -> beam.PCollection:
         spec, cfg = self._spec, self._spec.dedup
         p = summaries.pipeline
         by_sid = summaries | "SummaryBySplit" >> beam.Map(lambda s: (s["sid"], s))
         bands = (
             {"split": by_sid, "verdict": _meter(verdicts, "verdicts")}
             | "JoinSplitVerdicts" >> beam.CoGroupByKey()
-            | "ScatterBands" >> beam.ParDo(
-                _ScatterBandsFn(spec, self._index_writer is not None), self._buckets
-            ).with_outputs(GUARD, "index", main="bands")
+            | "ScatterBands"
+            >> beam.ParDo(_ScatterBandsFn(spec, self._index_writer is not None), self._buckets).with_outputs(
+                GUARD, "index", main="bands"
+            )
         )
         guards.append(bands[GUARD])
         if self._index_writer is not None:
             _ = bands.index | "WriteIndex" >> self._index_writer
-        prior_files = p | "PriorPaths" >> beam.Create(list(self._prior)) | "PriorFiles" >> beam.FlatMap(
-            expand_index_paths
+        prior_files = (
+            p
+            | "PriorPaths" >> beam.Create(list(self._prior))
+            | "PriorFiles" >> beam.FlatMap(expand_index_paths)
         )
-        priors = beam.pvalue.AsDict(prior_files | "PriorIds" >> beam.Map(lambda path: (source_id(path), path)))
+        priors = beam.pvalue.AsDict(
+            prior_files | "PriorIds" >> beam.Map(lambda path: (source_id(path), path))
+        )
         prior_bands = prior_files | "ScatterPriorBands" >> beam.ParDo(
             _ScatterPriorBandsFn(cfg.near.params()), self._buckets
         ).with_outputs(GUARD, main="bands")
@@ -524,9 +554,9 @@ class FrequentLines(beam.PTransform):
         self._buckets = buckets
 
     def expand(self, summaries: beam.PCollection) -> tuple[beam.PCollection, beam.PCollection]:
-        lines = summaries | "ScatterLines" >> beam.ParDo(_ScatterLinesFn(self._spec), self._buckets).with_outputs(
-            GUARD, main="lines"
-        )
+        lines = summaries | "ScatterLines" >> beam.ParDo(
+            _ScatterLinesFn(self._spec), self._buckets
+        ).with_outputs(GUARD, main="lines")
         reduced = (
             _meter(lines.lines, "lines")
             | "GroupLines" >> beam.GroupByKey()
@@ -534,4 +564,3 @@ class FrequentLines(beam.PTransform):
         )
         guards = (lines[GUARD], reduced[GUARD]) | "LineGuards" >> beam.Flatten()
         return reduced.frequent, guards
-

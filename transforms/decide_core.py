@@ -86,7 +86,9 @@ class KeptAndDropped:
     winner: np.ndarray
 
 
-def keep_one_per_key(key_hi: np.ndarray, key_lo: np.ndarray, table: Mapping[str, np.ndarray]) -> KeptAndDropped:
+def keep_one_per_key(
+    key_hi: np.ndarray, key_lo: np.ndarray, table: Mapping[str, np.ndarray]
+) -> KeptAndDropped:
     """Per key (hi, lo), the row with the smallest (k1, k2, id) stays; every other row of the key is dropped."""
     n = len(key_hi)
     if n == 0:
@@ -177,9 +179,7 @@ def frequent_line_keys(table: Mapping[str, np.ndarray], min_hosts: int, min_host
     return np.unique(np.concatenate([corpus, host_line_keys(hk, hh)]))
 
 
-def frequent_line_splits(
-    table: Mapping[str, np.ndarray], frequent: np.ndarray
-) -> dict[str, np.ndarray]:
+def frequent_line_splits(table: Mapping[str, np.ndarray], frequent: np.ndarray) -> dict[str, np.ndarray]:
     """(sid, frequent key) pairs for the splits whose documents hold a frequent key (the `cogroup` join)."""
     key, host, sid = table["key"], table["host"], table["sid"]
     corpus_hit = np.isin(key, frequent)

@@ -112,7 +112,9 @@ GUARD_PAIRS = (
 def check(stats: Mapping[str, Any], max_error_ratio: float) -> None:
     """Raise LedgerError when a record or a job guard does not balance, ErrorBudgetExceeded over the budget."""
     job = stats.get("job", {})
-    lost = [f"{a}={job.get(a, 0)} {b}={job.get(b, 0)}" for a, b in GUARD_PAIRS if job.get(a, 0) != job.get(b, 0)]
+    lost = [
+        f"{a}={job.get(a, 0)} {b}={job.get(b, 0)}" for a, b in GUARD_PAIRS if job.get(a, 0) != job.get(b, 0)
+    ]
     if not stats["balanced"] or lost:
         detail = f"; job records lost: {', '.join(lost)}" if lost else ""
         raise LedgerError(

@@ -138,7 +138,9 @@ class _SplitRun:
         self.split = split
         out, sid, o = spec.out_dir, split.sid, spec.output
         compression = _compression(o)
-        self.docs = StagedWriter(split_path(out, sid, KIND_DOCS), spec.data_schema, o.row_group_rows, compression)
+        self.docs = StagedWriter(
+            split_path(out, sid, KIND_DOCS), spec.data_schema, o.row_group_rows, compression
+        )
         self.rejected = StagedWriter(split_path(out, sid, KIND_REJECTED), REJECTED_SCHEMA, o.row_group_rows,
                                      compression, keep_empty=False)  # fmt: skip
         self.errors = StagedWriter(split_path(out, sid, KIND_ERRORS), ERRORS_SCHEMA, o.row_group_rows,
@@ -296,7 +298,9 @@ class MapSplitFn(beam.DoFn):
                     raise
                 self._retries.inc()
                 delay = min(30.0, 2.0**attempt)
-                log.warning("reading %s failed (%s): retrying the split in %.0f s", split.describe(), exc, delay)
+                log.warning(
+                    "reading %s failed (%s): retrying the split in %.0f s", split.describe(), exc, delay
+                )
                 time.sleep(delay)
         summary = run.finish()
         summary["seconds"] = round(time.time() - started, 3)

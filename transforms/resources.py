@@ -81,4 +81,6 @@ class SandboxPool:
 
 def sandbox_pool(config: ExtractConfig) -> SandboxPool:
     """The process's sandbox pool for this extraction config."""
-    return _SANDBOX_POOLS.acquire(lambda: SandboxPool(config), tag=json.dumps(config.model_dump(), sort_keys=True))
+    return _SANDBOX_POOLS.acquire(
+        lambda: SandboxPool(config), tag=json.dumps(config.model_dump(), sort_keys=True)
+    )

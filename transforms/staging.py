@@ -240,9 +240,15 @@ def check_fingerprint(previous: Mapping[str, Any], current: Mapping[str, Any], o
     added = sorted(new_files.keys() - old_files.keys())
     removed = sorted(old_files.keys() - new_files.keys())
     resized = sorted(p for p in new_files.keys() & old_files.keys() if new_files[p] != old_files[p])
-    for label, paths in (("inputs added", added), ("inputs removed", removed), ("inputs changed size", resized)):
+    for label, paths in (
+        ("inputs added", added),
+        ("inputs removed", removed),
+        ("inputs changed size", resized),
+    ):
         if paths:
-            problems.append(f"{label}: {len(paths)} ({', '.join(paths[:3])}{' ...' if len(paths) > 3 else ''})")
+            problems.append(
+                f"{label}: {len(paths)} ({', '.join(paths[:3])}{' ...' if len(paths) > 3 else ''})"
+            )
     raise RunFingerprintError(
         f"output.if_exists=resume: the run in {out_dir} was started with a different "
         f"{'config' if keys else 'input list'} ({'; '.join(problems) or 'fingerprint differs'}); "
