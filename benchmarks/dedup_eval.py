@@ -9,8 +9,9 @@
    boilerplate + edits + trim.
 3. The true Jaccard of every pair inside a group (original + its variants) is computed exactly on the same word
    5-gram shingles the pipeline uses (`minhash.shingle_set`, strings, no hashing).
-4. `DedupNearDuplicates` runs on DirectRunner over all docs, in several configurations in one pipeline; the
-   cluster of a doc is its kept doc (from the dropped row's detail). Recall = share of pairs with true Jaccard
+4. Near dedup runs through the pipeline's own decide and apply phases (`pipelines.documents.run_documents`,
+   DirectRunner) over all docs, in several configurations in one pipeline; the cluster of a doc is its kept doc
+   (from the dropped row's detail). Recall = share of pairs with true Jaccard
    >= 0.8 that end in one cluster. A false merge = a cluster holding docs of two different originals; each is
    printed with the true Jaccard of the two originals (a real duplicate in the source data is not a false merge).
 """
@@ -31,11 +32,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions
+import pyarrow.parquet as pq
 
+from pipelines.config import CrawlwashConfig
+from pipelines.documents import run_documents
 from transforms import minhash
-from transforms.dedup import DedupNearDuplicates, NearDedupConfig
+from transforms.dedup import NearDedupConfig
 from transforms.doc import Doc
 
 BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
@@ -139,25 +141,23 @@ def build_corpus(texts: list[tuple[str, str]], min_words: int) -> tuple[list[Doc
 def run_dedup(
     docs: list[Doc], configs: dict[str, NearDedupConfig], out_dir: str
 ) -> dict[str, dict[str, str]]:
-    """Run each config in one DirectRunner pipeline; return {config: {doc id: kept id of its cluster}}."""
-    opts = PipelineOptions(["--direct_num_workers=1"])
-    with beam.Pipeline(options=opts) as p:
-        src = p | "Docs" >> beam.Create(docs)
-        for name, cfg in configs.items():
-            out = src | f"Dedup_{name}" >> DedupNearDuplicates(cfg)
-            kept = out.kept | f"Kept_{name}" >> beam.Map(lambda d: json.dumps([d.id, d.id]))
-            dropped = out.dropped | f"Dropped_{name}" >> beam.Map(
-                lambda d: json.dumps([d.id, d.detail.split()[0].split("=", 1)[1]])
-            )
-            _ = (
-                (kept, dropped)
-                | f"All_{name}" >> beam.Flatten()
-                | f"Write_{name}" >> beam.io.WriteToText(f"{out_dir}/{name}", shard_name_template="")
-            )
+    """Run each config through the pipeline's decide and apply phases (near dedup only; one DirectRunner
+    pipeline for all); return {config: {doc id: kept id of its cluster}}."""
+    cases = []
+    for name, near in configs.items():
+        cfg = CrawlwashConfig.model_validate({
+            "output": {"dir": f"{out_dir}/{name}"},
+            "pipeline": {"stages": ["extract", "dedup"]},
+            "dedup": {"url": {"enabled": False}, "exact": {"enabled": False}, "near": near.model_dump()},
+        })  # fmt: skip
+        cases.append((name, cfg, docs))
+    run_documents(cases)
     result = {}
     for name in configs:
-        with open(f"{out_dir}/{name}", encoding="utf-8") as f:
-            result[name] = dict(json.loads(line) for line in f)
+        label_of = {r["id"]: r["id"] for r in pq.read_table(f"{out_dir}/{name}/data").to_pylist()}
+        for r in pq.read_table(f"{out_dir}/{name}/rejected").to_pylist():
+            label_of[r["id"]] = r["detail"].split()[0].split("=", 1)[1]
+        result[name] = label_of
     return result
 
 

@@ -1,28 +1,19 @@
-"""Test harness: documents of a test's own, through the pipeline's real decide and apply phases.
-
-Each case stages its documents as the map phase would (`transforms.mapper.stage_documents`, spread over two
-splits so that every corpus-wide decision crosses splits), then `DecideAndApply` runs on them. All cases of one
-call run in ONE Beam pipeline (start-up and per-stage overhead dominate on small inputs), each into its own
-output directory, which the test then reads like a user would.
-"""
+"""Test harness: records of a test's own through the pipeline's real decide, apply and finalize phases
+(`pipelines.documents.run_documents`), read back like a user would."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import apache_beam as beam
 import pyarrow.parquet as pq
-from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that
 
 from pipelines.config import CrawlwashConfig
-from pipelines.pipeline import DecideAndApply, map_spec
-from transforms.doc import Doc, Dropped, Failed
-from transforms.mapper import stage_documents
-from transforms.splits import Split
+from pipelines.documents import Case, run_documents
 
 __all__ = ["Outputs", "case_config", "run_staged"]
 
@@ -49,26 +40,16 @@ class Outputs:
 
 def run_staged(
     root: Path,
-    cases: Sequence[tuple[str, CrawlwashConfig, Sequence[Doc | Dropped | Failed]]],
-    extra=None,  # noqa: ANN001
+    cases: Sequence[Case],
+    extra: Callable[[beam.Pipeline], list] | None = None,
     planned_extra: int = 0,
 ) -> dict[str, Outputs]:
-    """Run every case (name, config whose output.dir is under root, records); `extra(p)` may add more to the
-    pipeline (it returns (PCollection, matcher) pairs to assert); `planned_extra` claims that many more splits
-    were planned than staged (a lost split)."""
-    with TestPipeline() as p:
-        for name, cfg, docs in cases:
-            spec = map_spec(cfg)
-            parts = [list(docs[0::2]), list(docs[1::2])]
-            summaries = [
-                stage_documents(spec, Split(f"test://split/{k}", 0), part) for k, part in enumerate(parts)
-            ]
-            staged = p | f"Summaries{name}" >> beam.Create(summaries)
-            planned = p | f"Planned{name}" >> beam.Create(
-                [{"guard\tsplits_planned": len(summaries) + planned_extra}]
-            )
-            _ = (staged, planned) | f"Case{name}" >> DecideAndApply(cfg)
-        if extra is not None:
-            for i, (pcoll, matcher) in enumerate(extra(p)):
-                assert_that(pcoll, matcher, label=f"Extra{i}")
+    """Run every case (name, config whose output.dir is under root, records) in one pipeline (records over two
+    splits); `extra(p)` may add more to it and returns (PCollection, matcher) pairs to assert."""
+
+    def more(p: beam.Pipeline) -> None:
+        for i, (pcoll, matcher) in enumerate(extra(p) if extra is not None else []):
+            assert_that(pcoll, matcher, label=f"Extra{i}")
+
+    run_documents(cases, extra=more, planned_extra=planned_extra)
     return {name: Outputs(Path(cfg.output.dir)) for name, cfg, _ in cases}
