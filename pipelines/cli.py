@@ -169,7 +169,14 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     if options.view_as(TestOptions).dry_run:  # translate only (Dataflow): print what would be submitted
         try:
-            print(json.dumps(dry_run_job(cfg, options), indent=2))
+            job = dry_run_job(cfg, options)
+            print(
+                f"crawlwash: dry run: {job['transforms']} transforms; CreateJob request "
+                f"{job['job_json_bytes'] / 1024:.1f} KB (Dataflow's limit: 10 MB); pipeline proto "
+                f"{job['pipeline_proto_bytes'] / 1024:.1f} KB; nothing was submitted",
+                file=sys.stderr,
+            )
+            print(json.dumps(job, indent=2))
         except Exception as exc:  # noqa: BLE001 -- translation problems (validation, a missing package) are option errors
             print(f"crawlwash: dry run failed: {_job_failure(exc)}", file=sys.stderr)
             return 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -227,6 +228,42 @@ def test_dataflow_translation_does_not_grow_with_input_files(tmp_path):
     assert abs(big["pipeline_proto_bytes"] - small["pipeline_proto_bytes"]) < 4096
     assert abs(big["job_json_bytes"] - small["job_json_bytes"]) < 1024
     assert big["job_json_bytes"] < 1_000_000 and big["pipeline_proto_bytes"] < 2_000_000  # limit: 10 MB
+
+
+def test_cli_dry_run_works_offline_and_prints_the_job_size(tmp_path, capsys, monkeypatch):
+    """The documented command, with a bucket and a project id Google Cloud would refuse: it translates without
+    touching the network (Beam would otherwise spend minutes trying to create a default bucket)."""
+
+    def no_network(*args, **kwargs):
+        raise AssertionError(f"network access during a dry run: {args[:2]}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    started = time.monotonic()
+    rc = cli_run([
+        "run", "--input", f"{SEEDS}/*.txt", "--output", str(tmp_path / "df"), "--runner=DataflowRunner",
+        "--dry_run=True", "--project=p", "--region=us-central1", "--temp_location=gs://b/tmp",
+        "--sdk_container_image=example.invalid/img:1",
+    ])  # fmt: skip
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert time.monotonic() - started < 60
+    job = json.loads(captured.out)
+    assert job["runner"] == "DataflowRunner" and job["transforms"] > 100
+    assert 0 < job["job_json_bytes"] < 10 << 20
+    assert f"crawlwash: dry run: {job['transforms']} transforms; CreateJob request" in captured.err
+    assert not (tmp_path / "df").exists()  # nothing written
+
+
+def test_dataflow_refuses_invalid_bucket_and_project_names(cfg):
+    args = ["--runner=DataflowRunner", "--project=p", "--region=europe-west4", "--temp_location=gs://b/tmp",
+            "--sdk_container_image=img"]  # fmt: skip
+    gcs_cfg = cfg.model_copy(update={
+        "input": cfg.input.model_copy(update={"paths": ["gs://in/*.warc.gz"]}),
+        "output": cfg.output.model_copy(update={"dir": "gs://out-bucket/clean"}),
+    })  # fmt: skip
+    with pytest.raises(RunnerError, match=r"--project=p, --temp_location=gs://b/tmp: not a valid project id"):
+        build_options(args, gcs_cfg)
 
 
 @pytest.mark.slow

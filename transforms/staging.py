@@ -206,11 +206,12 @@ def read_marker(out_dir: str, sid: str) -> dict[str, Any] | None:
 
 
 def fingerprint(config: Mapping[str, Any], inputs: Sequence[tuple[str, int]]) -> dict[str, Any]:
-    """What a resumed run must share with the run it continues: the config (without the output directory and
-    `if_exists`) and the input files with their sizes."""
+    """What a resumed run must share with the run it continues: the config (without the output directory,
+    `if_exists` and the input patterns) and the input files the patterns matched, with their sizes."""
     cfg = json.loads(json.dumps(config))
     cfg.get("output", {}).pop("dir", None)
     cfg.get("output", {}).pop("if_exists", None)
+    cfg.get("input", {}).pop("paths", None)
     files = sorted([p, int(s)] for p, s in inputs)
     digest = hashlib.blake2b(json.dumps([cfg, files], sort_keys=True).encode(), digest_size=16).hexdigest()
     return {"digest": digest, "config": cfg, "inputs": files}
