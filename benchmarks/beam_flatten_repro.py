@@ -1,13 +1,14 @@
 """Minimal pure-Beam reproduction of the DirectRunner's lost elements (docs/beam-notes.md); no crawlwash code.
 
-    .venv/bin/python benchmarks/beam_flatten_repro.py [--n 1500] [--size 300000] [--mode multi_processing]
-                                                      [--workers 2] [--fixed]
+    .venv/bin/python benchmarks/beam_flatten_repro.py [--shape flatten|flatten-gbk|gbk] [--n 1500]
+        [--size 300000] [--mode multi_processing|multi_threading|in_memory] [--workers 2]
 
-A ParDo with a tagged output whose main output is consumed twice, by a later stage and by a Flatten of
-(main, tagged), on the DirectRunner (FnApiRunner) with 2 workers. Prints how many elements each consumer saw.
-With large elements (300 KB) in multi_processing or multi_threading mode the Flatten sometimes delivers fewer
-than it was given; with `in_memory`, or 1 KB elements, it delivers all of them. `--fixed` applies crawlwash's
-fix (pipelines/beam_fixes.py: the runner's buffer lookup made atomic) first.
+Shapes, each after `Create(range(n)) | Reshuffle | ParDo(...).with_outputs("other", main="main")` (every third
+element on the tagged output):
+- flatten (the issue's): the main output is consumed twice, by a later Map and by a Flatten of (main, tagged);
+  prints what the later stage and the Flatten each counted.
+- flatten-gbk: Flatten of (main, tagged), then a GroupByKey (7 keys); prints the grouped values.
+- gbk: the main output alone, then a GroupByKey; prints the grouped values.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
@@ -28,9 +28,9 @@ class _Split(beam.DoFn):
     def process(self, i: int):  # noqa: ANN201
         payload = "x" * self._size
         if i % 3 == 0:
-            yield beam.pvalue.TaggedOutput("other", (i, payload))
+            yield beam.pvalue.TaggedOutput("other", (i % 7, payload))
         else:
-            yield (i, payload)
+            yield (i % 7, payload)
 
 
 def _report(what: str, n: int):  # noqa: ANN202
@@ -40,21 +40,26 @@ def _report(what: str, n: int):  # noqa: ANN202
     return show
 
 
+def _grouped(pcoll: beam.PCollection, what: str, n: int) -> None:
+    _ = (
+        pcoll
+        | "Group" >> beam.GroupByKey()
+        | "Sizes" >> beam.Map(lambda kv: sum(1 for _ in kv[1]))
+        | "Sum" >> beam.CombineGlobally(sum)
+        | "Show" >> beam.Map(_report(what, n))
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shape", default="flatten", choices=["flatten", "flatten-gbk", "gbk"])
     ap.add_argument("--n", type=int, default=1500)
     ap.add_argument("--size", type=int, default=300_000, help="bytes per element")
     ap.add_argument(
         "--mode", default="multi_processing", choices=["multi_processing", "multi_threading", "in_memory"]
     )
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--fixed", action="store_true", help="apply crawlwash's fix of the runner first")
     args = ap.parse_args(argv)
-    if args.fixed:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from pipelines.beam_fixes import patch_local_runner
-
-        patch_local_runner()
     n = args.n
     main_n = n - len(range(0, n, 3))
     opts = PipelineOptions(
@@ -72,19 +77,24 @@ def main(argv: list[str] | None = None) -> int:
             | beam.Reshuffle()
             | beam.ParDo(_Split(args.size)).with_outputs("other", main="main")
         )
-        later = res.main | "Later" >> beam.Map(lambda kv: kv[0])
-        _ = (
-            later
-            | "CountLater" >> beam.combiners.Count.Globally()
-            | "ShowLater" >> beam.Map(_report("later stage saw (main output)", main_n))
-        )
-        both = (res.main, res.other) | beam.Flatten()
-        _ = (
-            both
-            | "CountAll" >> beam.combiners.Count.Globally()
-            | "ShowAll" >> beam.Map(_report("Flatten(main, tagged) delivered", n))
-        )
-    print(f"mode={args.mode} workers={args.workers} size={args.size} fixed={args.fixed}: "
+        if args.shape == "flatten":
+            later = res.main | "Later" >> beam.Map(lambda kv: kv[0])
+            _ = (
+                later
+                | "CountLater" >> beam.combiners.Count.Globally()
+                | "ShowLater" >> beam.Map(_report("later stage saw (main output)", main_n))
+            )
+            both = (res.main, res.other) | beam.Flatten()
+            _ = (
+                both
+                | "CountAll" >> beam.combiners.Count.Globally()
+                | "ShowAll" >> beam.Map(_report("Flatten(main, tagged) delivered", n))
+            )
+        elif args.shape == "flatten-gbk":
+            _grouped((res.main, res.other) | beam.Flatten(), "GroupByKey(Flatten(main, tagged)) grouped", n)
+        else:
+            _grouped(res.main, "GroupByKey(main) grouped", main_n)
+    print(f"shape={args.shape} mode={args.mode} workers={args.workers} size={args.size}: "
           f"{time.monotonic() - started:.1f} s")  # fmt: skip
     return 0
 

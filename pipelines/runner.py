@@ -40,7 +40,6 @@ from apache_beam.options.pipeline_options import (
 
 from pipelines.config import CrawlwashConfig
 from pipelines.pipeline import build_pipeline
-from pipelines.beam_fixes import patch_local_runner
 from transforms.read import list_inputs
 from transforms.staging import fingerprint
 from transforms.write import STATS, prepare_output_dir
@@ -267,8 +266,6 @@ def run_job(cfg: CrawlwashConfig, options: PipelineOptions, config_yaml: str) ->
     with FileSystems.create(FileSystems.join(out_dir, "config.yaml")) as f:
         f.write(config_yaml.encode("utf-8"))
     runner = runner_name(options)
-    if runner.lower() in _DIRECT_RUNNERS:
-        patch_local_runner()
     total = sum(size for _, size in inputs)
     log.info("running on %s: %d input file(s), %.1f MB -> %s", runner, len(inputs), total / 1e6, out_dir)
     p = beam.Pipeline(options=options)

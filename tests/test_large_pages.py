@@ -1,9 +1,10 @@
 """Regression (slow): crawlwash's own graph on large pages, on the default runner (DirectRunner, multi-processing,
 2 workers), 10 times: the ledger balances every time and every run keeps the same documents.
 
-This is the shape that lost records before (docs/beam-notes.md): Beam's local runner dropped output chunks of
-parallel workers, which large elements make likely. The job now never sends a page or a text through Beam, the
-runner's buffer race is fixed (pipelines/beam_fixes.py), and the ledger plus the job guards would name a loss.
+This is the input that lost records before (docs/beam-notes.md): Beam's local runner loses elements on a
+Flatten's path when parallel workers send a lot of data. The job now never sends a page or a text through Beam
+and no Flatten carries volume; the ledger and the job guards (splits, staged documents, decide records) would
+name a loss.
 """
 
 from __future__ import annotations

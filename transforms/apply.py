@@ -78,10 +78,12 @@ class SplitVerdicts:
         self.cluster_size: dict[int, int] = {}  # local -> size, for the kept document of a cluster
         self.frequent: set[int] = set()  # frequent keys marked for this split (`cogroup` join)
 
-    def add_packed(self, blob: bytes) -> None:
+    def add_packed(self, blob: bytes) -> int:
+        """Add URL / exact verdicts; returns how many."""
         v = unpack(VERDICT, blob)
-        for local, reason, kept in zip(v["local"].tolist(), v["reason"].tolist(), v["kept"].tolist()):
+        for local, reason, kept in zip(v["local"].tolist(), v["reason"].tolist(), v["kept"].tolist(), strict=True):
             self.dropped.setdefault(local, (REASON_CODES[reason], f"kept={kept}"))
+        return len(v["local"])
 
     def add_near(self, local: int, kind: str, label_id: str, size: int) -> None:
         if local in self.dropped:  # URL / exact losers never reach near dedup
@@ -158,14 +160,18 @@ class ApplyShardFn(beam.DoFn):
         shard, grouped = element
         summaries = sorted(grouped["split"], key=lambda s: s["sid"])
         verdicts: dict[str, SplitVerdicts] = defaultdict(SplitVerdicts)
+        out = _ShardOutput(self._spec, shard, num_shards)
+        received: Counter[str] = Counter()
         for sid, blob in grouped.get("verdict", ()):
-            verdicts[sid].add_packed(blob)
+            received["guard\tverdicts_received"] += verdicts[sid].add_packed(blob)
         for sid, (local, kind, label_id, size) in grouped.get("near", ()):
             verdicts[sid].add_near(local, kind, label_id, size)
+            received["guard\tnear_verdicts_received"] += 1
         for sid, key in grouped.get("marks", ()):
             verdicts[sid].frequent.add(key)
+            received["guard\tmarks_received"] += 1
+        out.counts.update(received)
         shared = frozenset(frequent) if frequent is not None else None
-        out = _ShardOutput(self._spec, shard, num_shards)
         for summary in summaries:
             v = verdicts.get(summary["sid"], SplitVerdicts())
             self._apply_split(summary["sid"], v, shared if shared is not None else v.frequent, out)

@@ -124,7 +124,9 @@ def _keys_table(out_dir: str, sid: str, columns: Sequence[str]) -> dict[str, np.
 
 
 class _ScatterUrlExactFn(beam.DoFn):
-    """Split summary -> its URL records by URL bucket; records of documents without URL by text bucket."""
+    """Split summary -> its records for the first enabled step: URL records by URL bucket (documents without a
+    URL get a key of their own, so they pass that step untouched and every exact record comes from one place),
+    or, with URL dedup off, text records by text bucket."""
 
     _COLUMNS = ("local", "id", "has_url", "u_hi", "u_lo", "u_k1", "u_k2", "has_text", "e_hi", "e_lo", "e_k1",
                 "e_k2")  # fmt: skip
@@ -137,33 +139,29 @@ class _ScatterUrlExactFn(beam.DoFn):
             return
         sid = summary["sid"]
         t = _keys_table(self._spec.out_dir, sid, self._COLUMNS)
-        n = len(t["local"])
         has_url = t["has_url"].astype(bool)
         has_text = t["has_text"].astype(bool)
-        sids = np.full(n, sid_int(sid), dtype=np.uint64)
-        url_rows = np.flatnonzero(has_url)
-        url = {"u_hi": t["u_hi"][url_rows], "u_lo": t["u_lo"][url_rows], "k1": t["u_k1"][url_rows],
-               "k2": t["u_k2"][url_rows], "sid": sids[url_rows], "local": t["local"][url_rows],
-               "has_text": has_text[url_rows].astype(np.uint8), "e_hi": t["e_hi"][url_rows],
-               "e_lo": t["e_lo"][url_rows], "e_k1": t["e_k1"][url_rows], "e_k2": t["e_k2"][url_rows],
-               "id": t["id"][url_rows]}  # fmt: skip
+        sids = np.full(len(t["local"]), sid_int(sid), dtype=np.uint64)
         if self._spec.dedup.url.enabled:
-            url_buckets = url["u_lo"] % np.uint64(buckets["url"])
-            for b, blob in split_rows(URL, url, url_buckets, _max_rows(URL)):
+            rows = np.flatnonzero(has_url | has_text)
+            own = ~has_url[rows]  # a key no URL has: (split id, row | 2^63)
+            cols = {
+                "u_hi": np.where(own, sids[rows], t["u_hi"][rows]),
+                "u_lo": np.where(own, t["local"][rows].astype(np.uint64) | np.uint64(1 << 63), t["u_lo"][rows]),
+                "k1": t["u_k1"][rows], "k2": t["u_k2"][rows], "sid": sids[rows], "local": t["local"][rows],
+                "has_text": has_text[rows].astype(np.uint8), "e_hi": t["e_hi"][rows], "e_lo": t["e_lo"][rows],
+                "e_k1": t["e_k1"][rows], "e_k2": t["e_k2"][rows], "id": t["id"][rows],
+            }  # fmt: skip
+            for b, blob in split_rows(URL, cols, cols["u_lo"] % np.uint64(buckets["url"]), _max_rows(URL)):
                 yield ("url", b), blob
-            yield _guard("url_records_sent", len(url_rows))
-            rest = np.flatnonzero(~has_url & has_text)
-        else:
-            rest = np.flatnonzero(has_text)
-        if self._spec.dedup.exact.enabled and len(rest):
-            exact = {"e_hi": t["e_hi"][rest], "e_lo": t["e_lo"][rest],
-                     "k1": t["e_k1"][rest], "k2": t["e_k2"][rest], "sid": sids[rest], "local": t["local"][rest],
-                     "id": t["id"][rest]}  # fmt: skip
-            for b, blob in split_rows(
-                EXACT, exact, exact["e_lo"] % np.uint64(buckets["exact"]), _max_rows(EXACT)
-            ):
-                yield pvalue.TaggedOutput("exact", (("exact", b), blob))
-            yield _guard("exact_records_sent", len(rest))
+            yield _guard("url_records_sent", len(rows))
+            return
+        rows = np.flatnonzero(has_text)
+        cols = {"e_hi": t["e_hi"][rows], "e_lo": t["e_lo"][rows], "k1": t["e_k1"][rows], "k2": t["e_k2"][rows],
+                "sid": sids[rows], "local": t["local"][rows], "id": t["id"][rows]}  # fmt: skip
+        for b, blob in split_rows(EXACT, cols, cols["e_lo"] % np.uint64(buckets["exact"]), _max_rows(EXACT)):
+            yield ("exact", b), blob
+        yield _guard("exact_records_sent", len(rows))
 
 
 def _verdicts(
@@ -177,6 +175,7 @@ def _verdicts(
             "kept": table["id"][winners]}  # fmt: skip
     for sid, blob in split_rows(VERDICT, cols, sids, _max_rows(VERDICT)):
         yield sid_hex(sid), blob
+    yield _guard("verdicts_sent", len(rows))
 
 
 class _ReduceUrlFn(beam.DoFn):
@@ -217,68 +216,63 @@ class _ReduceExactFn(beam.DoFn):
 # -- near duplicates -------------------------------------------------------------------------------------------
 
 
+def _band_table(bands: list[list[int]], rows: list[int], new: int, sid: int, locals_: np.ndarray) -> dict:
+    sizes = [len(bands[i]) for i in rows]
+    return {
+        "band": np.concatenate([np.asarray(bands[i], dtype=np.int64) for i in rows]),
+        "new": np.full(sum(sizes), new, dtype=np.uint8),
+        "sid": np.full(sum(sizes), sid, dtype=np.uint64),
+        "local": np.repeat(locals_[rows], sizes).astype(np.int32),
+    }
+
+
 class _ScatterBandsFn(beam.DoFn):
-    """(sid, {split, verdict}) -> the band records of the split's documents that survived URL and exact dedup
-    (and, when the index is written, their signatures)."""
+    """A band source -> its band records by band bucket. Sources: ('split', (sid, {split, verdict})) gives the
+    bands of the split's documents that survived URL and exact dedup (and, when the index is written, their
+    signatures); ('prior', path) gives a prior index file's (prior refs: new = 0, sid = the file's id)."""
 
     def __init__(self, spec: DecideSpec, write_index: bool) -> None:
         self._spec = spec
         self._write_index = write_index
 
-    def process(self, element: tuple[str, Mapping[str, Iterable]], buckets: Mapping[str, int]) -> Iterator:
-        sid, grouped = element
-        summaries = list(grouped["split"])
-        if not summaries or not summaries[0]["bands"]:
+    def process(self, source: tuple[str, Any], buckets: Mapping[str, int]) -> Iterator:
+        kind, payload = source
+        if kind == "prior":
+            table = self._prior(payload)
+        else:
+            table = yield from self._split(*payload)
+        if table is None or not len(table["band"]):
             return
+        groups = table["band"].view(np.uint64) % np.uint64(buckets["band"])
+        for b, blob in split_rows(BAND, table, groups, _max_rows(BAND)):
+            yield ("band", b), blob
+        yield _guard("band_records_sent", len(table["band"]))
+
+    def _prior(self, path: str) -> dict | None:
+        bands = read_index_table(path, self._spec.dedup.near.params(), ["bands"]).column("bands").to_pylist()
+        rows = [i for i, b in enumerate(bands) if b]
+        if not rows:
+            return None
+        return _band_table(bands, rows, _PRIOR, source_id(path), np.arange(len(bands), dtype=np.int32))
+
+    def _split(self, sid: str, grouped: Mapping[str, Iterable]):  # noqa: ANN202 - a generator returning a table
         dropped: set[int] = set()
         for blob in grouped["verdict"]:
             dropped.update(unpack(VERDICT, blob)["local"].tolist())
+        yield _guard("verdicts_seen_by_near", len(dropped))
+        summaries = list(grouped["split"])
+        if not summaries or not summaries[0]["bands"]:
+            return None
         cols = ["local", "bands"] + (["id", "sig", "n_shingles"] if self._write_index else [])
         t = read_table(split_path(self._spec.out_dir, sid, KIND_KEYS), cols)
         locals_ = t.column("local").to_numpy()
         bands = t.column("bands").to_pylist()
-        rows = [i for i, (loc, b) in enumerate(zip(locals_.tolist(), bands)) if b and loc not in dropped]
-        if not rows:
-            return
-        sizes = [len(bands[i]) for i in rows]
-        table = {"band": np.concatenate([np.asarray(bands[i], dtype=np.int64) for i in rows]),
-                 "new": np.full(sum(sizes), _NEW, dtype=np.uint8),
-                 "sid": np.full(sum(sizes), sid_int(sid), dtype=np.uint64),
-                 "local": np.repeat(locals_[rows], sizes).astype(np.int32)}  # fmt: skip
-        for b, blob in split_rows(BAND, table, table["band"].view(np.uint64) % np.uint64(buckets["band"]),
-                                  _max_rows(BAND)):  # fmt: skip
-            yield ("band", b), blob
-        yield _guard("band_records_sent", len(table["band"]))
+        rows = [i for i, (loc, b) in enumerate(zip(locals_.tolist(), bands, strict=True)) if b and loc not in dropped]
         if self._write_index:
-            ids, sigs, shingles = (
-                t.column("id").to_pylist(),
-                t.column("sig").to_pylist(),
-                t.column("n_shingles"),
-            )
+            ids, sigs, shingles = t.column("id").to_pylist(), t.column("sig").to_pylist(), t.column("n_shingles")
             for i in rows:
                 yield pvalue.TaggedOutput("index", (ids[i], sigs[i], shingles[i].as_py(), bands[i]))
-
-
-class _ScatterPriorBandsFn(beam.DoFn):
-    """One prior index file -> its band records (prior refs: new = 0, sid = the file's id, local = row)."""
-
-    def __init__(self, params: minhash.MinHashParams) -> None:
-        self._params = params
-
-    def process(self, path: str, buckets: Mapping[str, int]) -> Iterator:
-        t = read_index_table(path, self._params, ["bands"])
-        bands = t.column("bands").to_pylist()
-        sizes = [len(b) for b in bands]
-        if not sum(sizes):
-            return
-        table = {"band": np.concatenate([np.asarray(b, dtype=np.int64) for b in bands if b]),
-                 "new": np.full(sum(sizes), _PRIOR, dtype=np.uint8),
-                 "sid": np.full(sum(sizes), source_id(path), dtype=np.uint64),
-                 "local": np.repeat(np.arange(len(bands), dtype=np.int32), sizes)}  # fmt: skip
-        for b, blob in split_rows(BAND, table, table["band"].view(np.uint64) % np.uint64(buckets["band"]),
-                                  _max_rows(BAND)):  # fmt: skip
-            yield ("band", b), blob
-        yield _guard("band_records_sent", len(table["band"]))
+        return _band_table(bands, rows, _NEW, sid_int(sid), locals_) if rows else None
 
 
 def _reduce_bands(element: tuple[Any, Iterable[bytes]]) -> Iterator:
@@ -368,6 +362,7 @@ def _cluster_verdicts(element: tuple[tuple, Iterable[tuple]]) -> Iterator[tuple[
     """
     label, nodes = element
     size = sum(1 for n in nodes if n[0] == _NEW)
+    yield _guard("near_verdicts_sent", size)
     for n in nodes:
         if n[0] != _NEW:
             continue
@@ -404,52 +399,60 @@ class DecideDuplicates(beam.PTransform):
         cfg = self._spec.dedup
         guards: list[beam.PCollection] = []
         verdict_parts: list[beam.PCollection] = []
-        scatter = summaries | "ScatterUrlExact" >> beam.ParDo(
-            _ScatterUrlExactFn(self._spec), self._buckets
-        ).with_outputs("exact", GUARD, main="url")
-        guards.append(scatter[GUARD])
-        exact_parts = [scatter.exact]
-        if cfg.url.enabled:
-            url = (
-                _meter(scatter.url, "url")
-                | "GroupUrl" >> beam.GroupByKey()
-                | "ReduceUrl"
-                >> beam.ParDo(_ReduceUrlFn(cfg.exact.enabled), self._buckets).with_outputs(
-                    "exact", GUARD, main="verdicts"
-                )
-            )
-            verdict_parts.append(url.verdicts)
-            exact_parts.append(url.exact)
-            guards.append(url[GUARD])
-        if cfg.exact.enabled:
-            exact_in = tuple(exact_parts) | "AllExact" >> beam.Flatten()
-            exact = (
-                _meter(exact_in, "exact")
-                | "GroupExact" >> beam.GroupByKey()
-                | "ReduceExact" >> beam.ParDo(_ReduceExactFn()).with_outputs(GUARD, main="verdicts")
-            )
-            verdict_parts.append(exact.verdicts)
-            guards.append(exact[GUARD])
         p = summaries.pipeline
-        verdicts = (
-            tuple(verdict_parts) | "AllVerdicts" >> beam.Flatten()
-            if verdict_parts
-            else p | "NoVerdicts" >> beam.Create([])
-        )
+        if cfg.url.enabled or cfg.exact.enabled:
+            # No Flatten of these records anywhere: each step has one source (docs/beam-notes.md)
+            scatter = summaries | "ScatterUrlExact" >> beam.ParDo(
+                _ScatterUrlExactFn(self._spec), self._buckets
+            ).with_outputs(GUARD, main="records")
+            guards.append(scatter[GUARD])
+            exact_in = scatter.records
+            if cfg.url.enabled:
+                url = (
+                    _meter(scatter.records, "url")
+                    | "GroupUrl" >> beam.GroupByKey()
+                    | "ReduceUrl"
+                    >> beam.ParDo(_ReduceUrlFn(cfg.exact.enabled), self._buckets).with_outputs(
+                        "exact", GUARD, main="verdicts"
+                    )
+                )
+                verdict_parts.append(url.verdicts)
+                guards.append(url[GUARD])
+                exact_in = url.exact
+            if cfg.exact.enabled:
+                exact = (
+                    _meter(exact_in, "exact")
+                    | "GroupExact" >> beam.GroupByKey()
+                    | "ReduceExact" >> beam.ParDo(_ReduceExactFn()).with_outputs(GUARD, main="verdicts")
+                )
+                verdict_parts.append(exact.verdicts)
+                guards.append(exact[GUARD])
+        if verdict_parts:  # verdicts are few (one per dropped document): small enough to flatten
+            verdicts = tuple(verdict_parts) | "AllVerdicts" >> beam.Flatten()
+        else:
+            verdicts = p | "NoVerdicts" >> beam.Create([])
         near = p | "NoNear" >> beam.Create([])
         if cfg.near.enabled:
             near = self._near(summaries, verdicts, guards)
         return Decisions(verdicts, near, guards)
 
-    def _near(
-        self, summaries: beam.PCollection, verdicts: beam.PCollection, guards: list
-    ) -> beam.PCollection:
+    def _near(self, summaries: beam.PCollection, verdicts: beam.PCollection, guards: list) -> beam.PCollection:
         spec, cfg = self._spec, self._spec.dedup
         p = summaries.pipeline
         by_sid = summaries | "SummaryBySplit" >> beam.Map(lambda s: (s["sid"], s))
-        bands = (
+        split_sources = (
             {"split": by_sid, "verdict": _meter(verdicts, "verdicts")}
             | "JoinSplitVerdicts" >> beam.CoGroupByKey()
+            | "SplitSource" >> beam.Map(lambda e: ("split", e))
+        )
+        prior_files = p | "PriorPaths" >> beam.Create(list(self._prior)) | "PriorFiles" >> beam.FlatMap(
+            expand_index_paths
+        )
+        priors = beam.pvalue.AsDict(prior_files | "PriorIds" >> beam.Map(lambda path: (source_id(path), path)))
+        prior_sources = prior_files | "PriorSource" >> beam.Map(lambda path: ("prior", path))
+        bands = (
+            (split_sources, prior_sources)
+            | "BandSources" >> beam.Flatten()  # one small descriptor per split or prior file
             | "ScatterBands"
             >> beam.ParDo(_ScatterBandsFn(spec, self._index_writer is not None), self._buckets).with_outputs(
                 GUARD, "index", main="bands"
@@ -458,42 +461,29 @@ class DecideDuplicates(beam.PTransform):
         guards.append(bands[GUARD])
         if self._index_writer is not None:
             _ = bands.index | "WriteIndex" >> self._index_writer
-        prior_files = (
-            p
-            | "PriorPaths" >> beam.Create(list(self._prior))
-            | "PriorFiles" >> beam.FlatMap(expand_index_paths)
-        )
-        priors = beam.pvalue.AsDict(
-            prior_files | "PriorIds" >> beam.Map(lambda path: (source_id(path), path))
-        )
-        prior_bands = prior_files | "ScatterPriorBands" >> beam.ParDo(
-            _ScatterPriorBandsFn(cfg.near.params()), self._buckets
-        ).with_outputs(GUARD, main="bands")
-        guards.append(prior_bands[GUARD])
-        all_bands = (bands.bands, prior_bands.bands) | "AllBands" >> beam.Flatten()
         edges = (
-            _meter(all_bands, "bands")
+            _meter(bands.bands, "bands")
             | "GroupBand" >> beam.GroupByKey()
             | "ReduceBands" >> beam.FlatMap(_reduce_bands).with_outputs(GUARD, main="edges")
         )
         guards.append(edges[GUARD])
-        verified = (
-            _meter(edges.edges, "edges")
-            | "GroupByMember" >> beam.GroupByKey()
-            | "AttachMember" >> beam.ParDo(_AttachMemberFn(spec), priors)
+        candidates = _meter(edges.edges, "edges") | "GroupByMember" >> beam.GroupByKey() | "AttachMember" >> (
+            beam.ParDo(_AttachMemberFn(spec), priors)
         )
         verified = (
-            _meter(verified, "candidates")
+            _meter(candidates, "candidates")
             | "GroupByAnchor" >> beam.GroupByKey()
             | "Verify" >> beam.ParDo(_VerifyFn(spec), priors)
         )
         labels = verified | "Components" >> ConnectedComponents(cfg.near.max_rounds, cfg.near.on_unconverged)
-        return (
+        near = (
             labels
             | "ByLabel" >> beam.Map(lambda nl: (nl[1], nl[0]))
             | "GroupByLabel" >> beam.GroupByKey()
-            | "ClusterVerdicts" >> beam.FlatMap(_cluster_verdicts)
+            | "ClusterVerdicts" >> beam.FlatMap(_cluster_verdicts).with_outputs(GUARD, main="near")
         )
+        guards.append(near[GUARD])
+        return near.near
 
 
 # -- frequent lines --------------------------------------------------------------------------------------------
@@ -538,8 +528,9 @@ class _ReduceLinesFn(beam.DoFn):
         frequent = frequent_line_keys(t, self._spec.min_hosts, self._spec.min_host_docs)
         if self._spec.with_splits:
             marks = frequent_line_splits(t, frequent)
-            for sid, key in zip(marks["sid"].tolist(), marks["key"].tolist()):
+            for sid, key in zip(marks["sid"].tolist(), marks["key"].tolist(), strict=True):
                 yield sid_hex(sid), int(key)
+            yield _guard("marks_sent", len(marks["sid"]))
         else:
             for key in frequent.tolist():
                 yield int(key)
