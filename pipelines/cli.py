@@ -116,6 +116,12 @@ def _summary(stats: dict, seconds: float) -> str:
     rate = stats["read"] / seconds if seconds > 0 else 0.0
     rows.append(("wall time", f"{seconds:.1f} s"))
     rows.append(("records/s", f"{rate:.1f}"))
+    docs = stats["read"] - sum(stats["dropped_by_stage"].get("read", {}).values()) - stats["failed_by_stage"].get(
+        "read", 0
+    )
+    if stats.get("shuffle_bytes") is not None and docs > 0:  # Beam counters, where the runner reports them
+        rows.append(("shuffled bytes", str(stats["shuffle_bytes"])))
+        rows.append(("shuffled bytes/document", f"{stats['shuffle_bytes'] / docs:.0f}"))
     width = max(len(k) for k, _ in rows)
     return "\n".join(f"  {k.ljust(width)}  {v.rjust(10)}" for k, v in rows)
 
