@@ -57,9 +57,23 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _sample(pid: int) -> tuple[int, dict[int, float]]:
-    """(summed RSS in bytes, CPU seconds per process) of the tree under `pid`."""
-    rss, cpu = 0, {}
+def _kind(pid: int) -> str:
+    """What a process of the job is: the CLI (Beam's runner), a Beam SDK worker, an extraction sandbox."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return "gone"
+    if "_sandbox_main" in cmd:
+        return "sandbox"
+    if "sdk_worker_main" in cmd or "worker_pool_main" in cmd:
+        return "worker"
+    return "runner" if "crawlwash" in cmd else "other"
+
+
+def _sample(pid: int) -> tuple[int, dict[int, float], dict[int, int]]:
+    """(summed RSS in bytes, CPU seconds per process, RSS per process) of the tree under `pid`."""
+    rss, cpu, per = 0, {}, {}
     tick = os.sysconf("SC_CLK_TCK")
     page = os.sysconf("SC_PAGE_SIZE")
     for p in _tree(pid):
@@ -67,11 +81,12 @@ def _sample(pid: int) -> tuple[int, dict[int, float]]:
             with open(f"/proc/{p}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
             with open(f"/proc/{p}/statm", "rb") as f:
-                rss += int(f.read().split()[1]) * page
+                per[p] = int(f.read().split()[1]) * page
         except OSError:
             continue
+        rss += per[p]
         cpu[p] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-    return rss, cpu
+    return rss, cpu, per
 
 
 class Monitor(threading.Thread):
@@ -82,6 +97,8 @@ class Monitor(threading.Thread):
         self._pid = pid
         self._markers = out / "_temporary" / "splits"
         self.peak_rss = 0
+        self.peak_by_kind: dict[str, int] = {}  # RSS by process kind at the moment of the peak
+        self.peak_at = 0.0
         self.cpu_series: list[tuple[float, float]] = []  # (time, cumulative CPU seconds of the tree)
         self.splits: dict[str, tuple[float, float]] = {}  # sid -> (started, finished)
         self._done = threading.Event()
@@ -91,8 +108,13 @@ class Monitor(threading.Thread):
         total = 0.0
         while not self._done.is_set():
             now = time.time()
-            rss, cpu = _sample(self._pid)
-            self.peak_rss = max(self.peak_rss, rss)
+            rss, cpu, per = _sample(self._pid)
+            if rss > self.peak_rss:
+                self.peak_rss, self.peak_at = rss, now
+                by_kind: dict[str, int] = {}
+                for p, r in per.items():
+                    by_kind[_kind(p)] = by_kind.get(_kind(p), 0) + r
+                self.peak_by_kind = by_kind
             for p, c in cpu.items():
                 total += max(
                     0.0, c - last.get(p, 0.0)
@@ -193,6 +215,8 @@ def run(source: Path, out: Path) -> dict:
         "run_cores": mon.run_cores(),
         "splits": len(mon.splits),
         "peak_rss_mb": mon.peak_rss / 2**20,
+        "peak_rss_by_kind_mb": {k: round(v / 2**20) for k, v in sorted(mon.peak_by_kind.items())},
+        "peak_at_s": round(mon.peak_at - started, 1),
         "shuffle_bytes_per_doc": int(shuffled.group(1)) / docs if shuffled and docs else None,
         "balanced": stats["balanced"],
     }

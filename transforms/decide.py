@@ -2,15 +2,17 @@
 map phase staged per split. Only packed small records are shuffled (never a text); see `decide_core`.
 
     split summaries -> ScatterUrlExact (reads <sid>.keys) -> by URL bucket -> ReduceUrl -> duplicate_url verdicts
-                                                         \\-> by text bucket (+ URL survivors) -> ReduceExact
-    summaries + URL/exact verdicts, by split -> ScatterBands (the survivors' band keys) [+ prior index]
+                                                                 \-> survivors by text bucket -> ReduceExact
+                                                                      -> duplicate_text verdicts
+    (summaries + URL/exact verdicts, by split) and prior index files -> ScatterBands (the survivors' band keys)
         -> by band bucket -> ReduceBands (star edges) -> by member split -> AttachMember (its signature)
         -> by anchor split -> Verify (signatures compared) -> ConnectedComponents -> by label -> cluster verdicts
     summaries -> ScatterLines (reads <sid>.lines) -> by line bucket -> ReduceLines -> frequent line keys
 
 A bucket is a hash range of the keys; the number of buckets grows with the corpus (from the totals of the map
-phase) so that one reducer holds a bounded number of records. Every step reports how many records it sent and
-received (`guard` counts in the ledger): a record lost by a runner fails the job instead of passing silently.
+phase) so that one reducer holds a bounded number of records. Every shuffle has ONE source (no Flatten carries
+volume: docs/beam-notes.md), and every step reports how many records it sent and received (`guard` counts in the
+ledger): a record lost by a runner fails the job instead of passing silently.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ __all__ = [
 GUARD = "guard"
 _BLOB_BYTES = 256 << 10  # packed values stay small: at most this many bytes of records each
 # Records per reducer (per bucket): bounds the memory of one reducer whatever the corpus size.
-_PER_BUCKET = {"url": 500_000, "exact": 500_000, "band": 2_000_000, "line": 2_000_000}
+_PER_BUCKET = {"url": 100_000, "exact": 100_000, "band": 500_000, "line": 500_000}  # about 10 MB each
 _NEW = 1
 _PRIOR = 0
 
@@ -76,7 +78,7 @@ def sid_hex(sid: int) -> str:
 
 def bucket_counts(totals: Mapping[str, int]) -> dict[str, int]:
     """Buckets per record kind, from the corpus totals of the map phase."""
-    counts = {"url": totals.get("urls", 0), "exact": totals.get("texts", 0), "band": totals.get("bands", 0),
+    counts = {"url": totals.get("keys", 0), "exact": totals.get("texts", 0), "band": totals.get("bands", 0),
               "line": totals.get("lines", 0)}  # fmt: skip
     return {k: max(1, math.ceil(n / _PER_BUCKET[k])) for k, n in counts.items()}
 

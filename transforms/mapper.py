@@ -57,6 +57,7 @@ from transforms.write import (
     ERRORS_SCHEMA,
     REJECTED_SCHEMA,
     OutputConfig,
+    compression_options,
     doc_to_row,
     dropped_to_row,
     failed_to_row,
@@ -137,7 +138,7 @@ class _SplitRun:
         self.spec = spec
         self.split = split
         out, sid, o = spec.out_dir, split.sid, spec.output
-        compression = _compression(o)
+        compression = compression_options(o)
         self.docs = StagedWriter(
             split_path(out, sid, KIND_DOCS), spec.data_schema, o.row_group_rows, compression
         )
@@ -146,7 +147,7 @@ class _SplitRun:
         self.errors = StagedWriter(split_path(out, sid, KIND_ERRORS), ERRORS_SCHEMA, o.row_group_rows,
                                    compression, keep_empty=False)  # fmt: skip
         self.counts: Counter[str] = Counter()
-        self.keys: list[dict[str, Any]] = []
+        self.keys = StagedWriter(split_path(out, sid, KIND_KEYS), KEYS_SCHEMA, o.row_group_rows, compression)
         self.line_keys: list[np.ndarray] = []
         self.line_hosts: list[int] = []
         self.line_texts: list[int] = []
@@ -171,13 +172,17 @@ class _SplitRun:
     def keep(self, doc: Doc, params: minhash.MinHashParams | None) -> None:
         local = self.counts["kept_map"]  # the row's index in the split's docs file
         if self.spec.dedup is not None and params is not None:
-            self.keys.append(dedup_key_row(doc, local, self.spec.dedup, params))
+            row = dedup_key_row(doc, local, self.spec.dedup, params)
+            self.keys.write(row)
+            self.counts["keys_urls"] += row["has_url"]
+            self.counts["keys_texts"] += row["has_text"]
+            self.counts["keys_bands"] += len(row.get("bands") or ())
         self.docs.write(doc_to_row(doc, self.spec.extra_names))
         self.counts["kept_map"] += 1
         self.kept_bytes += len(doc.text.encode("utf-8", "surrogatepass"))
 
     def abort(self) -> None:
-        for w in (self.docs, self.rejected, self.errors):
+        for w in (self.docs, self.rejected, self.errors, self.keys):
             w.abort()
 
     def finish(self) -> dict[str, Any]:
@@ -186,19 +191,15 @@ class _SplitRun:
         n_docs = self.docs.close()
         n_rejected = self.rejected.close()
         n_errors = self.errors.close()
-        n_bands = n_urls = n_texts = 0
-        if self.spec.dedup is not None:
-            keys = StagedWriter(split_path(out, sid, KIND_KEYS), KEYS_SCHEMA, 1 << 30, _compression(o))
-            keys.write_table(pa.Table.from_pylist(self.keys, schema=KEYS_SCHEMA))
-            keys.close()
-            n_urls = sum(1 for k in self.keys if k["has_url"])
-            n_texts = sum(1 for k in self.keys if k["has_text"])
-            n_bands = sum(len(k.get("bands") or ()) for k in self.keys)
+        n_keys = self.keys.close() if self.spec.dedup is not None else 0
         n_lines = 0
         if self.spec.line_stage is not None:
-            lines = StagedWriter(split_path(out, sid, KIND_LINES), LINES_SCHEMA, 1 << 30, _compression(o))
+            lines = StagedWriter(
+                split_path(out, sid, KIND_LINES), LINES_SCHEMA, 1 << 30, compression_options(o)
+            )
             lines.write_table(self._lines_table())
             n_lines = lines.close()
+        keys = {k: self.counts.pop(f"keys_{k}", 0) for k in ("urls", "texts", "bands")}
         return {
             "sid": sid,
             "path": self.split.path,
@@ -209,10 +210,8 @@ class _SplitRun:
             "rejected": n_rejected,
             "errors": n_errors,
             "kept_bytes": self.kept_bytes,
-            "keys": len(self.keys),
-            "urls": n_urls,
-            "texts": n_texts,
-            "bands": n_bands,
+            "keys": n_keys,
+            **keys,
             "lines": n_lines,
         }
 
@@ -228,12 +227,6 @@ class _SplitRun:
             },
             schema=LINES_SCHEMA,
         )
-
-
-def _compression(o: OutputConfig) -> dict[str, Any]:
-    codec = None if o.compression == "none" else o.compression
-    level = o.compression_level if codec in ("zstd", "gzip") else None
-    return {"compression": codec, "compression_level": level}
 
 
 def stage_documents(spec: MapSpec, split: Split, records: Sequence[Doc | Dropped | Failed]) -> dict[str, Any]:
