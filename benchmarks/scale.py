@@ -99,6 +99,7 @@ class Monitor(threading.Thread):
         self.peak_rss = 0
         self.peak_by_kind: dict[str, int] = {}  # RSS by process kind at the moment of the peak
         self.peak_at = 0.0
+        self.rss_series: list[tuple[float, int]] = []  # (time, summed RSS)
         self.cpu_series: list[tuple[float, float]] = []  # (time, cumulative CPU seconds of the tree)
         self.splits: dict[str, tuple[float, float]] = {}  # sid -> (started, finished)
         self._done = threading.Event()
@@ -109,6 +110,7 @@ class Monitor(threading.Thread):
         while not self._done.is_set():
             now = time.time()
             rss, cpu, per = _sample(self._pid)
+            self.rss_series.append((now, rss))
             if rss > self.peak_rss:
                 self.peak_rss, self.peak_at = rss, now
                 by_kind: dict[str, int] = {}
@@ -141,6 +143,15 @@ class Monitor(threading.Thread):
     def stop(self) -> None:
         self._done.set()
         self.join()
+
+    def rss_by_phase(self) -> tuple[int, int]:
+        """Peak summed RSS during the map phase, and after it (decide, apply, finalize)."""
+        if not self.splits:
+            return 0, 0
+        end = max(e for _, e in self.splits.values())
+        during = [r for t, r in self.rss_series if t <= end]
+        after = [r for t, r in self.rss_series if t > end]
+        return max(during, default=0), max(after, default=0)
 
     def run_cores(self) -> float:
         """Cores busy over the whole run (CPU seconds of the tree over the wall time)."""
@@ -217,6 +228,8 @@ def run(source: Path, out: Path) -> dict:
         "peak_rss_mb": mon.peak_rss / 2**20,
         "peak_rss_by_kind_mb": {k: round(v / 2**20) for k, v in sorted(mon.peak_by_kind.items())},
         "peak_at_s": round(mon.peak_at - started, 1),
+        "peak_rss_map_mb": round(mon.rss_by_phase()[0] / 2**20),
+        "peak_rss_after_map_mb": round(mon.rss_by_phase()[1] / 2**20),
         "shuffle_bytes_per_doc": int(shuffled.group(1)) / docs if shuffled and docs else None,
         "balanced": stats["balanced"],
     }

@@ -55,7 +55,7 @@ RUN_FILE = "run.json"
 KIND_DOCS, KIND_REJECTED, KIND_ERRORS = "docs", "rejected", "errors"
 KIND_KEYS, KIND_LINES = "keys", "lines"
 # A row group is flushed at this many bytes of row data even below `output.row_group_rows` (memory bound).
-ROW_GROUP_BYTES = 32 << 20
+ROW_GROUP_BYTES = 8 << 20
 
 
 class RunFingerprintError(ValueError):
