@@ -32,7 +32,7 @@ COPY deploy/airflow/crawlwash_job.py deploy/airflow/crawlwash_job.py
 RUN python -m pip install . \
  && python -c "import apache_beam, sys; v = apache_beam.__version__; sys.exit(0 if v == '${BEAM_VERSION}' else f'beam {v} != ${BEAM_VERSION}')" \
  && python -c "import pipelines.pipeline, pipelines.cli; print('crawlwash OK')" \
- && python -c "from transforms.langid import LanguageModel; m = LanguageModel(); m.predict('ok'); assert m.words.covers('en')" \
+ && python -c "from transforms.language import LanguageModel; m = LanguageModel(); m.predict('ok'); assert m.words.covers('en')" \
  && crawlwash check-config --config configs/local.yaml > /dev/null
 # The SDK harness entry point of the base image (the runner starts workers through it).
 ENTRYPOINT ["/opt/apache/beam/boot"]

@@ -35,8 +35,7 @@ import trafilatura
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from transforms.boilerplate import BoilerplateConfig, clean_document
-from transforms.normalize import NormalizeConfig, normalize_text
+from transforms.clean import BoilerplateConfig, NormalizeConfig, clean_document, normalize_text
 
 AEB_DIR = REPO.parent / "shared" / "data" / "extraction" / "aeb"
 BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"

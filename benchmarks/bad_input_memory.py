@@ -31,9 +31,10 @@ log = logging.getLogger("bad_input_memory")
 # Reads one file like a worker: every record through the readers, every HTML payload through extraction.
 _CHILD = r"""
 import json, resource, sys, time
-from transforms.doc import Doc, Failed
+from transforms.core import Doc, Failed
 from transforms.extract import ExtractConfig, extract_html, ExtractError
-from transforms.readers import ReadConfig, read_file
+from transforms.read import ReadConfig
+from transforms.read import read_file
 path = sys.argv[1]
 started = time.monotonic()
 counts = {"docs": 0, "failed_read": 0, "failed_extract": 0, "extracted_chars": 0}

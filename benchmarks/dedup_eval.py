@@ -36,9 +36,8 @@ import pyarrow.parquet as pq
 
 from pipelines.config import CrawlwashConfig
 from pipelines.documents import run_documents
-from transforms import minhash
-from transforms.dedup import NearDedupConfig
-from transforms.doc import Doc
+from transforms.core import Doc
+from transforms.dedup import NearDedupConfig, minhash
 
 BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 CACHE = Path("/tmp/crawlwash_dedup_eval_texts.json")

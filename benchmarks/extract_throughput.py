@@ -26,13 +26,8 @@ sys.path.insert(0, str(REPO))
 import trafilatura
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from transforms.extract_core import (
-    ExtractConfig,
-    ExtractError,
-    ExtractorSandbox,
-    _trafilatura_options,
-    extract_html,
-)
+from transforms.extract import ExtractConfig, ExtractError, ExtractorSandbox
+from transforms.extract.html import _trafilatura_options, extract_html
 
 __all__ = ["main"]
 

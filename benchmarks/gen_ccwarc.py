@@ -32,8 +32,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from transforms.doc import Doc  # noqa: E402
-from transforms.readers import ReadConfig, read_file  # noqa: E402
+from transforms.core import Doc  # noqa: E402
+from transforms.read import (
+    ReadConfig,
+    read_file,  # noqa: E402
+)
 
 SHARED = REPO.parent / "shared" / "data"
 PARAGRAPH = re.compile(rb"<p[\s>].*?</p>", re.IGNORECASE | re.DOTALL)

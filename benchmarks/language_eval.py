@@ -42,7 +42,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from transforms.langid import LanguageConfig, LanguageModel, clean_language
+from transforms.language import LanguageConfig, LanguageModel, clean_language
 
 SHARED = REPO.parent / "shared" / "data"
 BENCH_WARC = SHARED / "bench" / "trafilatura-eval.warc.gz"
@@ -549,7 +549,7 @@ def load_pages(max_pages: int) -> list[dict]:
         import trafilatura
         from warcio.archiveiterator import ArchiveIterator
 
-        from transforms.extract_core import ExtractConfig, ExtractError, extract_html
+        from transforms.extract import ExtractConfig, ExtractError, extract_html
 
         pages = []
         t0 = time.perf_counter()

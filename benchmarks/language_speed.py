@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO))
 import trafilatura
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from transforms.langid import (
+from transforms.language import (
     LanguageConfig,
     LanguageModel,
     analyze_lines,

@@ -27,8 +27,9 @@ from fastwarc import ArchiveIterator, WarcRecordType
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from transforms.extract_core import ExtractConfig, _trafilatura_options
-from transforms.readers import decode_http_body, parse_http_response
+from transforms.extract import ExtractConfig
+from transforms.extract.html import _trafilatura_options
+from transforms.read import decode_http_body, parse_http_response
 
 DEFAULT_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 

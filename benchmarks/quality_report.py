@@ -26,8 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from transforms.quality import QualityConfig, config_params, decide, failing_reasons
-from transforms.quality_signals import compute_signals
+from transforms.quality import QualityConfig, compute_signals, config_params, decide, failing_reasons
 
 __all__ = ["BENCH_WARC", "LID_MODEL", "extract_all", "identify", "load_pages"]
 

@@ -32,8 +32,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.quality_report import _decode, load_pages
-from transforms.quality import QualityConfig, config_params, decide
-from transforms.quality_signals import compute_signals
+from transforms.quality import QualityConfig, compute_signals, config_params, decide
 
 DATATROVE_PYTHON = Path("/tmp/crawlwash-datatrove-venv/bin/python")
 

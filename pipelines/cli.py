@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from transforms.doc import Failed
+from transforms.core import Failed
 
 __all__ = ["main", "run"]
 

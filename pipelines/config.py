@@ -13,14 +13,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, ValidationError, field_validator
 
-from transforms.boilerplate import BoilerplateConfig
+from transforms.clean import BoilerplateConfig, NormalizeConfig
+from transforms.core import Section
 from transforms.dedup import DedupConfig
 from transforms.extract import ExtractConfig
 from transforms.language import LanguageConfig
-from transforms.normalize import NormalizeConfig
 from transforms.quality import QualityConfig
 from transforms.read import ReadConfig
-from transforms.section import Section
 from transforms.write import OutputConfig
 
 __all__ = ["STAGES", "ConfigError", "CrawlwashConfig", "dump_config", "load_config"]

@@ -1,7 +1,7 @@
 """Run the corpus-wide phases (dedup, frequent lines) and the writer on documents of your own.
 
 The pipeline reads crawl files; evaluations and tests often start from documents instead (texts with ids,
-URLs, fetch times). `run_documents` stages them as the map phase would (`transforms.mapper.stage_documents`,
+URLs, fetch times). `run_documents` stages them as the map phase would (`transforms.engine.stage_documents`,
 spread over a few splits so every decision crosses splits) and runs the real decide, apply and finalize
 phases on them, several independent cases in one Beam pipeline:
 
@@ -20,9 +20,9 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from pipelines.config import CrawlwashConfig
 from pipelines.pipeline import DecideAndApply, map_spec
-from transforms.doc import Doc, Dropped, Failed
-from transforms.mapper import stage_documents
-from transforms.splits import Split
+from transforms.core import Doc, Dropped, Failed
+from transforms.engine import stage_documents
+from transforms.read import Split
 
 __all__ = ["Case", "run_documents"]
 

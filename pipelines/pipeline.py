@@ -18,25 +18,31 @@ import apache_beam as beam
 import pyarrow as pa
 
 from pipelines.config import CrawlwashConfig
-from transforms import boilerplate, dedup, extract, language, normalize, quality
-from transforms.apply import ApplyShardFn, ApplySpec
-from transforms.decide import DecideDuplicates, DecideSpec, FrequentLines, FrequentSpec, bucket_counts
-from transforms.ledger import build_stats, merge_counts
-from transforms.mapper import MapSpec, MapSplitFn
+from transforms.clean import FrequentLines, boilerplate, normalize
+from transforms.clean.frequent import FrequentSpec
+from transforms.core import StageFn, bucket_counts
+from transforms.dedup import COLUMNS as DEDUP_COLUMNS
+from transforms.dedup import DecideDuplicates, DecideSpec, WriteIndex
+from transforms.engine import MapSpec, MapSplitFn
+from transforms.extract import beam as extract
+from transforms.language import beam as language
+from transforms.quality import filters as quality
 from transforms.read import PlanSplits
-from transforms.stage import StageFn
 from transforms.write import (
     DATA,
-    DEDUP_INDEX,
     ERRORS,
     ERRORS_SCHEMA,
     REJECTED,
     REJECTED_SCHEMA,
+    ApplyShardFn,
+    ApplySpec,
     Finalize,
+    build_stats,
     docs_schema,
-    shard_count,
+    merge_counts,
     shard_of,
 )
+from transforms.write.output import DEDUP_INDEX, shard_count
 
 __all__ = ["STAGE_REGISTRY", "DecideAndApply", "build_pipeline", "map_spec", "stage_columns"]
 
@@ -55,7 +61,7 @@ STAGE_REGISTRY: dict[str, _StageSpec] = {
         lambda c: boilerplate.CleanDocumentFn(c.boilerplate), lambda c: list(boilerplate.COLUMNS)
     ),
     "quality": _StageSpec(lambda c: quality.QualityFn(c.quality), lambda c: quality.columns_for(c.quality)),
-    "dedup": _StageSpec(lambda c: None, lambda c: list(dedup.COLUMNS)),  # global: decide and apply phases
+    "dedup": _StageSpec(lambda c: None, lambda c: list(DEDUP_COLUMNS)),  # global: decide and apply phases
 }
 
 
@@ -199,4 +205,4 @@ def _index_writer(cfg: CrawlwashConfig) -> beam.PTransform | None:
     if not cfg.dedup.index.write:
         return None
     index_dir = f"{cfg.output.dir.rstrip('/')}/{DEDUP_INDEX}"
-    return dedup.WriteIndex(index_dir, cfg.dedup.near.params(), cfg.dedup.index.rows_per_shard)
+    return WriteIndex(index_dir, cfg.dedup.near.params(), cfg.dedup.index.rows_per_shard)

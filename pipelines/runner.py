@@ -26,7 +26,6 @@ from typing import Any
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options_validator import PipelineOptionsValidator
 from apache_beam.options.pipeline_options import (
     DebugOptions,
     GoogleCloudOptions,
@@ -37,12 +36,13 @@ from apache_beam.options.pipeline_options import (
     TestOptions,
     WorkerOptions,
 )
+from apache_beam.options.pipeline_options_validator import PipelineOptionsValidator
 
 from pipelines.config import CrawlwashConfig
 from pipelines.pipeline import build_pipeline
 from transforms.read import list_inputs
-from transforms.staging import fingerprint
-from transforms.write import STATS, prepare_output_dir
+from transforms.write import fingerprint, prepare_output_dir
+from transforms.write.output import STATS
 
 __all__ = [
     "REFUSED_RUNNERS",

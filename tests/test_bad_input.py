@@ -36,13 +36,11 @@ from tests.badinput import (
     shared_malformed_cases,
 )
 from tests.conftest import WARC_DIR
-from transforms.read import _ReadSplitFn, check_inputs
-from transforms.splits import Split
-from transforms.readers import ReadConfig, RecordTooLarge, decode_http_body, read_text
+from transforms.read import ReadConfig, RecordTooLarge, Split, check_inputs, decode_http_body, read_text
+from transforms.read.beam import _ReadSplitFn
 
-# Bounds for the whole job (CLI + Beam workers + extraction sandboxes) over the bad-input directory.
-MAX_JOB_SECONDS = 240
-MAX_PEAK_RSS_MB = 1536
+# A hang must not hang the suite (the job's time and memory are measured by benchmarks/bad_input_memory.py).
+JOB_TIMEOUT_S = 600
 READABLE_ERROR = re.compile(r"^[A-Z][A-Za-z]+: \S.*")
 
 
@@ -99,15 +97,13 @@ def bad_run(tmp_path_factory: pytest.TempPathFactory) -> BadRun:
     for case in shared:
         args += ["--input", str(case.path)]
     args += ["--output", str(out)]
-    run = run_cli(args, cwd=root, timeout_s=MAX_JOB_SECONDS + 60)
+    run = run_cli(args, cwd=root, timeout_s=JOB_TIMEOUT_S)
     return BadRun(cases, run, out, dir_as_file)
 
 
-def test_job_over_all_bad_inputs_succeeds_with_bounded_time_and_memory(bad_run: BadRun) -> None:
+def test_job_over_all_bad_inputs_succeeds(bad_run: BadRun) -> None:
     run = bad_run.run
     assert run.returncode == 0, run.stderr[-4000:]
-    assert run.seconds < MAX_JOB_SECONDS
-    assert 0 < run.peak_rss_mb < MAX_PEAK_RSS_MB
     assert (bad_run.out / "_SUCCESS").exists()
     stats = bad_run.stats
     assert stats["balanced"] is True

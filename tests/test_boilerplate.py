@@ -1,4 +1,4 @@
-"""Tests of transforms/lines.py and transforms/boilerplate.py: each line rule with its exact reason, repeated
+"""Tests of transforms/clean/lines.py and transforms/clean/boilerplate.py: each line rule with its exact reason, repeated
 paragraphs, navigation runs, the real seeds, and the corpus-wide frequent-line pass through the pipeline's
 decide and apply phases."""
 
@@ -17,20 +17,11 @@ from apache_beam.testing.util import assert_that, equal_to
 
 from tests.conftest import AEB_DIR, SEED_CLEAN, SEED_REPEATED, SEED_SPAM
 from tests.engine import case_config, run_staged
-from transforms.boilerplate import (
-    COLUMNS,
-    REASON_EMPTY_AFTER_BOILERPLATE,
-    STAGE,
-    BoilerplateConfig,
-    RemoveBoilerplate,
-    clean_document,
-)
-from transforms.decide_core import frequent_line_keys
-from transforms.doc import UNIT_LINES, UNIT_RECORD, Doc
-from transforms.lines import (
+from transforms.clean import (
     REASON_BACK_TO_TOP,
     REASON_COOKIE,
     REASON_COPYRIGHT,
+    REASON_EMPTY_AFTER_BOILERPLATE,
     REASON_FREQUENT,
     REASON_JAVASCRIPT,
     REASON_LINK_LIST,
@@ -39,16 +30,23 @@ from transforms.lines import (
     REASON_NO_LETTERS,
     REASON_POLICY,
     REASON_REPEATED,
+    BoilerplateConfig,
     LineRules,
+    NormalizeConfig,
+    RemoveBoilerplate,
+    clean_document,
     clean_lines,
+    frequent_line_keys,
     hash32,
     host_line_keys,
     host_of,
     line_keys,
     line_rule_reason,
+    normalize_text,
     paragraph_key,
 )
-from transforms.normalize import NormalizeConfig, normalize_text
+from transforms.clean.boilerplate import COLUMNS, STAGE
+from transforms.core import UNIT_LINES, UNIT_RECORD, Doc
 
 RULES = LineRules()
 LONG = "This is a perfectly ordinary sentence of an article that goes on for a while, as articles do."

@@ -1,5 +1,5 @@
 """Dedup on real texts through the pipeline's own decide and apply phases (URL, exact, near-duplicates,
-components, incremental), plus the pure reducers of transforms/decide_core.py.
+components, incremental), plus the pure reducers of transforms/dedup/reducers.py.
 
 Each case stages its documents as the map phase would (`stage_documents`, spread over two splits so that every
 decision crosses splits) and runs `DecideAndApply` on them; all cases run in ONE Beam pipeline (start-up and
@@ -21,23 +21,27 @@ from apache_beam.testing.test_pipeline import TestPipeline
 
 from tests.conftest import AEB_DIR, SEED_CLEAN, SEED_REPEATED, SEED_SPAM
 from tests.engine import Outputs, case_config, run_staged
-from transforms import minhash
-from transforms.components import ConnectedComponents, NotConvergedError, large_star, small_star, star_check
+from transforms.core import Doc
 from transforms.dedup import (
     COLUMNS,
     REASON_DUPLICATE_TEXT,
     REASON_DUPLICATE_URL,
     REASON_NEAR_DUPLICATE,
     REASON_NEAR_DUPLICATE_OF_PRIOR,
+    ConnectedComponents,
     DedupConfig,
     ExactDedupConfig,
     IndexConfig,
     NearDedupConfig,
+    NotConvergedError,
     UrlDedupConfig,
     expand_index_paths,
+    large_star,
+    minhash,
     read_index_table,
+    small_star,
+    star_check,
 )
-from transforms.doc import Doc
 
 CHAIN_KEYS = (
     "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34",

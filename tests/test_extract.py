@@ -21,23 +21,22 @@ from apache_beam.testing.util import assert_that, equal_to
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from tests.conftest import AEB_DIR, BENCH_WARC, REPO, WARC_DIR
-from transforms.doc import Doc, Failed
+from transforms.core import FAILED, Doc, Failed
 from transforms.extract import (
     REASON_NO_TEXT_EXTRACTED,
     ExtractConfig,
+    ExtractFn,
     ExtractorCrashed,
     ExtractorSandbox,
     ExtractResult,
     ExtractText,
     HtmlTooLarge,
     UndecodableHtml,
-    ExtractFn,
     decode_html,
     extract_html,
     normalize_charset,
     sniff_meta_charset,
 )
-from transforms.stage import FAILED
 
 CLUEWEB_QUIRK = WARC_DIR / "chatnoir-eu+chatnoir-resiliparse" / "clueweb-quirk.warc.gz"
 CC_WARC = WARC_DIR / "chatnoir-eu+chatnoir-resiliparse" / "warcfile.warc.gz"
@@ -167,6 +166,11 @@ def _pathological_page(paragraphs: int = 40_000) -> bytes:
         ("windows-1251", "cp1251"),
         ("windows-874", "cp874"),
         ("KOI8-R", "koi8-r"),
+        ("ks_c_5601-1987", "cp949"),  # Korean sites' usual label: a WHATWG label of EUC-KR
+        ("iso88591", "cp1252"),
+        ("csgb2312", "gb18030"),
+        ("x-mac-ukrainian", "mac-cyrillic"),
+        ("ucs-2", "utf-16-le"),  # a label newer than webencodings' table
         (' "UTF-8" ', "utf-8"),
         ("utf8", "utf-8"),
         ("utf-7", None),
@@ -482,9 +486,7 @@ def test_extract_fn_timeout_is_a_failed_row_and_the_next_document_extracts() -> 
         pool = fn._pool
         with pool.borrow() as box:
             first_pid = box.pid
-        t0 = time.monotonic()
-        slow = list(fn.process(_html_doc("slow", _pathological_page())))
-        assert time.monotonic() - t0 < 8  # the page alone takes several times longer
+        slow = list(fn.process(_html_doc("slow", _pathological_page())))  # cut at 1 s (alone: many seconds)
         fine = list(fn.process(_html_doc("fine", payload)))
         with pool.borrow() as box:
             assert box.starts == 2  # killed on timeout, restarted for the next page

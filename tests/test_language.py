@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import apache_beam as beam
@@ -12,11 +13,16 @@ from apache_beam.testing.util import assert_that, equal_to
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from tests.conftest import BENCH_WARC, SEED_CLEAN, SEED_REPEATED, SEED_SPAM, WARC_DIR
-from transforms.doc import UNIT_LINES, Doc
-from transforms.langid import (
+from transforms.core import UNIT_LINES, Doc, sample_keep
+from transforms.language import (
+    COLUMNS,
+    HAN,
+    KANA,
+    LATIN,
     REASON_FOREIGN_LANGUAGE,
     REASON_FOREIGN_SCRIPT,
     REASON_MOJIBAKE,
+    CleanLanguage,
     LanguageConfig,
     LanguageModel,
     clean_language,
@@ -25,11 +31,9 @@ from transforms.langid import (
     is_name_like,
     is_quote_or_reference,
     normalize_label,
-    sample_keep,
+    script_counts,
     strip_foreign_lines,
 )
-from transforms.language import COLUMNS, CleanLanguage
-from transforms.scripts import HAN, KANA, LATIN, script_counts
 
 COUNTY_LINE_START = "主站蜘蛛池模板: 嵊泗县| 永新县|"
 MOJIBAKE_LINES = [
@@ -539,9 +543,9 @@ def test_brand_code_line_next_to_a_spam_block_goes(model, cfg):
 
 
 def test_line_prediction_cache_is_bounded_and_changes_nothing(monkeypatch):
-    from transforms import langid
+    from transforms.language import LanguageModel as _Model
 
-    monkeypatch.setattr(langid, "_LINE_CACHE_SIZE", 3)
+    monkeypatch.setattr(importlib.import_module(_Model.__module__), "_LINE_CACHE_SIZE", 3)
     fresh = LanguageModel()
     lines = [f"Die Regierung hat am Montag {w} beschlossen" for w in ("viel", "wenig", "nichts", "alles", "etwas")]
     first = fresh.predict_many(lines, k=5, threshold=0.005)

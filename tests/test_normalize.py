@@ -1,4 +1,4 @@
-"""Tests of transforms/normalize.py: the pure normalizer on crafted and real seed texts, and the Beam stage."""
+"""Tests of transforms/clean/normalize.py: the pure normalizer on crafted and real seed texts, and the Beam stage."""
 
 from __future__ import annotations
 
@@ -9,14 +9,9 @@ from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
 from tests.conftest import SEED_CLEAN, SEED_REPEATED, SEED_SPAM
-from transforms.doc import Doc, Dropped
-from transforms.normalize import (
-    REASON_EMPTY_AFTER_NORMALIZE,
-    STAGE,
-    NormalizeConfig,
-    NormalizeText,
-    normalize_text,
-)
+from transforms.clean import REASON_EMPTY_AFTER_NORMALIZE, NormalizeConfig, NormalizeText, normalize_text
+from transforms.clean.normalize import STAGE
+from transforms.core import Doc, Dropped
 
 CFG = NormalizeConfig()
 
@@ -120,4 +115,7 @@ def test_normalize_text_transform() -> None:
             label="dropped",
         )
         assert_that(out.failed, equal_to([]), label="failed")
-    assert isinstance(Dropped.of(docs[1], STAGE, REASON_EMPTY_AFTER_NORMALIZE), Dropped)
+    dropped = Dropped.of(docs[1], STAGE, REASON_EMPTY_AFTER_NORMALIZE)
+    assert (dropped.id, dropped.stage, dropped.reason, dropped.unit, dropped.text) == (
+        "b", STAGE, REASON_EMPTY_AFTER_NORMALIZE, "record", docs[1].text,
+    )

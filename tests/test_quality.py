@@ -12,21 +12,22 @@ from apache_beam.testing.util import assert_that, equal_to
 from pydantic import ValidationError
 
 from tests.conftest import BENCH_WARC, SEED_CLEAN, SEED_REPEATED, WARC_DIR
-from transforms.doc import Doc
+from transforms.core import Doc
 from transforms.quality import (
     COLUMNS,
     REASONS,
+    SIGNAL_TYPES,
     FilterQuality,
     QualityConfig,
     c4_verdict,
     columns_for,
+    compute_signals,
     decide,
     failing_reasons,
     fineweb_verdict,
     gopher_quality_verdict,
     gopher_repetition_verdict,
 )
-from transforms.quality_signals import SIGNAL_TYPES, compute_signals
 
 EN = QualityConfig(preset="en")
 ML = QualityConfig(preset="multilingual")
@@ -599,7 +600,7 @@ def _reference_ngram_signals(tokens: list[str]) -> dict[str, float]:
 
 
 def test_ngram_signals_match_a_string_reference(bench_texts: dict[str, str], chinese_texts: dict[str, str]):
-    from transforms.quality_signals import _TOKEN_UNSEG_RE, _WORD_RE
+    from transforms.quality.signals import _TOKEN_UNSEG_RE, _WORD_RE
 
     texts = [SEED_REPEATED.read_text(encoding="utf-8"), *bench_texts.values(), *chinese_texts.values()]
     for text in texts:

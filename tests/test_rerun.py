@@ -2,7 +2,7 @@
 `output.if_exists=overwrite` and the same input and config gives byte-identical outputs; `if_exists=fail` refuses
 an output directory that holds a run.
 
-How the output directory behaves (transforms/write.py, pipelines/runner.py):
+How the output directory behaves (transforms/write/output.py, pipelines/runner.py):
 - Shards are written under `OUTPUT/_temporary/<kind>/` and renamed into `data/`, `rejected/`, `errors/` by one
   finalize step after every shard exists; `stats.json` follows, `_SUCCESS` (the manifest) is written last. A
   reader must treat a directory without `_SUCCESS` as incomplete: a kill during finalize can leave some complete

@@ -239,7 +239,6 @@ def test_cli_dry_run_works_offline_and_prints_the_job_size(tmp_path, capsys, mon
 
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    started = time.monotonic()
     rc = cli_run([
         "run", "--input", f"{SEEDS}/*.txt", "--output", str(tmp_path / "df"), "--runner=DataflowRunner",
         "--dry_run=True", "--project=p", "--region=us-central1", "--temp_location=gs://b/tmp",
@@ -247,7 +246,6 @@ def test_cli_dry_run_works_offline_and_prints_the_job_size(tmp_path, capsys, mon
     ])  # fmt: skip
     captured = capsys.readouterr()
     assert rc == 0, captured.err
-    assert time.monotonic() - started < 60
     job = json.loads(captured.out)
     assert job["runner"] == "DataflowRunner" and job["transforms"] > 100
     assert 0 < job["job_json_bytes"] < 10 << 20

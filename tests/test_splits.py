@@ -1,4 +1,4 @@
-"""Splits of big files (transforms/splits.py): cut where a reader can start, and every record read exactly once.
+"""Splits of big files (transforms/read/splits.py): cut where a reader can start, and every record read exactly once.
 
 Real data: the 990-page bench WARC (one gzip member per record, as Common Crawl writes them) and files derived
 from it: an uncompressed copy, a single-gzip-stream copy, and a JSONL of the AEB articles.
@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import AEB_DIR, BENCH_WARC
-from transforms.doc import Doc, TransientError
-from transforms.read import read_split
-from transforms.readers import ReadConfig
-from transforms.splits import (
+from transforms.core import Doc, TransientError
+from transforms.read import (
+    ReadConfig,
     Split,
     WindowStream,
     find_gzip_warc_member,
     is_multi_member_gzip,
     plan_file,
+    read_split,
     splittable_kind,
 )
 
@@ -164,7 +164,7 @@ def test_a_stream_breaking_mid_read_is_transient_never_a_row(
 ) -> None:
     path, members = bench_part
     data = path.read_bytes()
-    from transforms import read as read_module
+    from transforms.read import beam as read_module
 
     monkeypatch.setattr(read_module.FileSystems, "open", lambda *a, **k: _BreakingStream(data, members[50]))
     got: list = []

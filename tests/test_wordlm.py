@@ -1,12 +1,11 @@
-"""The word-frequency model (`transforms.wordlm`) on its own: exact words counted and the sign and size of the
+"""The word-frequency model (`transforms.language.wordlm`) on its own: exact words counted and the sign and size of the
 evidence on real spam and real article lines."""
 
 from __future__ import annotations
 
 import pytest
 
-from transforms.langid import language_group
-from transforms.wordlm import FLOOR_LOG10, WordFrequencyModel, counted_words
+from transforms.language import FLOOR_LOG10, WordFrequencyModel, counted_words, language_group
 
 
 @pytest.fixture(scope="module")

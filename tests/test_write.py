@@ -13,10 +13,19 @@ import pytest
 
 from tests.conftest import SEEDS
 from tests.engine import case_config, run_staged
-from transforms.doc import UNIT_LINES, Doc, Dropped, Failed, sample_keep, stable_id
-from transforms.ledger import ErrorBudgetExceeded, LedgerError, build_stats, check
-from transforms.staging import RunFingerprintError, fingerprint
-from transforms.write import REJECTED_SCHEMA, OutputConfig, doc_to_row, prepare_output_dir
+from transforms.core import UNIT_LINES, Doc, Dropped, Failed, sample_keep, stable_id
+from transforms.write import (
+    REJECTED_SCHEMA,
+    ErrorBudgetExceeded,
+    LedgerError,
+    OutputConfig,
+    RunFingerprintError,
+    build_stats,
+    check,
+    doc_to_row,
+    fingerprint,
+    prepare_output_dir,
+)
 
 EXTRA = [pa.field("dedup_cluster_size", pa.int32())]
 

@@ -1,0 +1,146 @@
+"""Text normalization: Unicode NFC, mojibake repair (ftfy), control characters, whitespace, blank lines.
+
+The pure core is `normalize_text(text, cfg)`; `NormalizeText(cfg)` is the Beam stage ("normalize"). After it,
+a document is a sequence of paragraphs, one per non-empty line (and at most `max_blank_lines` blank lines between
+them, 0 by default), with single spaces inside lines and no leading or trailing whitespace on any line.
+
+Cost: plain-ASCII text cannot hold mojibake or non-NFC sequences, so it skips NFC and ftfy entirely; text whose
+only non-ASCII characters are general punctuation (curly quotes, dashes) or CJK gets NFC only (mojibake always
+holds Latin-1, Latin Extended, Greek, Cyrillic or box-drawing characters); everything else goes through one
+`ftfy.fix_text` call with the options below.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import apache_beam as beam
+import ftfy
+import pyarrow as pa
+from pydantic import Field
+
+from transforms.core import Doc, Dropped, Section, StageFn, StageOutputs, apply_stage
+
+__all__ = [
+    "COLUMNS",
+    "REASON_EMPTY_AFTER_NORMALIZE",
+    "STAGE",
+    "NormalizeConfig",
+    "NormalizeFn",
+    "NormalizeText",
+    "normalize_text",
+]
+
+STAGE = "normalize"
+COLUMNS: list[pa.Field] = []  # normalization changes `text` and `title` only; it adds no column
+REASON_EMPTY_AFTER_NORMALIZE = "empty_after_normalize"
+
+# Line breaks other than \n (CR, CRLF, VT, FF, NEL, LINE/PARAGRAPH SEPARATOR) become \n.
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# C0/C1 controls except \t and \n; invisible format characters that carry no meaning in running text (soft hyphen,
+# zero-width space, word joiner, BOM, bidi embeddings and isolates). ZWJ/ZWNJ stay: scripts and emoji need them.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+)
+# Characters that can never be part of mojibake: mis-decoded UTF-8 always yields Latin-1/Latin Extended, Greek,
+# Cyrillic or box-drawing characters (the lead bytes), so a text whose non-ASCII characters are all general
+# punctuation (curly quotes, dashes, ellipsis) or CJK / Hangul / full-width forms has nothing for ftfy to repair.
+_MOJIBAKE_POSSIBLE = re.compile(r"[^\x00-\x7f\u2000-\u206f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+# Horizontal whitespace (tab, NBSP, the Unicode space separators) collapses to one space.
+_HSPACE = re.compile(r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+class NormalizeConfig(Section):
+    """Section `normalize`: how text is normalized before language identification and the quality stages."""
+
+    nfc: bool = Field(True, description="Apply Unicode NFC composition (skipped for pure-ASCII text).")
+    fix_mojibake: bool = Field(
+        True,
+        description="Repair mojibake and broken encodings with ftfy (UTF-8 read as Latin-1/cp1252 and similar; "
+        "GBK-as-UTF-8 damage is not repairable and is left to the language stages).",
+    )
+    fix_latin_ligatures: bool = Field(
+        True, description="With fix_mojibake: replace ligatures such as 'ﬁ' by 'fi'."
+    )
+    remove_control_chars: bool = Field(
+        True, description="Remove control and invisible format characters (keeps \\n, \\t, ZWJ and ZWNJ)."
+    )
+    collapse_whitespace: bool = Field(
+        True, description="Collapse runs of spaces, tabs and Unicode spaces inside a line into one space."
+    )
+    strip_lines: bool = Field(True, description="Strip leading and trailing whitespace of every line.")
+    max_blank_lines: int = Field(
+        0, ge=0, description="Blank lines kept between paragraphs (0: one paragraph per non-empty line)."
+    )
+
+
+def _fixer(cfg: NormalizeConfig) -> ftfy.TextFixerConfig:
+    return ftfy.TextFixerConfig(
+        unescape_html=False,  # extraction already unescaped; a literal "&amp;" in text is content
+        fix_character_width=False,  # keeps CJK full-width punctuation as written
+        uncurl_quotes=False,  # curly quotes are legitimate text
+        fix_latin_ligatures=cfg.fix_latin_ligatures,
+        remove_control_chars=cfg.remove_control_chars,
+        normalization="NFC" if cfg.nfc else None,
+        explain=False,
+    )
+
+
+def normalize_text(text: str, cfg: NormalizeConfig) -> str:
+    """Normalize one document's text (see module docstring). Pure and deterministic."""
+    if not text:
+        return ""
+    text = _LINE_BREAKS.sub("\n", text)
+    if not text.isascii():
+        if cfg.fix_mojibake and _MOJIBAKE_POSSIBLE.search(text):
+            text = ftfy.fix_text(text, _fixer(cfg))
+        elif cfg.nfc:
+            text = unicodedata.normalize("NFC", text)
+    if cfg.remove_control_chars:
+        text = _CONTROL.sub("", text)
+    out: list[str] = []
+    blanks = 0
+    for line in text.split("\n"):
+        if cfg.collapse_whitespace:
+            line = _HSPACE.sub(" ", line)
+        if cfg.strip_lines:
+            line = line.strip()
+        if not line.strip():
+            blanks += 1
+            continue
+        if out and blanks:
+            out.extend([""] * min(blanks, cfg.max_blank_lines))
+        blanks = 0
+        out.append(line)
+    return "\n".join(out)
+
+
+class NormalizeFn(StageFn):
+    stage = STAGE
+
+    def __init__(self, cfg: NormalizeConfig) -> None:
+        super().__init__()
+        self._cfg = cfg
+
+    def apply(self, doc: Doc) -> Doc | Dropped:
+        text = normalize_text(doc.text, self._cfg)
+        if not text:
+            return Dropped.of(doc, STAGE, REASON_EMPTY_AFTER_NORMALIZE)
+        title = doc.title
+        if title:  # the title column gets the same treatment, on one line
+            title = " ".join(normalize_text(title, self._cfg).split("\n")) or None
+        if text == doc.text and title == doc.title:
+            return doc
+        return doc.replace(text=text, title=title)
+
+
+class NormalizeText(beam.PTransform):
+    """Normalize the text of every document; a document left empty is dropped (`empty_after_normalize`)."""
+
+    def __init__(self, config: NormalizeConfig | None = None, label: str | None = None) -> None:
+        super().__init__(label)
+        self._cfg = config or NormalizeConfig()
+
+    def expand(self, docs: beam.PCollection) -> StageOutputs:
+        return apply_stage(docs, "Normalize", NormalizeFn(self._cfg))

@@ -1,0 +1,54 @@
+"""What every stage shares: the record types, config sections, the stage DoFn base, coders, packed records.
+
+The public API is importable from the package (`from transforms.core import ...`); each name is
+loaded from its module on first use (PEP 562), so importing a pure module of the package never imports Beam.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "DROPPED": "stage",
+    "Doc": "doc",
+    "DocCoder": "coders",
+    "Dropped": "doc",
+    "DroppedCoder": "coders",
+    "FAILED": "stage",
+    "Failed": "doc",
+    "FailedCoder": "coders",
+    "KEPT": "stage",
+    "Layout": "packed",
+    "Section": "section",
+    "StageFn": "stage",
+    "StageOutputs": "stage",
+    "TransientError": "doc",
+    "UNIT_LINES": "doc",
+    "UNIT_RECORD": "doc",
+    "apply_stage": "stage",
+    "bucket_counts": "shuffle",
+    "concat": "packed",
+    "empty": "packed",
+    "pack": "packed",
+    "register": "coders",
+    "route": "stage",
+    "sample_keep": "doc",
+    "sid_hex": "shuffle",
+    "sid_int": "shuffle",
+    "split_rows": "packed",
+    "stable_id": "doc",
+    "typed": "stage",
+    "unpack": "packed",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,34 @@
+"""The map phase: one split through every per-document stage, fused, and the heavy objects shared per worker
+process.
+
+The public API is importable from the package (`from transforms.engine import ...`); each name is
+loaded from its module on first use (PEP 562), so importing a pure module of the package never imports Beam.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "KEYS_SCHEMA": "map_phase",
+    "LINES_SCHEMA": "map_phase",
+    "MapSpec": "map_phase",
+    "MapSplitFn": "map_phase",
+    "SandboxPool": "resources",
+    "dedup_key_row": "map_phase",
+    "language_model": "resources",
+    "sandbox_pool": "resources",
+    "stage_documents": "map_phase",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

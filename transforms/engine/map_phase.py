@@ -1,0 +1,339 @@
+"""The map phase: one split in, its staged files and ONE small summary out.
+
+    split -> read -> extract -> normalize -> language -> boilerplate (per document) -> quality
+          -> _temporary/splits/<sid>.{docs,rejected,errors,keys,lines}.parquet, then <sid>.done.json
+
+The per-document stages run as plain calls, fused: no element crosses a Beam boundary between them, and no text
+ever enters a shuffle. What the global decisions need is written to the split's `keys` file (URL and text keys,
+keep ranks, MinHash signature and band keys of each kept document) and `lines` file (line keys for the
+frequent-line pass); the decide phase reads them back per split. The summary (the split's ledger counts and
+record counts) is the only element the DoFn emits, so the runner never holds a page or a text.
+
+- Atomic and repeatable: files are renamed into place, the marker is written last, and a split is
+  deterministic, so a retried or re-run split overwrites its files with identical bytes.
+- Resume (`output.if_exists: resume`): a split whose marker exists is not read again; its summary is re-emitted.
+- Transient read errors: a failed read of the input (a remote stream breaking mid-way) restarts the split,
+  up to `read.io_retries` times with backoff; after that the error goes to the runner, which may retry the
+  bundle (Dataflow) or fail the job (the local runner). A half-read split never counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import apache_beam as beam
+import numpy as np
+import pyarrow as pa
+from apache_beam import pvalue
+from apache_beam.metrics import Metrics
+
+from transforms.clean import frequent_line_entries, host_of
+from transforms.core import (
+    DROPPED,
+    FAILED,
+    UNIT_LINES,
+    Doc,
+    Dropped,
+    Failed,
+    StageFn,
+    TransientError,
+    sample_keep,
+)
+from transforms.core.stage import METRICS_NAMESPACE
+from transforms.dedup import DedupConfig, hash128, keep_key, minhash, url_key
+from transforms.read import ReadConfig, Split, read_split
+from transforms.write import (
+    ERRORS_SCHEMA,
+    KIND_DOCS,
+    KIND_ERRORS,
+    KIND_KEYS,
+    KIND_LINES,
+    KIND_REJECTED,
+    REJECTED_SCHEMA,
+    OutputConfig,
+    StagedWriter,
+    compression_options,
+    doc_to_row,
+    dropped_to_row,
+    failed_to_row,
+    outcome_keys,
+    read_marker,
+    split_path,
+    write_marker,
+)
+
+__all__ = ["KEYS_SCHEMA", "LINES_SCHEMA", "MapSpec", "MapSplitFn", "dedup_key_row", "stage_documents"]
+
+log = logging.getLogger(__name__)
+
+KEYS_SCHEMA = pa.schema(
+    [
+        pa.field("local", pa.int32(), nullable=False),
+        pa.field("id", pa.string(), nullable=False),
+        pa.field("has_url", pa.bool_(), nullable=False),
+        pa.field("u_hi", pa.uint64()),
+        pa.field("u_lo", pa.uint64()),
+        pa.field("u_k1", pa.int64()),
+        pa.field("u_k2", pa.int64()),
+        pa.field("has_text", pa.bool_(), nullable=False),
+        pa.field("e_hi", pa.uint64()),
+        pa.field("e_lo", pa.uint64()),
+        pa.field("e_k1", pa.int64()),
+        pa.field("e_k2", pa.int64()),
+        pa.field("n_k1", pa.int64()),
+        pa.field("n_k2", pa.int64()),
+        pa.field("sig", pa.binary()),  # uint32 little-endian x num_perm; null: no shingles (empty text)
+        pa.field("n_shingles", pa.int64()),
+        pa.field("bands", pa.list_(pa.int64())),
+    ]
+)
+LINES_SCHEMA = pa.schema(
+    [pa.field("key", pa.int64()), pa.field("host", pa.uint32()), pa.field("text", pa.uint32())]
+)
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """Everything the map phase needs besides the per-document stage functions."""
+
+    out_dir: str
+    read: ReadConfig
+    output: OutputConfig
+    data_schema: pa.Schema
+    extra_names: tuple[str, ...]
+    line_stage: str | None = None  # compute line keys right after this stage (boilerplate), None: no pass
+    line_min_chars: int = 20
+    dedup: DedupConfig | None = None
+    resume: bool = False
+
+
+def dedup_key_row(doc: Doc, local: int, cfg: DedupConfig, params: minhash.MinHashParams) -> dict[str, Any]:
+    """The keys-file row of one kept document: URL and text keys, the keep ranks, signature and band keys."""
+    row: dict[str, Any] = {"local": local, "id": doc.id}
+    url = url_key(doc.url)
+    row["has_url"] = url is not None
+    if url is not None:
+        row["u_hi"], row["u_lo"] = hash128(url)
+        row["u_k1"], row["u_k2"] = keep_key(doc, cfg.url.keep)
+    text_key = minhash.text_hash(doc.text)
+    row["has_text"] = bool(text_key)
+    if text_key:
+        row["e_hi"], row["e_lo"] = int(text_key[:16], 16), int(text_key[16:], 16)
+    row["e_k1"], row["e_k2"] = keep_key(doc, cfg.exact.keep)
+    row["n_k1"], row["n_k2"] = keep_key(doc, cfg.near.keep)
+    signed = minhash.sign(doc.text, params)
+    if signed is not None:
+        sig, size = signed
+        row["sig"] = sig.astype("<u4").tobytes()
+        row["n_shingles"] = size
+        row["bands"] = minhash.band_keys(sig, params.bands, params.rows)
+    return row
+
+
+class _SplitRun:
+    """The state of one attempt at one split: open writers, counts, collected keys."""
+
+    def __init__(self, spec: MapSpec, split: Split) -> None:
+        self.spec = spec
+        self.split = split
+        out, sid, o = spec.out_dir, split.sid, spec.output
+        compression = compression_options(o)
+        self.docs = StagedWriter(
+            split_path(out, sid, KIND_DOCS), spec.data_schema, o.row_group_rows, compression
+        )
+        self.rejected = StagedWriter(split_path(out, sid, KIND_REJECTED), REJECTED_SCHEMA, o.row_group_rows,
+                                     compression, keep_empty=False)  # fmt: skip
+        self.errors = StagedWriter(split_path(out, sid, KIND_ERRORS), ERRORS_SCHEMA, o.row_group_rows,
+                                   compression, keep_empty=False)  # fmt: skip
+        self.counts: Counter[str] = Counter()
+        self.keys = StagedWriter(split_path(out, sid, KIND_KEYS), KEYS_SCHEMA, o.row_group_rows, compression)
+        self.line_keys: list[np.ndarray] = []
+        self.line_hosts: list[int] = []
+        self.line_texts: list[int] = []
+        self.kept_bytes = 0
+
+    def record(self, outcome: Dropped | Failed) -> None:
+        for key in outcome_keys(outcome):
+            self.counts[key] += 1
+        o = self.spec.output
+        if isinstance(outcome, Failed):
+            self.errors.write(failed_to_row(outcome))
+        elif sample_keep(outcome.id, o.rejected_sample_rate):
+            self.rejected.write(dropped_to_row(outcome, o.rejected_max_text_chars))
+
+    def add_lines(self, doc: Doc) -> None:
+        keys, host32, text32 = frequent_line_entries(doc.text, host_of(doc.url), self.spec.line_min_chars)
+        if len(keys):
+            self.line_keys.append(keys)
+            self.line_hosts.append(host32)
+            self.line_texts.append(text32)
+
+    def keep(self, doc: Doc, params: minhash.MinHashParams | None) -> None:
+        local = self.counts["kept_map"]  # the row's index in the split's docs file
+        if self.spec.dedup is not None and params is not None:
+            row = dedup_key_row(doc, local, self.spec.dedup, params)
+            self.keys.write(row)
+            self.counts["keys_urls"] += row["has_url"]
+            self.counts["keys_texts"] += row["has_text"]
+            self.counts["keys_bands"] += len(row.get("bands") or ())
+        self.docs.write(doc_to_row(doc, self.spec.extra_names))
+        self.counts["kept_map"] += 1
+        self.kept_bytes += len(doc.text.encode("utf-8", "surrogatepass"))
+
+    def abort(self) -> None:
+        for w in (self.docs, self.rejected, self.errors, self.keys):
+            w.abort()
+
+    def finish(self) -> dict[str, Any]:
+        """Close every file (the marker comes after, written by the caller); return the split's summary."""
+        o, out, sid = self.spec.output, self.spec.out_dir, self.split.sid
+        n_docs = self.docs.close()
+        n_rejected = self.rejected.close()
+        n_errors = self.errors.close()
+        n_keys = self.keys.close() if self.spec.dedup is not None else 0
+        n_lines = 0
+        if self.spec.line_stage is not None:
+            lines = StagedWriter(
+                split_path(out, sid, KIND_LINES), LINES_SCHEMA, 1 << 30, compression_options(o)
+            )
+            lines.write_table(self._lines_table())
+            n_lines = lines.close()
+        keys = {k: self.counts.pop(f"keys_{k}", 0) for k in ("urls", "texts", "bands")}
+        return {
+            "sid": sid,
+            "path": self.split.path,
+            "start": self.split.start,
+            "end": self.split.end,
+            "counts": dict(sorted(self.counts.items())),
+            "docs": n_docs,
+            "rejected": n_rejected,
+            "errors": n_errors,
+            "kept_bytes": self.kept_bytes,
+            "keys": n_keys,
+            **keys,
+            "lines": n_lines,
+        }
+
+    def _lines_table(self) -> pa.Table:
+        if not self.line_keys:
+            return LINES_SCHEMA.empty_table()
+        sizes = [len(k) for k in self.line_keys]
+        return pa.table(
+            {
+                "key": np.concatenate(self.line_keys),
+                "host": np.repeat(np.array(self.line_hosts, dtype=np.uint32), sizes),
+                "text": np.repeat(np.array(self.line_texts, dtype=np.uint32), sizes),
+            },
+            schema=LINES_SCHEMA,
+        )
+
+
+def stage_documents(spec: MapSpec, split: Split, records: Sequence[Doc | Dropped | Failed]) -> dict[str, Any]:
+    """Stage records as the files of one split (with its completion marker), exactly as the map phase would
+    after the per-document stages: Docs as kept documents, Dropped / Failed as its rejected / errors rows.
+    Returns the split's summary. The decide and apply phases (`pipelines.pipeline.DecideAndApply`) then work on
+    them: how tests drive dedup, the frequent-line pass and the writer with records of their own."""
+    run = _SplitRun(spec, split)
+    params = spec.dedup.near.params() if spec.dedup is not None else None
+    for rec in records:
+        if isinstance(rec, Doc):
+            run.counts["read"] += 1
+            if spec.line_stage is not None:
+                run.add_lines(rec)
+            run.keep(rec, params)
+        else:
+            if not (isinstance(rec, Dropped) and rec.unit == UNIT_LINES):
+                run.counts["read"] += 1  # an audit row is not a record
+            run.record(rec)
+    summary = run.finish()
+    write_marker(spec.out_dir, split.sid, summary)
+    return summary
+
+
+class MapSplitFn(beam.DoFn):
+    """Split -> its staged files; yields the split's summary (a small dict). See the module docstring."""
+
+    def __init__(self, spec: MapSpec, chain: Sequence[tuple[str, StageFn]]) -> None:
+        super().__init__()
+        self._spec = spec
+        self._chain = tuple(chain)
+        self._io_retries = spec.read.io_retries
+        self._params = spec.dedup.near.params() if spec.dedup is not None else None
+        self._splits = Metrics.counter(METRICS_NAMESPACE, "map.splits")
+        self._records = Metrics.counter(METRICS_NAMESPACE, "map.records")
+        self._retries = Metrics.counter(METRICS_NAMESPACE, "map.read_retries")
+
+    def setup(self) -> None:
+        for _, fn in self._chain:
+            fn.setup()
+
+    def teardown(self) -> None:
+        for _, fn in self._chain:
+            fn.teardown()
+
+    def process(self, split: Split) -> Iterator[dict[str, Any]]:
+        if self._spec.resume:
+            done = read_marker(self._spec.out_dir, split.sid)
+            if done is not None:
+                log.info("split %s already done (resume): %s", split.sid, split.describe())
+                yield done
+                return
+        started = time.time()
+        for attempt in range(self._io_retries + 1):
+            run = _SplitRun(self._spec, split)
+            try:
+                self._read_split(run)
+                break
+            except TransientError as exc:
+                run.abort()
+                if attempt >= self._io_retries:
+                    raise
+                self._retries.inc()
+                delay = min(30.0, 2.0**attempt)
+                log.warning(
+                    "reading %s failed (%s): retrying the split in %.0f s", split.describe(), exc, delay
+                )
+                time.sleep(delay)
+        summary = run.finish()
+        summary["seconds"] = round(time.time() - started, 3)
+        summary["started"] = round(started, 3)
+        write_marker(self._spec.out_dir, split.sid, summary)
+        self._splits.inc()
+        c = summary["counts"]
+        log.info(
+            "split %s: %d records (%d kept, %d failed) in %.1f s",
+            split.describe(), c.get("read", 0), summary["docs"], summary["errors"], summary["seconds"],
+        )  # fmt: skip
+        yield summary
+
+    def _read_split(self, run: _SplitRun) -> None:
+        for outcome in read_split(run.split, self._spec.read):
+            run.counts["read"] += 1
+            self._records.inc()
+            if isinstance(outcome, Doc):
+                self._process_doc(run, outcome)
+            else:
+                run.record(outcome)
+
+    def _process_doc(self, run: _SplitRun, doc: Doc) -> None:
+        current: Doc | None = doc
+        for name, fn in self._chain:
+            assert current is not None
+            nxt: Doc | None = None
+            for out in fn.outcomes(current):
+                if isinstance(out, pvalue.TaggedOutput):
+                    assert out.tag in (DROPPED, FAILED)
+                    run.record(out.value)
+                else:
+                    nxt = out
+            current = nxt
+            if current is None:
+                return
+            if name == self._spec.line_stage:
+                run.add_lines(current)
+        run.keep(current, self._params)

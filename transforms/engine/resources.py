@@ -1,0 +1,86 @@
+"""Heavy objects shared by every DoFn instance of a worker process (`apache_beam.utils.shared.Shared`).
+
+A runner may run several instances of a stage in one process (one per thread, one per fused stage, new ones after
+a retry); each loading its own copy would multiply the memory and start-up time: fastText's lid.176 model and
+the 57 MB word-frequency model (`LanguageModel`), and the extraction sandbox, a child process of its own. Here
+each is made once per process and handed out: one language model per model path, and a bounded pool of
+extraction sandboxes per extraction config (a sandbox serves one document at a time, so concurrent threads
+borrow different ones, and never more than `extract.sandbox_pool_size`).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from apache_beam.utils import shared
+
+from transforms.extract import ExtractConfig, ExtractorSandbox
+from transforms.language import LanguageModel
+
+__all__ = ["SandboxPool", "language_model", "sandbox_pool"]
+
+# One handle per kind of object; the objects live in Beam's per-process map behind them.
+_LANGUAGE_MODELS = shared.Shared()
+_SANDBOX_POOLS = shared.Shared()
+
+
+def language_model(path: str | None) -> LanguageModel:
+    """The process's language model for `path` (None: the bundled lid.176.ftz), loaded on first use."""
+    return _LANGUAGE_MODELS.acquire(lambda: LanguageModel(path), tag=path or "")
+
+
+class SandboxPool:
+    """At most `size` extraction sandboxes, lent one document at a time (started on demand)."""
+
+    def __init__(self, config: ExtractConfig) -> None:
+        self._config = config
+        self._size = config.sandbox_pool_size
+        self._free: list[ExtractorSandbox] = []
+        self._started = 0
+        self._cond = threading.Condition()
+
+    @property
+    def started(self) -> int:
+        """Sandboxes started by this pool so far."""
+        return self._started
+
+    @contextmanager
+    def borrow(self) -> Iterator[ExtractorSandbox]:
+        with self._cond:
+            while not self._free and self._started >= self._size:
+                self._cond.wait()
+            if self._free:
+                box = self._free.pop()
+            else:
+                self._started += 1
+                box = None
+        if box is None:
+            try:
+                box = ExtractorSandbox(self._config)
+            except BaseException:
+                with self._cond:
+                    self._started -= 1
+                    self._cond.notify()
+                raise
+        try:
+            yield box
+        finally:
+            with self._cond:
+                self._free.append(box)
+                self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            boxes, self._free = self._free, []
+        for box in boxes:
+            box.close()
+
+
+def sandbox_pool(config: ExtractConfig) -> SandboxPool:
+    """The process's sandbox pool for this extraction config."""
+    return _SANDBOX_POOLS.acquire(
+        lambda: SandboxPool(config), tag=json.dumps(config.model_dump(), sort_keys=True)
+    )

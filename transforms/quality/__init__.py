@@ -1,0 +1,53 @@
+"""The quality stage: Gopher, C4 and FineWeb signals and filters.
+
+The public API is importable from the package (`from transforms.quality import ...`); each name is
+loaded from its module on first use (PEP 562), so importing a pure module of the package never imports Beam.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "COLUMNS": "filters",
+    "COLUMN_PREFIX": "filters",
+    "DEFAULT_CHARS_PER_WORD": "signals",
+    "FAMILIES": "filters",
+    "FilterQuality": "filters",
+    "PRESETS": "filters",
+    "QualityConfig": "filters",
+    "QualityFn": "filters",
+    "REASONS": "filters",
+    "RULES": "filters",
+    "Rejection": "filters",
+    "Rule": "filters",
+    "SIGNAL_TYPES": "signals",
+    "STAGE": "filters",
+    "STOP_WORDS": "stopwords",
+    "SignalParams": "signals",
+    "base_lang": "signals",
+    "c4_verdict": "filters",
+    "columns_for": "filters",
+    "compute_signals": "signals",
+    "config_params": "filters",
+    "decide": "filters",
+    "failing_reasons": "filters",
+    "fineweb_verdict": "filters",
+    "gopher_quality_verdict": "filters",
+    "gopher_repetition_verdict": "filters",
+    "is_unsegmented": "signals",
+    "signal_attrs": "filters",
+    "stop_words_for": "stopwords",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
