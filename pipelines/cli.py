@@ -1,6 +1,9 @@
 """The `crawlwash` command line.
 
     crawlwash run [--config FILE] --input GLOB [--input GLOB ...] --output DIR [--set key=value ...] [Beam options]
+    crawlwash report DIR                       DIR/report.html and the dataset card DIR/README.md
+    crawlwash inspect DIR [--reason R] [--n N] shards, schema, row counts and sample rows
+    crawlwash check-config [--config FILE] [--set key=value ...]
 
 Everything not known here passes through to Beam's `PipelineOptions` (`--runner`, `--direct_num_workers`, ...).
 Checks happen before any work starts: the config (naming the bad key), the input patterns (each must match a file),
@@ -16,8 +19,14 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from transforms.core import Failed
+
+if TYPE_CHECKING:
+    from apache_beam.options.pipeline_options import PipelineOptions
+
+    from pipelines.config import CrawlwashConfig
 
 __all__ = ["main", "run"]
 
@@ -41,18 +50,55 @@ def _parser() -> argparse.ArgumentParser:
         "errors/*.parquet (failed, with stage and error), stats.json (ledger), config.yaml, _SUCCESS (last).",
     )
     run_p.add_argument(
-        "--config", help="YAML config file (e.g. configs/local.yaml); without it the documented defaults apply"
+        "--config",
+        help="YAML config file (e.g. configs/local.yaml); without it the documented defaults apply",
     )
     run_p.add_argument(
-        "--input", action="append", default=None, metavar="GLOB",
+        "--input",
+        action="append",
+        default=None,
+        metavar="GLOB",
         help="input file pattern; repeat for several (replaces input.paths)",
     )
     run_p.add_argument("--output", metavar="DIR", help="output directory (replaces output.dir)")
     run_p.add_argument(
-        "--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        dest="overrides",
         help="override one config key, e.g. --set extract.timeout_s=5 (repeatable; values are YAML)",
     )
-    run_p.add_argument("--quiet", action="store_true", help="no progress logging, only the summary")
+    run_p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress (a live line on a terminal, else a log line every --progress-every seconds) and no "
+        "info logging, only the summary",
+    )
+    run_p.add_argument(
+        "--progress-every",
+        type=float,
+        default=15.0,
+        metavar="SECONDS",
+        help="when stderr is not a terminal: seconds between progress log lines (default 15)",
+    )
+    report_p = sub.add_parser(
+        "report",
+        help="write DIR/report.html and the dataset card DIR/README.md for a finished run",
+        description="Write DIR/report.html (self-contained: plots inlined as SVG, nothing loaded from the network) "
+        "and the Hugging Face dataset card DIR/README.md for the finished run in DIR.",
+    )
+    report_p.add_argument("dir", metavar="DIR", help="output directory of a finished run")
+    report_p.add_argument("--no-card", action="store_true", help="write report.html only")
+    inspect_p = sub.add_parser(
+        "inspect",
+        help="show a finished run's shards, schema, row counts and sample rows",
+        description="Show the shards, schema, row counts and N sample rows of DIR/data/ or, with --reason, of the "
+        "rejected/ rows of one drop reason ('reason' or 'stage/reason', e.g. quality/c4:too_few_sentences).",
+    )
+    inspect_p.add_argument("dir", metavar="DIR", help="output directory of a finished run")
+    inspect_p.add_argument("--reason", metavar="R", help="show rejected/ rows with this reason instead of data/")
+    inspect_p.add_argument("--n", type=int, default=3, metavar="N", help="sample rows to show (default 3)")
     check_p = sub.add_parser("check-config", help="validate a config (with --set overrides) and print it resolved")
     check_p.add_argument("--config")
     check_p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides")
@@ -89,7 +135,8 @@ class _WorkerLogFilter(logging.Filter):
         return True
 
 
-def _setup_logging(quiet: bool) -> None:
+def _setup_logging(quiet: bool, live: bool) -> None:
+    """`live`: a progress line is drawn on the terminal; workers' per-split info lines would break it."""
     logging.basicConfig(
         level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -100,7 +147,7 @@ def _setup_logging(quiet: bool) -> None:
         logging.getLogger(name).setLevel(level)
     forwarded = logging.getLogger("apache_beam.runners.portability.local_job_service")
     forwarded.setLevel(logging.INFO)
-    forwarded.addFilter(_WorkerLogFilter(level))
+    forwarded.addFilter(_WorkerLogFilter(logging.WARNING if live else level))
 
 
 def _summary(stats: dict, seconds: float) -> str:
@@ -116,8 +163,10 @@ def _summary(stats: dict, seconds: float) -> str:
     rate = stats["read"] / seconds if seconds > 0 else 0.0
     rows.append(("wall time", f"{seconds:.1f} s"))
     rows.append(("records/s", f"{rate:.1f}"))
-    docs = stats["read"] - sum(stats["dropped_by_stage"].get("read", {}).values()) - stats["failed_by_stage"].get(
-        "read", 0
+    docs = (
+        stats["read"]
+        - sum(stats["dropped_by_stage"].get("read", {}).values())
+        - stats["failed_by_stage"].get("read", 0)
     )
     if stats.get("shuffle_bytes") is not None and docs > 0:  # Beam counters, where the runner reports them
         rows.append(("shuffled bytes", str(stats["shuffle_bytes"])))
@@ -136,6 +185,35 @@ def _job_failure(exc: BaseException) -> str:
     return re.sub(r"\s*\[while running [^\n]*", "", message).strip()[:2000]
 
 
+def _look(args: argparse.Namespace) -> int:
+    """`report` and `inspect`: read a finished run."""
+    from pipelines.inspection import UnknownReason, inspect_run
+    from pipelines.report import write_report
+    from pipelines.run_output import NotARun, open_run
+
+    try:
+        if args.command == "report":
+            for path in write_report(args.dir, card=not args.no_card):
+                print(f"crawlwash: wrote {path}")
+        else:
+            if args.n < 0:
+                print("crawlwash: --n must be 0 or more", file=sys.stderr)
+                return 2
+            inspect_run(open_run(args.dir), sys.stdout, n=args.n, reason=args.reason)
+    except (NotARun, UnknownReason) as exc:
+        print(f"crawlwash: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _wants_report(cfg: CrawlwashConfig, options: PipelineOptions) -> bool:
+    if cfg.output.report == "auto":
+        from pipelines.runner import is_local_runner
+
+        return is_local_runner(options)
+    return bool(cfg.output.report)
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, check everything, run the job, print the summary. Returns the exit code."""
     args, beam_args = _parser().parse_known_args(argv)
@@ -151,7 +229,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(dump_config(cfg))
         return 0
 
-    _setup_logging(args.quiet)
+    if args.command in ("report", "inspect"):
+        return _look(args)
+
+    live = not args.quiet and sys.stderr.isatty()
+    _setup_logging(args.quiet, live)
     from apache_beam.options.pipeline_options import TestOptions
 
     from pipelines.runner import RunnerError, build_options, dry_run_job, run_job
@@ -190,8 +272,12 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     started = time.monotonic()
     try:
-        stats = run_job(cfg, options, dump_config(cfg))
-    except (ValueError, FileExistsError, RunnerError) as exc:  # input/output problems found before work starts
+        stats = run_job(cfg, options, dump_config(cfg), progress=None if args.quiet else args.progress_every)
+    except (
+        ValueError,
+        FileExistsError,
+        RunnerError,
+    ) as exc:  # input/output problems found before work starts
         print(f"crawlwash: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 -- the job itself failed (the runner wraps worker errors): say why in one line
@@ -200,6 +286,16 @@ def run(argv: Sequence[str] | None = None) -> int:
     seconds = time.monotonic() - started
     print(f"crawlwash: wrote {cfg.output.dir}")
     print(_summary(stats, seconds))
+    if _wants_report(cfg, options):
+        from pipelines.report import write_report
+
+        try:
+            for path in write_report(cfg.output.dir):
+                print(f"crawlwash: wrote {path}")
+        except Exception as exc:  # noqa: BLE001 -- the corpus is complete; a report problem must not hide that
+            print(f"crawlwash: the run is complete, but writing its report failed: {Failed.describe(exc)}",
+                  file=sys.stderr)  # fmt: skip
+            return 1
     return 0
 
 

@@ -40,6 +40,7 @@ from transforms.write import (
     build_stats,
     docs_schema,
     merge_counts,
+    plan_dir,
     shard_of,
 )
 from transforms.write.output import DEDUP_INDEX, shard_count
@@ -126,7 +127,7 @@ def build_pipeline(
 ) -> beam.PCollection:
     """Add the whole crawlwash job to `p` (inputs must already be checked, the output dir prepared)."""
     chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
-    splits = p | "Plan" >> PlanSplits(cfg.input.paths, cfg.read)
+    splits = p | "Plan" >> PlanSplits(cfg.input.paths, cfg.read, plan_notes=plan_dir(cfg.output.dir))
     summaries = splits | "Map" >> beam.ParDo(MapSplitFn(map_spec(cfg), chain))
     planned = splits | "CountPlanned" >> beam.Map(lambda _: {"guard\tsplits_planned": 1})
     return (summaries, planned) | "Finish" >> DecideAndApply(cfg, fingerprint)

@@ -40,6 +40,7 @@ from apache_beam.options.pipeline_options_validator import PipelineOptionsValida
 
 from pipelines.config import CrawlwashConfig
 from pipelines.pipeline import build_pipeline
+from pipelines.progress import Progress
 from transforms.read import list_inputs
 from transforms.write import fingerprint, prepare_output_dir
 from transforms.write.output import STATS
@@ -51,6 +52,7 @@ __all__ = [
     "RunnerError",
     "build_options",
     "dry_run_job",
+    "is_local_runner",
     "run_fingerprint",
     "run_job",
     "runner_name",
@@ -99,6 +101,20 @@ def runner_name(options: PipelineOptions) -> str:
     return runner.rsplit(".", 1)[-1]
 
 
+_LOCAL_RUNNERS = {
+    "directrunner",
+    "prismrunner",
+    "bundlebasedirectrunner",
+    "switchingdirectrunner",
+    "testdirectrunner",
+}
+
+
+def is_local_runner(options: PipelineOptions) -> bool:
+    """The job runs on this machine (the DirectRunner family, Prism)."""
+    return runner_name(options).lower() in _LOCAL_RUNNERS
+
+
 def _is_local_path(path: str) -> bool:
     return FileSystems.get_scheme(path) in (None, "file")
 
@@ -136,9 +152,7 @@ def _invalid_cloud_options(gcloud: GoogleCloudOptions) -> dict[str, str]:
 def _check_dataflow(options: PipelineOptions, cfg: CrawlwashConfig) -> None:
     gcloud = options.view_as(GoogleCloudOptions)
     if gcloud.temp_location and not gcloud.temp_location.startswith("gs://"):
-        raise RunnerError(
-            f"runner DataflowRunner needs a gs:// --temp_location, got {gcloud.temp_location!r}"
-        )
+        raise RunnerError(f"runner DataflowRunner needs a gs:// --temp_location, got {gcloud.temp_location!r}")
     if not (_ships_crawlwash(options) or options.view_as(WorkerOptions).sdk_container_image):
         raise RunnerError(f"runner DataflowRunner: the workers need the crawlwash code: {WHEEL_HINT}")
     bad = _invalid_cloud_options(gcloud)
@@ -224,9 +238,7 @@ def build_options(beam_args: Sequence[str], cfg: CrawlwashConfig) -> PipelineOpt
             "(Flink, Spark) or DataflowRunner."
         )
     if options.view_as(SetupOptions).save_main_session:
-        raise RunnerError(
-            "--save_main_session is not supported: workers get crawlwash as an installed package"
-        )
+        raise RunnerError("--save_main_session is not supported: workers get crawlwash as an installed package")
     if key in _DIRECT_RUNNERS:
         if not _has_flag(args, "direct_running_mode"):
             args.append("--direct_running_mode=multi_processing")
@@ -244,16 +256,17 @@ def build_options(beam_args: Sequence[str], cfg: CrawlwashConfig) -> PipelineOpt
     return options
 
 
-def run_job(cfg: CrawlwashConfig, options: PipelineOptions, config_yaml: str) -> dict:
+def run_job(
+    cfg: CrawlwashConfig, options: PipelineOptions, config_yaml: str, progress: float | None = None
+) -> dict:
     """Check inputs and output, save the resolved config, run the pipeline, return the ledger (stats.json).
 
     With `output.if_exists: resume` and a run that already completed with the same config and inputs, nothing
-    runs: its ledger is returned.
+    runs: its ledger is returned. `progress`: show the job's progress while it runs (pipelines/progress.py): a live
+    line on a terminal, else a log line every `progress` seconds; None shows nothing.
     """
     if options.view_as(TestOptions).dry_run:
-        raise RunnerError(
-            "--dry_run=True only translates the job (see pipelines.runner.dry_run_job); nothing runs"
-        )
+        raise RunnerError("--dry_run=True only translates the job (see pipelines.runner.dry_run_job); nothing runs")
     out_dir = cfg.output.dir
     inputs = list_inputs(cfg.input.paths)
     fingerprint = run_fingerprint(cfg, inputs)
@@ -270,8 +283,9 @@ def run_job(cfg: CrawlwashConfig, options: PipelineOptions, config_yaml: str) ->
     log.info("running on %s: %d input file(s), %.1f MB -> %s", runner, len(inputs), total / 1e6, out_dir)
     p = beam.Pipeline(options=options)
     build_pipeline(p, cfg, fingerprint)
-    result = p.run()
-    result.wait_until_finish()
+    with Progress(out_dir, dict(inputs), enabled=progress is not None, log_every=progress or 15.0):  # local runners run the whole job inside p.run()
+        result = p.run()
+        result.wait_until_finish()
     with FileSystems.open(stats_path) as f:
         stats = json.loads(f.read().decode("utf-8"))
     stats["shuffle_bytes"] = _shuffle_bytes(result)
@@ -340,9 +354,7 @@ def dry_run_job(cfg: CrawlwashConfig, options: PipelineOptions) -> dict:
         "pipeline_proto_bytes": len(pipeline_proto),
         "transforms": len(job.proto_pipeline.components.transforms),
         "artifacts": sorted(
-            _staged_name(dep)
-            for env in job.proto_pipeline.components.environments.values()
-            for dep in env.dependencies
+            _staged_name(dep) for env in job.proto_pipeline.components.environments.values() for dep in env.dependencies
         ),
         "experiments": options.view_as(DebugOptions).experiments or [],
     }

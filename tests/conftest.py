@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ SEED_REPEATED = SEEDS / "004_d6c586c19f803f1b.txt"
 
 
 _DATA_NAMES = re.compile(
-    r"\b(SHARED_DATA|SEEDS|SEED_\w+|WARC_DIR|WET_DIR|BENCH_WARC|AEB_DIR|shared_data|badinput)\b"
+    r"\b(SHARED_DATA|SEEDS|SEED_\w+|WARC_DIR|WET_DIR|BENCH_WARC|AEB_DIR|shared_data|full_run|badinput)\b"
 )
 
 
@@ -42,3 +44,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     return SHARED_DATA
+
+
+CLI = str(Path(sys.executable).with_name("crawlwash"))
+ALL_INPUTS = [f"{WARC_DIR}/*/*", f"{WET_DIR}/*/*.warc.wet.gz", f"{SEEDS}/*.txt"]
+
+
+def crawlwash(*args: str, cwd: Path = REPO, timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="session")
+def full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`crawlwash run` over every file in warc/, the WET sample and the seeds, default config, DirectRunner with 2
+    workers (stderr is not a terminal: progress log lines every 2 s). Its stderr is kept in ../run.stderr."""
+    out = tmp_path_factory.mktemp("e2e") / "out"
+    args = ["run", "--output", str(out), "--direct_num_workers=2", "--progress-every", "2"]
+    for pattern in ALL_INPUTS:
+        args += ["--input", pattern]
+    proc = crawlwash(*args)
+    (out.parent / "run.stderr").write_text(proc.stderr)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "ledger" in proc.stdout and "balanced" in proc.stdout
+    return out

@@ -1,6 +1,6 @@
 """The `crawlwash` command end to end on the real files in ../shared/data, DirectRunner in multi-processing mode.
 
-One run over every file in ../shared/data/warc, the WET sample and the seeds (module fixture), then many checks on
+One run over every file in ../shared/data/warc, the WET sample and the seeds (`full_run`, shared by the session), then many checks on
 its outputs; plus the seeds-only run from the issue and the checks that happen before any work starts.
 """
 
@@ -17,30 +17,8 @@ import duckdb
 import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
-import pytest
 
-from tests.conftest import REPO, SEED_CLEAN, SEED_REPEATED, SEED_SPAM, SEEDS, WARC_DIR, WET_DIR
-
-CLI = str(Path(sys.executable).with_name("crawlwash"))
-ALL_INPUTS = [f"{WARC_DIR}/*/*", f"{WET_DIR}/*/*.warc.wet.gz", f"{SEEDS}/*.txt"]
-
-
-def crawlwash(*args: str, cwd: Path = REPO, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [CLI, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
-    )
-
-
-@pytest.fixture(scope="module")
-def full_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("e2e") / "out"
-    args = ["run", "--output", str(out), "--direct_num_workers=2"]
-    for pattern in ALL_INPUTS:
-        args += ["--input", pattern]
-    proc = crawlwash(*args)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    assert "ledger" in proc.stdout and "balanced" in proc.stdout
-    return out
+from tests.conftest import SEED_CLEAN, SEED_REPEATED, SEED_SPAM, SEEDS, crawlwash
 
 
 def _rows(out: Path, kind: str) -> list[dict]:

@@ -55,7 +55,16 @@ from transforms.clean.lines import (
     join_lines,
     remove_frequent_lines,
 )
-from transforms.core import Doc, Dropped, Section, StageFn, StageOutputs, apply_stage, sample_keep
+from transforms.core import (
+    Doc,
+    Dropped,
+    Section,
+    StageFn,
+    StageOutputs,
+    apply_stage,
+    note_removed,
+    sample_keep,
+)
 from transforms.core.stage import METRICS_NAMESPACE
 
 __all__ = [
@@ -113,8 +122,7 @@ class BoilerplateConfig(Section):
     policy_max_words: int = Field(
         15,
         ge=1,
-        description="policy_link only matches lines this short (an article sentence about a privacy "
-        "policy stays).",
+        description="policy_link only matches lines this short (an article sentence about a privacy policy stays).",
     )
     copyright_max_words: int = Field(
         40,
@@ -128,12 +136,8 @@ class BoilerplateConfig(Section):
         4, ge=2, description="link_list: least number of items separated by | • · » on one line."
     )
     link_list_max_item_words: int = Field(4, ge=1, description="link_list: most words in each item.")
-    nav_max_words: int = Field(
-        4, ge=1, description="navigation_run: a short line has at most this many words."
-    )
-    nav_max_chars: int = Field(
-        50, ge=1, description="navigation_run: a short line has at most this many chars."
-    )
+    nav_max_words: int = Field(4, ge=1, description="navigation_run: a short line has at most this many words.")
+    nav_max_chars: int = Field(50, ge=1, description="navigation_run: a short line has at most this many chars.")
     nav_min_run: int = Field(
         3, ge=1, description="navigation_run: least number of short lines at the start or end of a document."
     )
@@ -251,9 +255,7 @@ class CleanDocumentFn(StageFn):
         super().__init__()
         self._cfg = cfg
         self._rules = cfg.line_rules()
-        self._line_counters = {
-            r: Metrics.counter(METRICS_NAMESPACE, f"{STAGE}.lines.{r}") for r in ALL_LINE_RULES
-        }
+        self._line_counters = {r: Metrics.counter(METRICS_NAMESPACE, f"{STAGE}.lines.{r}") for r in ALL_LINE_RULES}
 
     def apply(self, doc: Doc) -> list[Doc | Dropped]:
         res = clean_document(doc.text, self._rules)
@@ -269,7 +271,7 @@ class CleanDocumentFn(StageFn):
         }
         if self._cfg.frequent_lines:
             attrs["frequent_lines_removed"] = 0
-        out.append(doc.replace(text=res.text).with_attrs(**attrs))
+        out.append(note_removed(doc.replace(text=res.text).with_attrs(**attrs), STAGE, res.removed))
         return out
 
 

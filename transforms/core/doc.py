@@ -13,11 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "EXTRACTED_CHARS",
+    "REMOVED_BY_REASON",
+    "add_removed",
+    "note_removed",
     "UNIT_LINES",
     "UNIT_RECORD",
     "Doc",
@@ -37,6 +42,31 @@ UNIT_LINES = "lines"
 class TransientError(Exception):
     """A problem a retry may fix (a remote read that failed mid-way): the split is read again, then the runner
     retries. Never caught as bad input."""
+
+
+# Attributes every document may carry (base columns of data/): the text length right after extraction, and the
+# lines the per-document passes removed, as JSON {"stage/reason": [lines, characters]}.
+EXTRACTED_CHARS = "n_chars_extracted"
+REMOVED_BY_REASON = "removed_by_reason"
+
+
+def add_removed(counts_json: str | None, stage: str, removed: Mapping[str, Sequence[str]]) -> str | None:
+    """`removed_by_reason` JSON plus these removed lines (reason -> lines) of `stage`; unchanged when none."""
+    if not any(removed.values()):
+        return counts_json
+    counts = json.loads(counts_json or "{}")
+    for reason, lines in removed.items():
+        if lines:
+            n, chars = counts.get(f"{stage}/{reason}", (0, 0))
+            counts[f"{stage}/{reason}"] = [n + len(lines), chars + sum(len(line) for line in lines)]
+    return json.dumps(counts, sort_keys=True, separators=(",", ":"))
+
+
+def note_removed(doc: Doc, stage: str, removed: Mapping[str, Sequence[str]]) -> Doc:
+    """A copy of `doc` whose `removed_by_reason` also counts these removed lines (reason -> lines) of `stage`."""
+    if not any(removed.values()):
+        return doc
+    return doc.with_attrs(**{REMOVED_BY_REASON: add_removed(doc.attrs.get(REMOVED_BY_REASON), stage, removed)})
 
 
 def sample_keep(key: str, rate: float) -> bool:

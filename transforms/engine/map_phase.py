@@ -19,6 +19,7 @@ record counts) is the only element the DoFn emits, so the runner never holds a p
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
@@ -64,12 +65,16 @@ from transforms.write import (
     outcome_keys,
     read_marker,
     split_path,
+    write_bytes_atomic,
     write_marker,
 )
 
 __all__ = ["KEYS_SCHEMA", "LINES_SCHEMA", "MapSpec", "MapSplitFn", "dedup_key_row", "stage_documents"]
 
 log = logging.getLogger(__name__)
+
+PROGRESS_EVERY_S = 2.0  # progress notes of a split being read, local output directory
+PROGRESS_EVERY_REMOTE_S = 15.0  # ... on gs:// or s3:// (one object write each)
 
 KEYS_SCHEMA = pa.schema(
     [
@@ -92,9 +97,7 @@ KEYS_SCHEMA = pa.schema(
         pa.field("bands", pa.list_(pa.int64())),
     ]
 )
-LINES_SCHEMA = pa.schema(
-    [pa.field("key", pa.int64()), pa.field("host", pa.uint32()), pa.field("text", pa.uint32())]
-)
+LINES_SCHEMA = pa.schema([pa.field("key", pa.int64()), pa.field("host", pa.uint32()), pa.field("text", pa.uint32())])
 
 
 @dataclass(frozen=True)
@@ -143,9 +146,7 @@ class _SplitRun:
         self.split = split
         out, sid, o = spec.out_dir, split.sid, spec.output
         compression = compression_options(o)
-        self.docs = StagedWriter(
-            split_path(out, sid, KIND_DOCS), spec.data_schema, o.row_group_rows, compression
-        )
+        self.docs = StagedWriter(split_path(out, sid, KIND_DOCS), spec.data_schema, o.row_group_rows, compression)
         self.rejected = StagedWriter(split_path(out, sid, KIND_REJECTED), REJECTED_SCHEMA, o.row_group_rows,
                                      compression, keep_empty=False)  # fmt: skip
         self.errors = StagedWriter(split_path(out, sid, KIND_ERRORS), ERRORS_SCHEMA, o.row_group_rows,
@@ -198,9 +199,7 @@ class _SplitRun:
         n_keys = self.keys.close() if self.spec.dedup is not None else 0
         n_lines = 0
         if self.spec.line_stage is not None:
-            lines = StagedWriter(
-                split_path(out, sid, KIND_LINES), LINES_SCHEMA, 1 << 30, compression_options(o)
-            )
+            lines = StagedWriter(split_path(out, sid, KIND_LINES), LINES_SCHEMA, 1 << 30, compression_options(o))
             lines.write_table(self._lines_table())
             n_lines = lines.close()
         keys = {k: self.counts.pop(f"keys_{k}", 0) for k in ("urls", "texts", "bands")}
@@ -255,6 +254,42 @@ def stage_documents(spec: MapSpec, split: Split, records: Sequence[Doc | Dropped
     return summary
 
 
+class _ProgressNote:
+    """Writes `<sid>.progress.json` (records and bytes read so far) every few seconds while a split is read, so
+    the launcher can show progress inside big files (pipelines/progress.py). Best effort: a failed write is
+    logged once and never fails the split."""
+
+    def __init__(self, out_dir: str, split: Split) -> None:
+        self._path = split_path(out_dir, split.sid, "progress")
+        self._split = split
+        local = "://" not in out_dir
+        self._every = PROGRESS_EVERY_S if local else PROGRESS_EVERY_REMOTE_S
+        self._next = time.monotonic() + self._every
+        self._tell: Any = None
+        self._broken = False
+
+    def opened(self, tell: Any) -> None:
+        self._tell = tell
+
+    def maybe_write(self, records: int, kept: int) -> None:
+        now = time.monotonic()
+        if now < self._next or self._broken:
+            return
+        self._next = now + self._every
+        position = self._tell() if self._tell is not None else self._split.start
+        note = {
+            "records": records,
+            "kept": kept,
+            "bytes": max(0, position - self._split.start),
+            "t": time.time(),
+        }
+        try:
+            write_bytes_atomic(self._path, json.dumps(note).encode("utf-8"))
+        except Exception as exc:  # noqa: BLE001 - progress is a convenience, the split goes on
+            self._broken = True
+            log.warning("cannot write progress note %s: %s", self._path, exc)
+
+
 class MapSplitFn(beam.DoFn):
     """Split -> its staged files; yields the split's summary (a small dict). See the module docstring."""
 
@@ -295,9 +330,7 @@ class MapSplitFn(beam.DoFn):
                     raise
                 self._retries.inc()
                 delay = min(30.0, 2.0**attempt)
-                log.warning(
-                    "reading %s failed (%s): retrying the split in %.0f s", split.describe(), exc, delay
-                )
+                log.warning("reading %s failed (%s): retrying the split in %.0f s", split.describe(), exc, delay)
                 time.sleep(delay)
         summary = run.finish()
         summary["seconds"] = round(time.time() - started, 3)
@@ -312,13 +345,15 @@ class MapSplitFn(beam.DoFn):
         yield summary
 
     def _read_split(self, run: _SplitRun) -> None:
-        for outcome in read_split(run.split, self._spec.read):
+        note = _ProgressNote(self._spec.out_dir, run.split)
+        for outcome in read_split(run.split, self._spec.read, note.opened):
             run.counts["read"] += 1
             self._records.inc()
             if isinstance(outcome, Doc):
                 self._process_doc(run, outcome)
             else:
                 run.record(outcome)
+            note.maybe_write(run.counts["read"], run.counts["kept_map"])
 
     def _process_doc(self, run: _SplitRun, doc: Doc) -> None:
         current: Doc | None = doc

@@ -2,7 +2,8 @@
 
 The pure core (charset decoding, trafilatura options, the sandbox child process) lives in `transforms.extract.html` and `.sandbox`
 and is re-exported here. This module adds the stage DoFn and the public transform `ExtractText`. Text-only records
-(WET, txt, JSONL: `html is None`) pass through untouched and count as kept by this stage.
+(WET, txt, JSONL: `html is None`) pass through untouched and count as kept by this stage. Every document
+leaving the stage carries `n_chars_extracted`, its text's length before cleaning (a base column of data/).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import apache_beam as beam
 import pyarrow as pa
 
-from transforms.core import Doc, Dropped, Failed, StageFn, StageOutputs, apply_stage
+from transforms.core import EXTRACTED_CHARS, Doc, Dropped, Failed, StageFn, StageOutputs, apply_stage
 from transforms.engine import SandboxPool, sandbox_pool
 from transforms.extract.config import (
     REASON_NO_TEXT_EXTRACTED,
@@ -65,16 +66,15 @@ class ExtractFn(StageFn):
 
     def apply(self, doc: Doc) -> Doc | Dropped | Failed:
         if doc.html is None:
-            return doc
+            return doc.with_attrs(**{EXTRACTED_CHARS: len(doc.text)})
         try:
             res = self._extract(doc)
         except ExtractError as exc:
             return Failed.of(doc, self.stage, Failed.describe(exc))
         if not res.text:
-            return Dropped.of(
-                doc.replace(html=None, charset=res.charset), self.stage, REASON_NO_TEXT_EXTRACTED
-            )
-        return doc.replace(text=res.text, html=None, charset=res.charset, title=res.title or doc.title)
+            return Dropped.of(doc.replace(html=None, charset=res.charset), self.stage, REASON_NO_TEXT_EXTRACTED)
+        out = doc.replace(text=res.text, html=None, charset=res.charset, title=res.title or doc.title)
+        return out.with_attrs(**{EXTRACTED_CHARS: len(res.text)})
 
 
 class ExtractText(beam.PTransform):

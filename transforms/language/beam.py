@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import apache_beam as beam
 import pyarrow as pa
 
-from transforms.core import Doc, Dropped, StageFn, StageOutputs, apply_stage, sample_keep
+from transforms.core import Doc, Dropped, StageFn, StageOutputs, apply_stage, note_removed, sample_keep
 from transforms.engine import language_model
 from transforms.language.config import (
     REASON_LANG_NOT_ALLOWED,
@@ -53,9 +53,7 @@ class CleanLanguageFn(StageFn):
         self._model = language_model(self._cfg.model_path)  # one per worker process, shared by all instances
         self._model.predict("warm up", k=1)  # load now: a bad model path fails at setup, not per record
         if self._cfg.wordfreq_enabled and self._cfg.strip_lines:
-            self._model.words.covers(
-                "en"
-            )  # build the word-frequency index once per worker, before any record
+            self._model.words.covers("en")  # build the word-frequency index once per worker, before any record
 
     def apply(self, doc: Doc) -> Iterator[Doc | Dropped]:
         if self._model is None:  # runners call setup(); direct use in tests may not
@@ -67,14 +65,12 @@ class CleanLanguageFn(StageFn):
             return
         res = clean_language(doc.text, self._model, cfg)
         strip = res.strip
+        by_reason: dict[str, list[str]] = {}
+        for line, why in zip(strip.removed, strip.removed_reasons):
+            by_reason.setdefault(why, []).append(line)
         if strip.lines_removed and sample_keep(doc.id, cfg.rejected_lines_sample_rate):
-            by_reason: dict[str, list[str]] = {}
-            for line, why in zip(strip.removed, strip.removed_reasons):
-                by_reason.setdefault(why, []).append(line)
             for why, lines in sorted(by_reason.items()):
-                yield Dropped.lines(
-                    doc, STAGE, why, lines, detail=f"doc_lang={res.before.lang} lines={len(lines)}"
-                )
+                yield Dropped.lines(doc, STAGE, why, lines, detail=f"doc_lang={res.before.lang} lines={len(lines)}")
         after = res.after
         out = doc.replace(
             text=strip.text,
@@ -87,6 +83,7 @@ class CleanLanguageFn(StageFn):
             foreign_chars_removed=strip.chars_removed,
             foreign_removed_by_reason=json.dumps(strip.reasons, sort_keys=True),
         )
+        out = note_removed(out, STAGE, by_reason)
         if not strip.text.strip():
             yield Dropped.of(out, STAGE, REASON_NO_TEXT, detail="empty after stripping foreign lines")
             return

@@ -12,10 +12,12 @@ reads splits inside its fused map phase instead (`transforms.engine.map_phase`).
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import apache_beam as beam
 from apache_beam.io.filesystem import CompressionTypes
@@ -83,9 +85,10 @@ class _PlanFileFn(beam.DoFn):
     """(path, size) -> the file's splits. A file that cannot be planned (unreadable, unknown format) is one
     split: reading it reports the problem as an errors/ row."""
 
-    def __init__(self, config: ReadConfig) -> None:
+    def __init__(self, config: ReadConfig, notes: str | None = None) -> None:
         super().__init__()
         self._config = config
+        self._notes = notes
         self._splits = Metrics.counter(METRICS_NAMESPACE, "plan.splits")
 
     def process(self, element: tuple[str, int]) -> Iterator[Split]:
@@ -105,18 +108,35 @@ class _PlanFileFn(beam.DoFn):
         if len(splits) > 1:
             log.info("%s: %d bytes in %d splits", path, size, len(splits))
         self._splits.inc(len(splits))
+        if self._notes is not None:
+            _write_plan_note(self._notes, path, len(splits))
         yield from splits
+
+
+def _write_plan_note(notes: str, path: str, splits: int) -> None:
+    """`notes/<hash of path>.json`: {"path", "splits"}; read by the launcher's progress display. Best effort."""
+    name = hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest() + ".json"
+    try:
+        with FileSystems.create(FileSystems.join(notes, name)) as f:
+            f.write(json.dumps({"path": path, "splits": splits}).encode("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - progress is a convenience
+        log.warning("cannot write the plan note of %s: %s", path, exc)
 
 
 class PlanSplits(beam.PTransform):
     """Glob patterns -> the splits of every matched file, spread over workers: `p | PlanSplits(patterns, cfg)`."""
 
     def __init__(
-        self, patterns: list[str], config: ReadConfig | None = None, label: str | None = None
+        self,
+        patterns: list[str],
+        config: ReadConfig | None = None,
+        label: str | None = None,
+        plan_notes: str | None = None,
     ) -> None:
         super().__init__(label)
         self._patterns = list(patterns)
         self._config = config or ReadConfig()
+        self._notes = plan_notes  # a directory: one note per file with its split count (progress display)
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         return (
@@ -127,24 +147,27 @@ class PlanSplits(beam.PTransform):
             | "ExpandPatterns" >> beam.ParDo(_ExpandPatternFn())
             | "DistinctFiles" >> beam.Distinct()  # overlapping patterns must not read a file twice
             # Split: a whole file or a byte range of a big one
-            | "PlanFiles" >> beam.ParDo(_PlanFileFn(self._config))
+            | "PlanFiles" >> beam.ParDo(_PlanFileFn(self._config, self._notes))
             | "SpreadSplits" >> beam.Reshuffle()
         )
 
 
-def read_split(split: Split, config: ReadConfig) -> Iterator[Doc | Dropped | Failed]:
+def read_split(
+    split: Split, config: ReadConfig, on_open: Callable[[Callable[[], int]], None] | None = None
+) -> Iterator[Doc | Dropped | Failed]:
     """Every record outcome of one split, streamed. A file that cannot be opened is one Failed row; a stream that
-    breaks while it is read raises TransientError (never a row: the records after the break are not bad)."""
+    breaks while it is read raises TransientError (never a row: the records after the break are not bad).
+    `on_open` receives a function that tells the current position in the file (bytes read, for progress)."""
     try:
         raw = FileSystems.open(split.path, compression_type=CompressionTypes.UNCOMPRESSED)
     except TransientError:
         raise
     except Exception as exc:  # noqa: BLE001 - an unreadable file (gone, a directory, permissions) is one row
-        yield Failed(
-            stage=STAGE, error=Failed.describe(exc), source=split.path, source_record=f"offset:{split.start}"
-        )
+        yield Failed(stage=STAGE, error=Failed.describe(exc), source=split.path, source_record=f"offset:{split.start}")
         return
     window = WindowStream(raw, split.start, split.end)
+    if on_open is not None:
+        on_open(window.tell)
     with io.BufferedReader(window, buffer_size=1 << 20) as stream:
         for outcome in read_file(stream, split.path, config, split.first_line):
             if window.error is not None:  # a reader reported the broken stream as corrupt input
@@ -161,8 +184,7 @@ class _ReadSplitFn(beam.DoFn):
         super().__init__()
         self._config = config
         self._counters = {
-            kind: Metrics.counter(METRICS_NAMESPACE, f"{STAGE}.{kind}")
-            for kind in ("kept", "dropped", "failed")
+            kind: Metrics.counter(METRICS_NAMESPACE, f"{STAGE}.{kind}") for kind in ("kept", "dropped", "failed")
         }
 
     def process(self, split: Split) -> Iterator:
@@ -170,13 +192,7 @@ class _ReadSplitFn(beam.DoFn):
         n = 0
         for outcome in read_split(split, self._config):
             n += 1
-            kind = (
-                "kept"
-                if isinstance(outcome, Doc)
-                else "dropped"
-                if isinstance(outcome, Dropped)
-                else "failed"
-            )
+            kind = "kept" if isinstance(outcome, Doc) else "dropped" if isinstance(outcome, Dropped) else "failed"
             self._counters[kind].inc()
             yield from route(outcome)
         log.info("read %s: %d records in %.2f s", split.describe(), n, time.monotonic() - started)
@@ -190,18 +206,22 @@ class ReadInputs(beam.PTransform):
     """
 
     def __init__(
-        self, patterns: list[str], config: ReadConfig | None = None, label: str | None = None
+        self,
+        patterns: list[str],
+        config: ReadConfig | None = None,
+        label: str | None = None,
+        plan_notes: str | None = None,
     ) -> None:
         super().__init__(label)
         self._patterns = list(patterns)
         self._config = config or ReadConfig()
+        self._notes = plan_notes  # a directory: one note per file with its split count (progress display)
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> StageOutputs:
         outputs = (
             pbegin
             | "Plan" >> PlanSplits(self._patterns, self._config)
             # Doc on the main output; Dropped / Failed on tagged outputs
-            | "ReadSplits"
-            >> typed(beam.ParDo(_ReadSplitFn(self._config))).with_outputs(DROPPED, FAILED, main=KEPT)
+            | "ReadSplits" >> typed(beam.ParDo(_ReadSplitFn(self._config))).with_outputs(DROPPED, FAILED, main=KEPT)
         )
         return StageOutputs(outputs[KEPT], outputs[DROPPED], outputs[FAILED])

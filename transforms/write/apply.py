@@ -30,7 +30,7 @@ from transforms.clean import (
     strip_frequent,
 )
 from transforms.clean.boilerplate import STAGE as BOILERPLATE
-from transforms.core import Doc, Dropped, sample_keep, unpack
+from transforms.core import REMOVED_BY_REASON, Doc, Dropped, add_removed, sample_keep, unpack
 from transforms.core.stage import METRICS_NAMESPACE
 from transforms.dedup import REASON_CODES, REASON_NEAR_DUPLICATE, REASON_NEAR_DUPLICATE_OF_PRIOR, VERDICT
 from transforms.dedup import STAGE as DEDUP
@@ -79,9 +79,7 @@ class SplitVerdicts:
     def add_packed(self, blob: bytes) -> int:
         """Add URL / exact verdicts; returns how many."""
         v = unpack(VERDICT, blob)
-        for local, reason, kept in zip(
-            v["local"].tolist(), v["reason"].tolist(), v["kept"].tolist(), strict=True
-        ):
+        for local, reason, kept in zip(v["local"].tolist(), v["reason"].tolist(), v["kept"].tolist(), strict=True):
             self.dropped.setdefault(local, (REASON_CODES[reason], f"kept={kept}"))
         return len(v["local"])
 
@@ -121,12 +119,8 @@ class _ShardOutput:
         o, comp = spec.output, compression_options(spec.output)
         self._output = o
         self.data = StagedWriter(out_path(spec.out_dir, DATA, name), spec.data_schema, o.row_group_rows, comp)
-        self.rejected = StagedWriter(
-            out_path(spec.out_dir, REJECTED, name), REJECTED_SCHEMA, o.row_group_rows, comp
-        )
-        self.errors = StagedWriter(
-            out_path(spec.out_dir, ERRORS, name), ERRORS_SCHEMA, o.row_group_rows, comp
-        )
+        self.rejected = StagedWriter(out_path(spec.out_dir, REJECTED, name), REJECTED_SCHEMA, o.row_group_rows, comp)
+        self.errors = StagedWriter(out_path(spec.out_dir, ERRORS, name), ERRORS_SCHEMA, o.row_group_rows, comp)
         self.counts: Counter[str] = Counter()
 
     def keep(self, row: dict[str, Any]) -> None:
@@ -211,10 +205,11 @@ class ApplyShardFn(beam.DoFn):
                 for audit in audit_rows(_audit_doc(row), {REASON_FREQUENT: removed}, bp.audit_sample_rate):
                     out.drop(audit)
                 if not text:
-                    out.drop(
-                        _dropped_from_row(row, BOILERPLATE, REASON_EMPTY_AFTER_BOILERPLATE, "frequent lines")
-                    )
+                    out.drop(_dropped_from_row(row, BOILERPLATE, REASON_EMPTY_AFTER_BOILERPLATE, "frequent lines"))
                     return
                 row["text"] = text
                 row["n_chars"] = len(text)
+                row[REMOVED_BY_REASON] = add_removed(
+                    row.get(REMOVED_BY_REASON), BOILERPLATE, {REASON_FREQUENT: removed}
+                )
         out.keep(row)

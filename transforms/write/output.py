@@ -24,6 +24,7 @@ How shards are made, and why:
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
@@ -36,7 +37,7 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from pydantic import Field
 
-from transforms.core import Doc, Dropped, Failed, Section
+from transforms.core import EXTRACTED_CHARS, REMOVED_BY_REASON, Doc, Dropped, Failed, Section
 from transforms.write.ledger import check
 from transforms.write.staging import (
     RUN_FILE,
@@ -48,15 +49,20 @@ from transforms.write.staging import (
 )
 
 __all__ = [
+    "CARD",
     "DATA",
     "DOC_FIELDS",
     "ERRORS",
     "ERRORS_SCHEMA",
     "REJECTED",
     "REJECTED_SCHEMA",
+    "REPORT",
+    "STATS",
+    "SUCCESS",
     "Finalize",
     "OutputConfig",
     "compression_options",
+    "crawlwash_version",
     "doc_to_row",
     "docs_schema",
     "dropped_to_row",
@@ -68,12 +74,23 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+
+def crawlwash_version() -> str:
+    """The installed crawlwash version (provenance in _SUCCESS and the dataset card)."""
+    try:
+        return importlib.metadata.version("crawlwash")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
 DATA, REJECTED, ERRORS = "data", "rejected", "errors"
 KINDS = (DATA, REJECTED, ERRORS)
 SUCCESS = "_SUCCESS"
 STATS = "stats.json"
 DEDUP_INDEX = "dedup_index"  # the signature index of near-dedup (read by later incremental runs)
-OWNED = (DATA, REJECTED, ERRORS, TEMP_DIR, STATS, SUCCESS, DEDUP_INDEX)
+REPORT = "report.html"  # written after the job by pipelines/report.py (`output.report`, `crawlwash report`)
+CARD = "README.md"  # the dataset card, written with the report
+OWNED = (DATA, REJECTED, ERRORS, TEMP_DIR, STATS, SUCCESS, DEDUP_INDEX, REPORT, CARD)
 
 
 class OutputConfig(Section):
@@ -86,9 +103,7 @@ class OutputConfig(Section):
         description="Target size of one shard, counted as uncompressed row bytes; the shard count follows the data.",
     )
     compression: Literal["zstd", "snappy", "gzip", "none"] = Field("zstd", description="Parquet codec.")
-    compression_level: int | None = Field(
-        3, description="Codec level (zstd 1-22); null for the codec default."
-    )
+    compression_level: int | None = Field(3, description="Codec level (zstd 1-22); null for the codec default.")
     row_group_rows: int = Field(10_000, gt=0, description="Maximum rows per Parquet row group.")
     rejected_sample_rate: float = Field(
         1.0,
@@ -103,9 +118,15 @@ class OutputConfig(Section):
     if_exists: Literal["fail", "overwrite", "resume"] = Field(
         "fail",
         description="When the output directory already has content: 'fail' refuses to start; 'overwrite' deletes "
-        "the previous data/, rejected/, errors/, dedup_index/, _temporary/, stats.json and _SUCCESS before the "
+        "the previous data/, rejected/, errors/, dedup_index/, _temporary/, stats.json, _SUCCESS, report.html and README.md before the "
         "run; 'resume' continues a killed run started with the same config and inputs (splits that completed are "
         "not read again; a changed config or input list is refused) and does nothing after a complete one.",
+    )
+    report: bool | Literal["auto"] = Field(
+        "auto",
+        description="Write report.html (plots, samples) and the dataset card README.md into the output directory "
+        "when `crawlwash run` ends. 'auto': on local runners (DirectRunner, PrismRunner) but not on cluster "
+        "runners, where `crawlwash report DIR` writes them later (it reads the shards from the launching machine).",
     )
     max_error_ratio: float = Field(
         1.0,
@@ -133,6 +154,8 @@ DOC_FIELDS: list[pa.Field] = [
     pa.field("lang2", pa.string()),
     pa.field("lang2_score", pa.float32()),
     pa.field("n_chars", pa.int32(), nullable=False),
+    pa.field("n_chars_extracted", pa.int32()),  # the text's length right after extraction (before cleaning)
+    pa.field("removed_by_reason", pa.string()),  # JSON {"stage/reason": [lines, chars]} removed by line passes
 ]
 
 REJECTED_SCHEMA = pa.schema(
@@ -199,6 +222,8 @@ def doc_to_row(doc: Doc, extra_names: Sequence[str] = ()) -> dict[str, Any]:
         "lang2": doc.lang2,
         "lang2_score": doc.lang2_score,
         "n_chars": len(doc.text),
+        "n_chars_extracted": doc.attrs.get(EXTRACTED_CHARS),
+        "removed_by_reason": doc.attrs.get(REMOVED_BY_REASON),
     }
     for name in extra_names:
         row[name] = doc.attrs.get(name)
@@ -266,9 +291,7 @@ def _read_json(path: str) -> dict[str, Any] | None:
             return None
 
 
-def prepare_output_dir(
-    output_dir: str, cfg: OutputConfig, fingerprint: Mapping[str, Any] | None = None
-) -> str:
+def prepare_output_dir(output_dir: str, cfg: OutputConfig, fingerprint: Mapping[str, Any] | None = None) -> str:
     """Apply `if_exists` before any work starts; returns 'run' (go on) or 'complete' (resume of a finished run).
 
     'fail' refuses a directory that holds a run; 'overwrite' deletes it first; 'resume' keeps the staged splits
@@ -350,6 +373,8 @@ class _FinalizeFn(beam.DoFn):
         write_bytes_atomic(FileSystems.join(out, STATS), (json.dumps(stats, indent=2) + "\n").encode())
         check(stats, self._cfg.max_error_ratio)
         manifest["stats"] = {k: stats[k] for k in ("read", "kept", "dropped", "failed")}
+        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        manifest["crawlwash_version"] = crawlwash_version()
         if self._fingerprint is not None:
             manifest["fingerprint"] = self._fingerprint
         write_bytes_atomic(FileSystems.join(out, SUCCESS), (json.dumps(manifest, indent=2) + "\n").encode())

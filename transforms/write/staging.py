@@ -7,6 +7,8 @@
     _temporary/splits/<sid>.keys.parquet      per kept document: the small keys the decide phase reads
     _temporary/splits/<sid>.lines.parquet     per document: its line keys for the frequent-line pass
     _temporary/splits/<sid>.done.json         the split's summary; written last: the split's completion marker
+    _temporary/splits/<sid>.progress.json     records and bytes read so far by a split in progress (for progress)
+    _temporary/plan/<hash>.json               per input file: how many splits the plan made (for progress)
     _temporary/out/<kind>/part-*.parquet      the final shards, renamed into OUTPUT/<kind>/ by the finalize step
 
 Every file is written under a unique temporary name and renamed into place, so a retried or re-run split (or
@@ -41,9 +43,11 @@ __all__ = [
     "fingerprint",
     "iter_batches",
     "out_path",
+    "plan_dir",
     "read_marker",
     "read_table",
     "split_path",
+    "splits_dir",
     "write_bytes_atomic",
     "write_marker",
 ]
@@ -52,6 +56,7 @@ TEMP_DIR = "_temporary"
 SPLITS_DIR = "splits"
 OUT_DIR = "out"
 RUN_FILE = "run.json"
+PLAN_DIR = "plan"
 KIND_DOCS, KIND_REJECTED, KIND_ERRORS = "docs", "rejected", "errors"
 KIND_KEYS, KIND_LINES = "keys", "lines"
 # A row group is flushed at this many bytes of row data even below `output.row_group_rows` (memory bound).
@@ -67,9 +72,19 @@ def _join(*parts: str) -> str:
 
 
 def split_path(out_dir: str, sid: str, kind: str) -> str:
-    """A staged file of one split (`kind`: docs, rejected, errors, keys, lines; 'done' is the marker)."""
-    suffix = "done.json" if kind == "done" else f"{kind}.parquet"
+    """A staged file of one split (`kind`: docs, rejected, errors, keys, lines; 'done' is the marker, 'progress'
+    the progress note of a split being read)."""
+    suffix = f"{kind}.json" if kind in ("done", "progress") else f"{kind}.parquet"
     return _join(out_dir, TEMP_DIR, SPLITS_DIR, f"{sid}.{suffix}")
+
+
+def splits_dir(out_dir: str) -> str:
+    return _join(out_dir, TEMP_DIR, SPLITS_DIR)
+
+
+def plan_dir(out_dir: str) -> str:
+    """Where the plan leaves one note per input file: how many splits it was cut into (for progress)."""
+    return _join(out_dir, TEMP_DIR, PLAN_DIR)
 
 
 def out_path(out_dir: str, kind: str, name: str) -> str:
@@ -207,10 +222,11 @@ def read_marker(out_dir: str, sid: str) -> dict[str, Any] | None:
 
 def fingerprint(config: Mapping[str, Any], inputs: Sequence[tuple[str, int]]) -> dict[str, Any]:
     """What a resumed run must share with the run it continues: the config (without the output directory,
-    `if_exists` and the input patterns) and the input files the patterns matched, with their sizes."""
+    `if_exists`, `report` and the input patterns) and the input files the patterns matched, with their sizes."""
     cfg = json.loads(json.dumps(config))
     cfg.get("output", {}).pop("dir", None)
     cfg.get("output", {}).pop("if_exists", None)
+    cfg.get("output", {}).pop("report", None)
     cfg.get("input", {}).pop("paths", None)
     files = sorted([p, int(s)] for p, s in inputs)
     digest = hashlib.blake2b(json.dumps([cfg, files], sort_keys=True).encode(), digest_size=16).hexdigest()
@@ -247,9 +263,7 @@ def check_fingerprint(previous: Mapping[str, Any], current: Mapping[str, Any], o
         ("inputs changed size", resized),
     ):
         if paths:
-            problems.append(
-                f"{label}: {len(paths)} ({', '.join(paths[:3])}{' ...' if len(paths) > 3 else ''})"
-            )
+            problems.append(f"{label}: {len(paths)} ({', '.join(paths[:3])}{' ...' if len(paths) > 3 else ''})")
     raise RunFingerprintError(
         f"output.if_exists=resume: the run in {out_dir} was started with a different "
         f"{'config' if keys else 'input list'} ({'; '.join(problems) or 'fingerprint differs'}); "
