@@ -236,7 +236,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.quiet, live)
     from apache_beam.options.pipeline_options import TestOptions
 
-    from pipelines.runner import RunnerError, build_options, dry_run_job, run_job
+    from pipelines.runner import RunnerError, build_options, run_job
 
     try:
         overrides = list(args.overrides)
@@ -256,19 +256,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return 2
 
     if options.view_as(TestOptions).dry_run:  # translate only (Dataflow): print what would be submitted
-        try:
-            job = dry_run_job(cfg, options)
-            print(
-                f"crawlwash: dry run: {job['transforms']} transforms; CreateJob request "
-                f"{job['job_json_bytes'] / 1024:.1f} KB (Dataflow's limit: 10 MB); pipeline proto "
-                f"{job['pipeline_proto_bytes'] / 1024:.1f} KB; nothing was submitted",
-                file=sys.stderr,
-            )
-            print(json.dumps(job, indent=2))
-        except Exception as exc:  # noqa: BLE001 -- translation problems (validation, a missing package) are option errors
-            print(f"crawlwash: dry run failed: {_job_failure(exc)}", file=sys.stderr)
-            return 2
-        return 0
+        return _dry_run(cfg, options)
 
     started = time.monotonic()
     try:
@@ -286,16 +274,39 @@ def run(argv: Sequence[str] | None = None) -> int:
     seconds = time.monotonic() - started
     print(f"crawlwash: wrote {cfg.output.dir}")
     print(_summary(stats, seconds))
-    if _wants_report(cfg, options):
-        from pipelines.report import write_report
+    return _write_report(cfg.output.dir) if _wants_report(cfg, options) else 0
 
-        try:
-            for path in write_report(cfg.output.dir):
-                print(f"crawlwash: wrote {path}")
-        except Exception as exc:  # noqa: BLE001 -- the corpus is complete; a report problem must not hide that
-            print(f"crawlwash: the run is complete, but writing its report failed: {Failed.describe(exc)}",
-                  file=sys.stderr)  # fmt: skip
-            return 1
+
+def _dry_run(cfg: CrawlwashConfig, options: PipelineOptions) -> int:
+    """Translate the job for Dataflow without submitting it; print its size. Returns the exit code."""
+    from pipelines.runner import dry_run_job
+
+    try:
+        job = dry_run_job(cfg, options)
+    except Exception as exc:  # noqa: BLE001 -- translation problems (validation, a missing package) are option errors
+        print(f"crawlwash: dry run failed: {_job_failure(exc)}", file=sys.stderr)
+        return 2
+    print(
+        f"crawlwash: dry run: {job['transforms']} transforms; CreateJob request "
+        f"{job['job_json_bytes'] / 1024:.1f} KB (Dataflow's limit: 10 MB); pipeline proto "
+        f"{job['pipeline_proto_bytes'] / 1024:.1f} KB; nothing was submitted",
+        file=sys.stderr,
+    )
+    print(json.dumps(job, indent=2))
+    return 0
+
+
+def _write_report(out_dir: str) -> int:
+    """The report and card at the end of a run. Returns the exit code (1 when writing them failed)."""
+    from pipelines.report import write_report
+
+    try:
+        for path in write_report(out_dir):
+            print(f"crawlwash: wrote {path}")
+    except Exception as exc:  # noqa: BLE001 -- the corpus is complete; a report problem must not hide that
+        print(f"crawlwash: the run is complete, but writing its report failed: {Failed.describe(exc)}",
+              file=sys.stderr)  # fmt: skip
+        return 1
     return 0
 
 
