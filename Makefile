@@ -2,13 +2,14 @@
 #   make run   - create .venv, install, run the main job on the bundled sample (DirectRunner) into out/
 #   make test  - create .venv, install with test extras, run the default test suite
 #   make test-airflow - the Airflow DAG end to end in its own venv (CI runs it)
+#   make bench - speed on one core next to datatrove 0.10.1 and a bare trafilatura loop, per-stage table
 #   make wheel - the wheel that Dataflow workers install (--extra_package dist/crawlwash-*.whl)
 PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow test-airflow wheel install clean
+.PHONY: run test test-slow test-airflow bench wheel install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,9 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
 
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py
+
 test-airflow:
 	bash deploy/airflow/ci_test.sh
 
@@ -35,4 +39,4 @@ wheel: $(STAMP)
 	$(PY) -m pip wheel --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) out build dist *.egg-info
+	rm -rf $(VENV) out build dist *.egg-info .bench

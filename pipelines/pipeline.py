@@ -102,6 +102,8 @@ def _summary_counts(summary: Mapping[str, Any]) -> dict[str, int]:
     counts = {k: v for k, v in summary["counts"].items() if k != "kept_map"}
     counts["guard\tsplits_mapped"] = 1
     counts["guard\tstaged_docs"] = int(summary["docs"])
+    for step, us in summary.get("timing_us", {}).items():
+        counts[f"time\t{step}"] = int(us)
     return counts
 
 

@@ -12,8 +12,8 @@
                   rows), rejected documents per reason, failed records            (errors/)
 
 Every number comes from stats.json or is counted from the shards, streamed one row group at a time (memory does
-not grow with the corpus). The plots are matplotlib figures inlined as SVG (glyphs drawn as paths); the page loads
-nothing, runs no script, and opens offline. The numbers behind the page are embedded as JSON
+not grow with the corpus). The plots are matplotlib figures inlined as SVG (labels as SVG text, drawn in the
+page's fonts); the page loads nothing, runs no script, and opens offline. The numbers behind the page are embedded as JSON
 (`<script type="application/json" id="crawlwash-report">`, never executed) so that tools and tests can read them.
 """
 
@@ -269,7 +269,7 @@ def _svg(fig: Any, name: str) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    with plt.rc_context({"svg.hashsalt": name, "svg.fonttype": "path"}):
+    with plt.rc_context({"svg.hashsalt": name, "svg.fonttype": "none"}):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
@@ -440,11 +440,8 @@ def _kept_sample(row: Mapping[str, Any], audit: list[Mapping[str, Any]]) -> str:
     return '<div class="sample kept">' + "".join(parts) + "</div>"
 
 
-def render(r: Mapping[str, Any]) -> str:
-    """The page of `collect`'s numbers."""
-    data = r["data"]
-    public = {k: v for k, v in r.items() if not k.startswith("_")}
-    embedded = json.dumps(public, sort_keys=True).replace("</", "<\\/")
+def _overview_sections(r: Mapping[str, Any]) -> list[str]:
+    """Header, totals, the funnel and the drops by stage and reason."""
     status = '<span class="ok">balanced</span>' if r["balanced"] else '<span class="bad">NOT BALANCED</span>'
     cards = "".join(
         f'<div class="card"><div class="n" id="n-{k}">{r[k]}</div><div class="l">{k}</div></div>'
@@ -454,24 +451,8 @@ def render(r: Mapping[str, Any]) -> str:
     stages = [row["stage"] for row in r["funnel"]]  # pipeline order
     drop_rows = [(s, reason, n) for s in stages for reason, n in r["dropped_by_stage"].get(s, {}).items()]
     drop_rows += [(s, "(failed)", r["failed_by_stage"][s]) for s in stages if s in r["failed_by_stage"]]
-    langs = list(data["languages"].items())
-    removed = data["removed_lines"]
-    audit_by_id: dict[str, list[Mapping[str, Any]]] = {}
-    for a in r["_audit"]:
-        audit_by_id.setdefault(a["id"], []).append(a)
-    kept_html = "".join(_kept_sample(row, audit_by_id.get(row["id"], [])) for row in r["_kept_samples"])
-    rejected_html = "".join(
-        f'<div class="sample rejected"><div class="h"><b>{_e(s["stage"])}/{_e(s["reason"])}</b> · '
-        f"{_e(s.get('detail'))} · id {_e(s['id'])} · {_e(s.get('url') or s['source'] + ' ' + s['source_record'])}"
-        f"</div><pre>{_e(_cut(s['text']))}</pre></div>"
-        for s in r["_rejected_samples"]
-    )
-    errors_html = _table(
-        ("stage", "error", "source", "record"),
-        ((e["stage"], (e["error"] or "")[:300], e["source"], e["source_record"]) for e in r["_error_samples"]),
-    )
     prov = f"{_e(r['out_dir'])} · finished {_e(r['finished'])} · crawlwash {_e(r['crawlwash_version'])}"
-    sections = [
+    return [
         f"<h1>crawlwash run report</h1><div class='meta'>{prov} · ledger {status}</div>",
         f'<div class="cards">{cards}</div>',
         "<h2 id='funnel'>Funnel: read to kept</h2>",
@@ -481,6 +462,15 @@ def render(r: Mapping[str, Any]) -> str:
         _table(("stage", "dropped", "failed", "left"), funnel_rows),
         _plot_drops(r["dropped_by_stage"], r["failed_by_stage"], stages),
         _table(("stage", "reason", "records"), drop_rows),
+    ]
+
+
+def _data_sections(r: Mapping[str, Any]) -> list[str]:
+    """What the kept documents are: languages, lengths, removed lines, dedup clusters, hosts."""
+    data = r["data"]
+    langs = list(data["languages"].items())
+    removed = data["removed_lines"]
+    return [
         "<h2 id='languages'>Languages kept</h2>",
         _barh(
             "languages",
@@ -512,6 +502,26 @@ def render(r: Mapping[str, Any]) -> str:
         "<h2 id='hosts'>Top hosts</h2>",
         f"<p>{data['hosts']} hosts among the kept documents; the top {TOP_HOSTS}:</p>",
         _barh("hosts", [h for h, _ in data["top_hosts"]], [n for _, n in data["top_hosts"]], "kept documents"),
+    ]
+
+
+def _sample_sections(r: Mapping[str, Any]) -> list[str]:
+    """Sampled kept and rejected documents, failed records and the outputs."""
+    audit_by_id: dict[str, list[Mapping[str, Any]]] = {}
+    for a in r["_audit"]:
+        audit_by_id.setdefault(a["id"], []).append(a)
+    kept_html = "".join(_kept_sample(row, audit_by_id.get(row["id"], [])) for row in r["_kept_samples"])
+    rejected_html = "".join(
+        f'<div class="sample rejected"><div class="h"><b>{_e(s["stage"])}/{_e(s["reason"])}</b> · '
+        f"{_e(s.get('detail'))} · id {_e(s['id'])} · {_e(s.get('url') or s['source'] + ' ' + s['source_record'])}"
+        f"</div><pre>{_e(_cut(s['text']))}</pre></div>"
+        for s in r["_rejected_samples"]
+    )
+    errors_html = _table(
+        ("stage", "error", "source", "record"),
+        ((e["stage"], (e["error"] or "")[:300], e["source"], e["source_record"]) for e in r["_error_samples"]),
+    )
+    return [
         "<h2 id='kept-samples'>Kept documents (sampled)</h2>",
         "<p>Removed lines are highlighted (from the audit rows in <code>rejected/</code>, unit <code>lines</code>, "
         "for the documents the audit sample rates picked).</p>",
@@ -526,6 +536,13 @@ def render(r: Mapping[str, Any]) -> str:
         f"{r['shards'][ERRORS]} errors. The numbers of this page: "
         "<code>script#crawlwash-report</code> (JSON).</p>",
     ]
+
+
+def render(r: Mapping[str, Any]) -> str:
+    """The page of `collect`'s numbers."""
+    public = {k: v for k, v in r.items() if not k.startswith("_")}
+    embedded = json.dumps(public, sort_keys=True).replace("</", "<\\/")
+    sections = _overview_sections(r) + _data_sections(r) + _sample_sections(r)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

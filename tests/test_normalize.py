@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import apache_beam as beam
 import pydantic
 import pytest
 from apache_beam.testing import test_pipeline
 from apache_beam.testing.util import assert_that, equal_to
 
-from tests.conftest import SEED_CLEAN, SEED_REPEATED, SEED_SPAM
+from tests.conftest import AEB_DIR, SEED_CLEAN, SEED_REPEATED, SEED_SPAM
 from transforms.clean import REASON_EMPTY_AFTER_NORMALIZE, NormalizeConfig, NormalizeText, normalize_text
 from transforms.clean.normalize import STAGE
 from transforms.core import Doc, Dropped
@@ -119,3 +121,41 @@ def test_normalize_text_transform() -> None:
     assert (dropped.id, dropped.stage, dropped.reason, dropped.unit, dropped.text) == (
         "b", STAGE, REASON_EMPTY_AFTER_NORMALIZE, "record", docs[1].text,
     )
+
+
+def _article_texts() -> list[str]:
+    """The human-written article texts of the extraction benchmark (181 real pages from ~150 sites)."""
+    truth = json.loads((AEB_DIR / "ground-truth.json").read_text(encoding="utf-8"))
+    return [truth[k].get("articleBody") or "" for k in sorted(truth)]
+
+
+def test_ftfy_fast_path_gives_fix_text_output_on_real_pages() -> None:
+    # `_ftfy` skips ftfy's per-line passes when its badness pattern matches nowhere: the result must be exactly
+    # what one `ftfy.fix_text` call gives, on real pages as they are and after damaging lines deterministically
+    # (UTF-8 read as cp1252, a "Ã " at a line start, C1 controls, ligatures, terminal escapes).
+    import ftfy
+
+    from transforms.clean.normalize import _fixer, _ftfy
+
+    texts = [t for t in _article_texts() if not t.isascii()]
+    damaged = []
+    for n, text in enumerate(texts[:80]):
+        lines = text.split("\n")
+        for i in range(n % 5, len(lines), 5):
+            kind = (n + i) % 4
+            if kind == 0:
+                lines[i] = lines[i].encode("utf-8").decode("cp1252", "replace")
+            elif kind == 1:
+                lines[i] = "Ã " + lines[i]
+            elif kind == 2:
+                lines[i] += " \x85\u200b ﬁne \x1b[31m"
+        damaged.append("\n".join(lines))
+    # not "bad" for ftfy (the fast path), but with characters its translate fixers change
+    marked = [t.replace("\n", " \ufb01ne \x1b[31m\x07\n", 3) for t in texts[:40]]
+    full = _fixer(CFG.fix_latin_ligatures, CFG.remove_control_chars, CFG.nfc, encoding=True)
+    assert len(texts) == 161 and not any(ftfy.badness.is_bad(t) for t in texts)  # the fast path, every one
+    assert sum(ftfy.badness.is_bad(t) for t in damaged) >= 60  # the slow path
+    assert not any(ftfy.badness.is_bad(t) for t in marked)
+    for text in texts + damaged + marked:
+        assert _ftfy(text, CFG) == ftfy.fix_text(text, full)
+    assert ftfy.fix_text(damaged[0], full) != damaged[0]  # the damage is real: the slow path repairs it

@@ -88,3 +88,28 @@ def test_sibling_languages_are_never_foreign(wm):
     # Malay words in an Indonesian page: same group, so the best foreign group is another one
     llr, group, _ = wm.llr("saya tidak tahu apa yang berlaku semalam", ["id", "ms"], language_group)
     assert group != language_group("ms") and llr < 3.0
+
+
+def test_packed_index_is_cached_on_disk_and_loads_to_the_same_model(tmp_path, monkeypatch, wm):
+    # The index is packed once per machine (stable xxh3 hashes) and loaded by every later process.
+    import numpy as np
+
+    from transforms.language import wordlm
+
+    monkeypatch.setenv("CRAWLWASH_CACHE_DIR", str(tmp_path / "cache"))
+    built = WordFrequencyModel()
+    built.covers("en")  # packs wordfreq's lists and writes the cache
+    (cached,) = (tmp_path / "cache").iterdir()
+    assert cached.name == "wordlm-wordfreq3.1.1-v1.npz"
+    monkeypatch.setattr(wordlm, "_pack_wordfreq", lambda: pytest.fail("the cached index was not used"))
+    loaded = WordFrequencyModel()
+    assert loaded.covers("en") and loaded.langs == built.langs == wm.langs and len(loaded.langs) == 39
+    words = ["terbaru", "blokir", "the", "und", "não", "qwzxv"]
+    assert np.array_equal(loaded.log10_freqs(words), built.log10_freqs(words))
+    assert np.array_equal(loaded.log10_freqs(words), wm.log10_freqs(words))
+    line = "Link SLOT88 terbaru: login alternatif anti blokir, deposit 10 ribu"
+    assert loaded.llr(line, ["en"], language_group) == wm.llr(line, ["en"], language_group)
+    # an unreadable cache file is rebuilt, not an error
+    cached.write_bytes(b"not an npz")
+    monkeypatch.setattr(wordlm, "_pack_wordfreq", lambda: (built._hashes, built._codes, ("en",) * 39))
+    assert WordFrequencyModel().covers("en")

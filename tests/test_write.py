@@ -212,3 +212,12 @@ def test_build_stats_and_sampling() -> None:
     kept = sum(sample_keep(str(i), 0.25) for i in range(4000))
     assert 900 < kept < 1100
     assert [sample_keep(str(i), 0.25) for i in range(50)] == [sample_keep(str(i), 0.25) for i in range(50)]
+
+
+def test_step_timings_stay_out_of_the_ledger() -> None:
+    # `time<TAB>step` counts (microseconds) are summed like the others but kept apart from the record counts:
+    # Finalize moves them to `_SUCCESS` so that stats.json stays byte-identical between runs.
+    stats = build_stats({"read": 2, "kept": 2, "time\textract": 1500, "time\tlanguage": 700})
+    assert stats["timing_us"] == {"extract": 1500, "language": 700}
+    assert stats["balanced"] and stats["job"] == {} and stats["dropped"] == 0
+    assert "timing_us" not in build_stats({"read": 1, "kept": 1})

@@ -12,11 +12,14 @@ holds Latin-1, Latin Extended, Greek, Cyrillic or box-drawing characters); every
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 import apache_beam as beam
 import ftfy
+import ftfy.badness
+import ftfy.chardata
 import pyarrow as pa
 from pydantic import Field
 
@@ -75,16 +78,54 @@ class NormalizeConfig(Section):
     )
 
 
-def _fixer(cfg: NormalizeConfig) -> ftfy.TextFixerConfig:
+# ftfy's badness pattern anchors one alternative ("^[ÃÂ][ ]") at the start of the text, and `fix_text` judges each
+# line on its own: the same alternative at the start of every line.
+_BAD_LINE_START = re.compile(r"(?m)^[ÃÂ] ")
+
+
+def _char_class(codepoints: object) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(codepoints)) + "]")  # type: ignore[call-overload]
+
+
+# The characters ftfy's `str.translate` fixers change: a C-level search is far cheaper than a translate of a long
+# text (a dict lookup per character), and finds none in most documents.
+_LIGATURE_CHARS = _char_class(ftfy.chardata.LIGATURES)
+_FTFY_CONTROL_CHARS = _char_class(ftfy.chardata.CONTROL_CHARS)
+
+
+@functools.lru_cache(maxsize=16)
+def _fixer(ligatures: bool, controls: bool, nfc: bool, encoding: bool) -> ftfy.TextFixerConfig:
     return ftfy.TextFixerConfig(
         unescape_html=False,  # extraction already unescaped; a literal "&amp;" in text is content
+        fix_encoding=encoding,
         fix_character_width=False,  # keeps CJK full-width punctuation as written
         uncurl_quotes=False,  # curly quotes are legitimate text
-        fix_latin_ligatures=cfg.fix_latin_ligatures,
-        remove_control_chars=cfg.remove_control_chars,
-        normalization="NFC" if cfg.nfc else None,
+        fix_latin_ligatures=ligatures,
+        remove_control_chars=controls,
+        normalization="NFC" if nfc else None,
         explain=False,
     )
+
+
+def _ftfy(text: str, cfg: NormalizeConfig) -> str:
+    """`ftfy.fix_text(text)` with our options, computed faster where the result is the same.
+
+    `fix_text` runs its fixers line by line, and its mojibake repair only acts on a line that its badness
+    pattern matches. When the pattern matches nowhere in the text (nor at any line start), every line's repair
+    is a no-op, and the remaining fixers (ligatures, C1 controls, line breaks, surrogates, terminal escapes,
+    control characters, NFC) act on single characters, so one pass over the whole text gives the same string as
+    one pass per line: ~25 calls fewer per document. The translate-based fixers run only when the text holds a
+    character they change. `tests/test_normalize.py` checks the equality on real pages.
+    """
+    if (
+        len(text) <= ftfy.TextFixerConfig().max_decode_length
+        and not ftfy.badness.is_bad(text)
+        and not _BAD_LINE_START.search(text)
+    ):
+        ligatures = cfg.fix_latin_ligatures and _LIGATURE_CHARS.search(text) is not None
+        controls = cfg.remove_control_chars and _FTFY_CONTROL_CHARS.search(text) is not None
+        return ftfy.fix_and_explain(text, _fixer(ligatures, controls, cfg.nfc, encoding=False)).text
+    return ftfy.fix_text(text, _fixer(cfg.fix_latin_ligatures, cfg.remove_control_chars, cfg.nfc, encoding=True))
 
 
 def normalize_text(text: str, cfg: NormalizeConfig) -> str:
@@ -94,7 +135,7 @@ def normalize_text(text: str, cfg: NormalizeConfig) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     if not text.isascii():
         if cfg.fix_mojibake and _MOJIBAKE_POSSIBLE.search(text):
-            text = ftfy.fix_text(text, _fixer(cfg))
+            text = _ftfy(text, cfg)
         elif cfg.nfc:
             text = unicodedata.normalize("NFC", text)
     if cfg.remove_control_chars:

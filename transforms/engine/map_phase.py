@@ -157,6 +157,7 @@ class _SplitRun:
         self.line_hosts: list[int] = []
         self.line_texts: list[int] = []
         self.kept_bytes = 0
+        self.timing: Counter[str] = Counter()  # seconds per step, from the map phase's own timers
 
     def record(self, outcome: Dropped | Failed) -> None:
         for key in outcome_keys(outcome):
@@ -176,13 +177,17 @@ class _SplitRun:
 
     def keep(self, doc: Doc, params: minhash.MinHashParams | None) -> None:
         local = self.counts["kept_map"]  # the row's index in the split's docs file
+        t0 = time.perf_counter()
         if self.spec.dedup is not None and params is not None:
             row = dedup_key_row(doc, local, self.spec.dedup, params)
             self.keys.write(row)
             self.counts["keys_urls"] += row["has_url"]
             self.counts["keys_texts"] += row["has_text"]
             self.counts["keys_bands"] += len(row.get("bands") or ())
+        t1 = time.perf_counter()
+        self.timing["dedup_keys"] += t1 - t0
         self.docs.write(doc_to_row(doc, self.spec.extra_names))
+        self.timing["stage_write"] += time.perf_counter() - t1
         self.counts["kept_map"] += 1
         self.kept_bytes += len(doc.text.encode("utf-8", "surrogatepass"))
 
@@ -216,6 +221,7 @@ class _SplitRun:
             "keys": n_keys,
             **keys,
             "lines": n_lines,
+            "timing_us": {k: round(v * 1e6) for k, v in sorted(self.timing.items())},
         }
 
     def _lines_table(self) -> pa.Table:
@@ -346,7 +352,14 @@ class MapSplitFn(beam.DoFn):
 
     def _read_split(self, run: _SplitRun) -> None:
         note = _ProgressNote(self._spec.out_dir, run.split)
-        for outcome in read_split(run.split, self._spec.read, note.opened):
+        timing, clock = run.timing, time.perf_counter
+        outcomes = iter(read_split(run.split, self._spec.read, note.opened))
+        while True:
+            t0 = clock()
+            outcome = next(outcomes, None)
+            timing["read"] += clock() - t0
+            if outcome is None:
+                break
             run.counts["read"] += 1
             self._records.inc()
             if isinstance(outcome, Doc):
@@ -356,9 +369,11 @@ class MapSplitFn(beam.DoFn):
             note.maybe_write(run.counts["read"], run.counts["kept_map"])
 
     def _process_doc(self, run: _SplitRun, doc: Doc) -> None:
+        timing, clock = run.timing, time.perf_counter
         current: Doc | None = doc
         for name, fn in self._chain:
             assert current is not None
+            t0 = clock()
             nxt: Doc | None = None
             for out in fn.outcomes(current):
                 if isinstance(out, pvalue.TaggedOutput):
@@ -367,8 +382,11 @@ class MapSplitFn(beam.DoFn):
                 else:
                     nxt = out
             current = nxt
+            t1 = clock()
+            timing[name] += t1 - t0
             if current is None:
                 return
             if name == self._spec.line_stage:
                 run.add_lines(current)
+                timing["line_keys"] += clock() - t1
         run.keep(current, self._params)

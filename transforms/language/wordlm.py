@@ -15,19 +15,27 @@ per word (`id`/`ms`, `no`/`da`), so a document's sibling languages are never for
 
 The lists are wordfreq's "small" lists (words with a frequency of at least 1e-6 in each of 39 languages written
 with spaces: Chinese, Japanese and Korean need a segmenter and are left out), packed once per worker into one
-sorted array of 1.27 million word hashes and one uint8 matrix of frequencies (~60 MB, ~1.5 s to build), built
-lazily in the process that uses it (Python's string hash is per process, so the index is never pickled).
+sorted array of 1.27 million word hashes and one uint8 matrix of frequencies (~60 MB), built lazily in the
+process that uses it. Words are hashed with xxh3-64, which is stable across processes, so the packed index is
+built once per machine (~2.5 s) and kept in the cache directory (`CRAWLWASH_CACHE_DIR`, else
+`$XDG_CACHE_HOME/crawlwash`, else `~/.cache/crawlwash`), keyed by the wordfreq version and the packing format;
+every later process loads it in a few milliseconds. An unwritable cache directory only costs the build.
 The data is wordfreq's (Apache-2.0 code, CC-BY-SA 4.0 data), shipped inside its wheel: nothing is downloaded.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
+from importlib.metadata import version
+from pathlib import Path
 
 import numpy as np
+from xxhash import xxh3_64_intdigest
 
 __all__ = ["FLOOR_LOG10", "WordFrequencyModel", "counted_words"]
 
@@ -64,7 +72,22 @@ def _lowercase_class() -> str:
 _COUNTED_OR_BREAK = re.compile(
     r"\n|(?<![^\W\d_])[" + _lowercase_class() + r"][^\W\d_]*(?:['\u2019][^\W\d_]+)*"
 )
-_BREAK_HASH = hash("\n")
+
+
+def _stable_hash(word: str) -> int:
+    return xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
+
+
+_BREAK_HASH = _stable_hash("\n")
+_CACHE_FORMAT = 1  # bump when the packing changes (hash, codes, columns)
+
+
+def cache_dir() -> Path:
+    """Where crawlwash keeps what it derives once per machine (the packed word-frequency index)."""
+    if env := os.environ.get("CRAWLWASH_CACHE_DIR"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "crawlwash"
 
 
 def counted_words(text: str) -> list[str]:
@@ -74,6 +97,43 @@ def counted_words(text: str) -> list[str]:
     line is written in, and title-case English is everywhere in other languages' pages. (A German line's nouns
     and first word are left out too; its evidence is then its verbs, articles and adjectives.)"""
     return [w.lower() for w in _COUNTED_OR_BREAK.findall(text.replace("\n", " ")) if len(w) > 1]
+
+
+def _pack_wordfreq() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """wordfreq's small lists -> (sorted unique word hashes, words x languages uint8 codes, wordfreq codes)."""
+    from wordfreq import available_languages, read_cBpack
+
+    files = available_languages("small")
+    langs = sorted(lang for lang in files if lang not in _UNSEGMENTED)
+    per_lang: list[tuple[np.ndarray, np.ndarray]] = []
+    for lang in langs:
+        words: list[str] = []
+        codes: list[int] = []
+        for i, bucket in enumerate(read_cBpack(str(files[lang]))):
+            if bucket:
+                words.extend(bucket)
+                codes.extend([min(max(1, round(i / _STEP)), 255)] * len(bucket))
+        h = np.fromiter(map(_stable_hash, words), dtype=np.uint64, count=len(words))
+        h, first = np.unique(h, return_index=True)  # a word listed twice keeps its highest frequency
+        per_lang.append((h, np.asarray(codes, dtype=np.uint8)[first]))
+    hashes = np.unique(np.concatenate([h for h, _ in per_lang]))
+    table = np.zeros((len(hashes), len(langs)), dtype=np.uint8)
+    for j, (h, c) in enumerate(per_lang):
+        table[np.searchsorted(hashes, h), j] = c
+    return hashes, table, tuple(langs)
+
+
+def _save_atomic(path: Path, **arrays: np.ndarray) -> None:
+    """Write an .npz next to its final name and rename it into place; a failure is logged, never raised."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("cannot cache the word-frequency index at %s (%s): it is rebuilt per process", path, exc)
 
 
 class WordFrequencyModel:
@@ -90,25 +150,13 @@ class WordFrequencyModel:
         self._layouts: dict[tuple, tuple | None] = {}
 
     def _build(self) -> None:
-        from wordfreq import available_languages, read_cBpack
-
-        files = available_languages("small")
-        langs = sorted(lang for lang in files if lang not in _UNSEGMENTED)
-        per_lang: list[tuple[np.ndarray, np.ndarray]] = []
-        for lang in langs:
-            words: list[str] = []
-            codes: list[int] = []
-            for i, bucket in enumerate(read_cBpack(str(files[lang]))):
-                if bucket:
-                    words.extend(bucket)
-                    codes.extend([min(max(1, round(i / _STEP)), 255)] * len(bucket))
-            h = np.fromiter(map(hash, words), dtype=np.int64, count=len(words))
-            h, first = np.unique(h, return_index=True)  # a word listed twice keeps its highest frequency
-            per_lang.append((h, np.asarray(codes, dtype=np.uint8)[first]))
-        hashes = np.unique(np.concatenate([h for h, _ in per_lang]))
-        table = np.zeros((len(hashes), len(langs)), dtype=np.uint8)
-        for j, (h, c) in enumerate(per_lang):
-            table[np.searchsorted(hashes, h), j] = c
+        path = cache_dir() / f"wordlm-wordfreq{version('wordfreq')}-v{_CACHE_FORMAT}.npz"
+        try:
+            with np.load(path) as packed:
+                hashes, table, langs = packed["hashes"], packed["codes"], tuple(packed["langs"].tolist())
+        except (OSError, KeyError, ValueError):
+            hashes, table, langs = _pack_wordfreq()
+            _save_atomic(path, hashes=hashes, codes=table, langs=np.array(langs))
         self._hashes, self._codes = hashes, table
         self.langs = tuple(_TO_LID.get(lang, lang) for lang in langs)
         self._col = {lang: j for j, lang in enumerate(self.langs)}
@@ -127,7 +175,7 @@ class WordFrequencyModel:
 
     def log10_freqs(self, words: Sequence[str]) -> np.ndarray:
         """log10 frequency of each word in each language (rows: words, columns: `langs`), floored."""
-        return self._log10_freqs_of(np.fromiter(map(hash, words), dtype=np.int64, count=len(words)))
+        return self._log10_freqs_of(np.fromiter(map(_stable_hash, words), dtype=np.uint64, count=len(words)))
 
     def _log10_freqs_of(self, h: np.ndarray) -> np.ndarray:
         if self._hashes is None:
@@ -204,7 +252,7 @@ class WordFrequencyModel:
             letters = [sum(map(len, _WORD.findall(t))) for t in texts]
         tokens = _COUNTED_OR_BREAK.findall("\n".join(t.replace("\n", " ") for t in texts))
         n = len(tokens)
-        h = np.fromiter(map(hash, map(str.lower, tokens)), dtype=np.int64, count=n)
+        h = np.fromiter(map(_stable_hash, map(str.lower, tokens)), dtype=np.uint64, count=n)
         lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
         is_break = h == _BREAK_HASH
         line = np.cumsum(is_break)

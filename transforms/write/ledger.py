@@ -9,6 +9,9 @@ Counts are flat string keys summed over the phases (the map phase counts per spl
     failed<TAB>stage              records failed
     lines<TAB>stage<TAB>reason    audit rows of lines removed from kept documents (not records)
     failed_source<TAB>path        failed records per input file (the error budget names the worst)
+    time<TAB>step                 microseconds the map phase spent in one step (read, a stage, dedup keys, ...),
+                                  from its own timers: not part of stats.json (runs must be byte-identical), the
+                                  manifest `_SUCCESS` carries them
 
 and guard counts that check the job itself: splits planned / mapped / applied, and the small records each decide
 step sent and received (`guard<TAB>name`). `build_stats` turns them into `stats.json`; `check` fails the job
@@ -25,6 +28,7 @@ from transforms.core import UNIT_RECORD, Dropped, Failed
 
 __all__ = [
     "ErrorBudgetExceeded",
+    "TIMING",
     "LedgerError",
     "build_stats",
     "check",
@@ -34,6 +38,8 @@ __all__ = [
 
 READ, KEPT = "read", "kept"
 GUARD = "guard"
+TIME = "time"
+TIMING = "timing_us"  # build_stats' key for the step timings; Finalize moves it from stats.json to _SUCCESS
 
 
 class LedgerError(RuntimeError):
@@ -68,6 +74,7 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
     lines_by: dict[str, dict[str, int]] = {}
     failed_sources: dict[str, int] = {}
     guards: dict[str, int] = {}
+    timing: dict[str, int] = {}
     for key, n in counts.items():
         parts = key.split("\t")
         if parts[0] == "dropped":
@@ -80,10 +87,12 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
             failed_sources[parts[1]] = n
         elif parts[0] == GUARD:
             guards[parts[1]] = n
+        elif parts[0] == TIME:
+            timing[parts[1]] = n
     dropped = sum(sum(v.values()) for v in dropped_by.values())
     failed = sum(failed_by.values())
     worst = sorted(failed_sources.items(), key=lambda kv: (-kv[1], kv[0]))[:top_sources]
-    return {
+    stats: dict[str, Any] = {
         "read": read,
         "kept": kept,
         "dropped": dropped,
@@ -95,6 +104,9 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
         "worst_sources": [{"source": s, "failed": n} for s, n in worst],
         "job": dict(sorted(guards.items())),
     }
+    if timing:
+        stats[TIMING] = dict(sorted(timing.items()))
+    return stats
 
 
 # Guard pairs that must be equal: (what was sent, what arrived, checked only when the receiver reported).

@@ -38,7 +38,7 @@ from apache_beam.io.filesystems import FileSystems
 from pydantic import Field
 
 from transforms.core import EXTRACTED_CHARS, REMOVED_BY_REASON, Doc, Dropped, Failed, Section
-from transforms.write.ledger import check
+from transforms.write.ledger import TIMING, check
 from transforms.write.staging import (
     RUN_FILE,
     TEMP_DIR,
@@ -370,11 +370,14 @@ class _FinalizeFn(beam.DoFn):
                 _move(src, FileSystems.join(final_dir, name))
                 files.append({"name": name, "rows": rows.get(index, {}).get(kind, 0)})
             manifest["outputs"][kind] = files
+        stats = dict(stats)
+        timing_us = stats.pop(TIMING, {})
         write_bytes_atomic(FileSystems.join(out, STATS), (json.dumps(stats, indent=2) + "\n").encode())
         check(stats, self._cfg.max_error_ratio)
         manifest["stats"] = {k: stats[k] for k in ("read", "kept", "dropped", "failed")}
         manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest["crawlwash_version"] = crawlwash_version()
+        manifest["map_seconds"] = {step: round(us / 1e6, 3) for step, us in timing_us.items()}
         if self._fingerprint is not None:
             manifest["fingerprint"] = self._fingerprint
         write_bytes_atomic(FileSystems.join(out, SUCCESS), (json.dumps(manifest, indent=2) + "\n").encode())
