@@ -197,6 +197,24 @@ def test_german_page_single_spam_line(model, cfg, german_page):
     assert res.removed == PHARMACY_SPAM[1:2] and res.text == german_page
 
 
+def test_english_sentences_quoting_japanese_or_chinese_phrases_stay(model, cfg):
+    # A few kana used to make the whole line "Japanese" (fastText reads kana as Japanese, whatever the rest
+    # says); a line at least 3/4 Latin is now read without its Han/kana phrase.
+    lines = _lines(SEED_CLEAN)
+    quotes = [
+        'As one reader put it, the phrase "こんにちは" sums up the idea better than any translation we tried.',
+        "The sign above the door simply read おもてなし, which the owner translates as hospitality.",
+        'Locals call the dish 小笼包 ("soup dumplings"), and it is served only in winter.',
+    ]
+    text = "\n".join(lines[:3] + quotes + lines[3:])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.lines_removed == 0 and res.text == text
+    # a Han list is still foreign (Han is most of its letters): the removal the quote rule must not weaken
+    han = "北京 上海 广州 深圳 天津 重庆 成都 武汉 杭州 南京 西安 苏州 郑州 长沙"
+    res = strip_foreign_lines("\n".join(lines[:3] + [han] + lines[3:]), "en", model, cfg)
+    assert res.removed == [han]
+
+
 def test_indonesian_and_vietnamese_gambling_run_in_english_page(model, cfg):
     lines = _lines(SEED_CLEAN)
     spam = [

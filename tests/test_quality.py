@@ -183,7 +183,7 @@ def test_stop_words_below_min_only_where_a_list_exists():
     text = _prose(stop=False)
     assert _reasons(text, "en") == ["gopher_quality:stop_words_below_min"]
     assert _reasons(text, "de") == ["gopher_quality:stop_words_below_min"]  # no German stop words either
-    assert _reasons(text, "sw") == []  # no Swahili list: the rule does not apply
+    assert _reasons(text, "tlh") == []  # no Klingon list: the rule does not apply
     assert _reasons(text, None) == []  # unknown language: the rule does not apply
     assert compute_signals(text, None)["stop_words"] == -1
 
@@ -378,12 +378,18 @@ CHINESE = (
 )
 
 
-def test_chinese_words_are_counted_per_character_and_keep_passing():
+def test_chinese_words_come_from_icu_and_keep_passing():
+    from transforms.quality import split_words
+
+    words, unsegmented = split_words(CHINESE.lower())
+    assert words[:12] == ["北京市", "政府", "今天", "发布", "了", "新的", "交通", "管理", "办法", "要求", "各区", "在"]
+    assert unsegmented == len(re.findall(r"[\u4e00-\u9fff]", CHINESE))
     sig = compute_signals(CHINESE, "zh")
-    n_han = len(re.findall(r"[\u4e00-\u9fff]", CHINESE))
-    assert sig["words"] == round(n_han / 1.5)
-    assert sig["stop_words"] >= 2
+    assert sig["words"] == len(words) == 95
+    assert sig["mean_word_length"] == pytest.approx(167 / 95)
+    assert sig["stop_words"] == 11  # FineWeb-2's Chinese list (的, 在, 和, ...) counted on ICU words
     assert _reasons(CHINESE, "zh", ML) == []
+    assert _reasons(CHINESE, "zh", QualityConfig()) == []  # auto: FineWeb-2's cmn_Hani thresholds
     # Unknown language, mostly Han: the mean-word-length rule is skipped there too.
     assert _reasons(CHINESE, None, ML) == []
 
@@ -479,7 +485,7 @@ CHINESE_FAIL = {  # real Chinese-script pages (CC-MAIN-2020-34) -> reason observ
     "http://044545.com/topic/20200207/015849.html": "gopher_repetition:dup_5gram_char_frac",  # spam
     "http://0513mt.com/index.php/art/detail/id/8884.html": "fineweb:char_dup_ratio",
     "http://0760.jxtdw.com/area/sanxiang/": "gopher_repetition:dup_line_frac",  # job table
-    "http://0615235.com/02mjqjo%7Bibotij2.btq?odmbtt=106&tdmbtt=121": "fineweb:line_punct_ratio",  # catalogue
+    "http://0615235.com/02mjqjo%7Bibotij2.btq?odmbtt=106&tdmbtt=121": "gopher_quality:alpha_words_frac_below_min",
 }
 
 
@@ -600,13 +606,12 @@ def _reference_ngram_signals(tokens: list[str]) -> dict[str, float]:
 
 
 def test_ngram_signals_match_a_string_reference(bench_texts: dict[str, str], chinese_texts: dict[str, str]):
-    from transforms.quality.signals import _TOKEN_UNSEG_RE, _WORD_RE
+    from transforms.quality import split_words
 
     texts = [SEED_REPEATED.read_text(encoding="utf-8"), *bench_texts.values(), *chinese_texts.values()]
     for text in texts:
         sig = compute_signals(text, None)
-        rx = _TOKEN_UNSEG_RE if re.search(r"[\u4e00-\u9fff]", text) else _WORD_RE
-        ref = _reference_ngram_signals(rx.findall(text.lower()))
+        ref = _reference_ngram_signals(split_words(text.lower())[0])
         assert {k: sig[k] for k in ref} == pytest.approx(ref)
 
 

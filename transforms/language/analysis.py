@@ -12,7 +12,7 @@ from transforms.language.config import UNKNOWN_LANG, LanguageConfig
 from transforms.language.labels import language_group
 from transforms.language.model import LanguageModel
 from transforms.language.mojibake import is_mojibake
-from transforms.language.scripts import HAN, HANGUL, KANA, script_counts
+from transforms.language.scripts import HAN, HANGUL, KANA, LATIN, script_counts
 
 __all__ = ["LangResult", "LineAnalysis", "analyze_lines", "identify", "score_language", "vote_language"]
 
@@ -106,6 +106,20 @@ def _prediction_text(line: str, max_chars: int) -> str:
     return text
 
 
+_CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+
+
+def _without_quoted_cjk(line: str, counts: dict[str, int]) -> str:
+    """A line of Latin text with a short Japanese or Chinese phrase in it (a quote, a term, a name: "the phrase
+    'こんにちは' sums it up") is read without that phrase: fastText reads a few kana as Japanese whatever the
+    rest says. Only where Latin letters are at least 3/4 of the line's; a line mostly in Han or kana is read
+    as it is."""
+    cjk = counts.get(KANA, 0) + counts.get(HAN, 0)
+    if not cjk or counts.get(LATIN, 0) * 4 < 3 * sum(counts.values()):
+        return line
+    return _CJK_CHARS.sub(" ", line)
+
+
 def analyze_lines(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineAnalysis:
     """Script histogram, mojibake flag and language prediction of every line of `text`."""
     lines = text.split("\n")
@@ -129,7 +143,7 @@ def analyze_lines(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineA
             continue
         if total < cfg.line_min_letters:
             continue
-        if KANA in c:
+        if KANA in c and (c[KANA] + c.get(HAN, 0)) * 2 > total:
             preds[i] = [("ja", 1.0)]
             read[i], evidence[i] = line, total
         elif c.get(HANGUL, 0) * 2 > total:
@@ -138,7 +152,7 @@ def analyze_lines(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineA
         else:
             to_predict.append(i)
     if to_predict:
-        texts = [_prediction_text(lines[i], cfg.max_predict_chars) for i in to_predict]
+        texts = [_prediction_text(_without_quoted_cjk(lines[i], counts[i]), cfg.max_predict_chars) for i in to_predict]
         # a line read as it is: its letters are already counted (the regex count only for rewritten lines)
         alpha = [letters[i] if t == lines[i] else _count_letters(t) for i, t in zip(to_predict, texts)]
         keep = [k for k, a in enumerate(alpha) if a >= cfg.line_min_letters]

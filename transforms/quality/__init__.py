@@ -1,4 +1,4 @@
-"""The quality stage: Gopher, C4 and FineWeb signals and filters.
+"""The quality stage: Gopher, C4 and FineWeb signals and filters, per language (FineWeb-2's thresholds).
 
 The public API is importable from the package (`from transforms.quality import ...`); each name is
 loaded from its module on first use (PEP 562), so importing a pure module of the package never imports Beam.
@@ -12,7 +12,6 @@ from typing import Any
 _EXPORTS = {
     "COLUMNS": "filters",
     "COLUMN_PREFIX": "filters",
-    "DEFAULT_CHARS_PER_WORD": "signals",
     "FAMILIES": "filters",
     "FilterQuality": "filters",
     "PRESETS": "filters",
@@ -24,7 +23,8 @@ _EXPORTS = {
     "Rule": "filters",
     "SIGNAL_TYPES": "signals",
     "STAGE": "filters",
-    "STOP_WORDS": "stopwords",
+    "GOPHER_STOP_WORDS": "stopwords",
+    "UNSEGMENTED_LANGS": "signals",
     "SignalParams": "signals",
     "base_lang": "signals",
     "c4_verdict": "filters",
@@ -37,7 +37,9 @@ _EXPORTS = {
     "gopher_quality_verdict": "filters",
     "gopher_repetition_verdict": "filters",
     "is_unsegmented": "signals",
+    "language_thresholds": "fineweb2",
     "signal_attrs": "filters",
+    "split_words": "words",
     "stop_words_for": "stopwords",
 }
 

@@ -6,14 +6,20 @@ or a stable reason code `"<family>:<rule>"` (all codes are in `REASONS`). The st
 first failing rule, families in FineWeb's order (Gopher repetition, Gopher quality, C4, FineWeb), and writes
 the signals as `q_*` columns when `write_signals` is on, so users can re-filter without re-running.
 
-Language-aware (the doc's `lang`, set by the language stage; None = unknown): word counting for scripts
-without spaces (see quality_signals), stop words per language (no list -> no stop-word rule), and no
-mean-word-length rule for unsegmented languages. Presets: `en` (all four families) and `multilingual` (C4 off,
-as FineWeb-2 did).
+Language-aware (the doc's `lang`, set by the language stage; None = unknown): words of scripts without spaces
+come from ICU (see signals), stop words are per language (no list -> no stop-word rule). Presets:
+- `auto` (the default): each document is judged by its own language's rules. English (and a document of unknown
+  language) by the section's values, which are FineWeb's; every other language by FineWeb-2's published
+  values for it (`transforms/quality/fineweb2.py`: repetition, FineWeb and Gopher quality thresholds, stop
+  words, no C4 rules), or by the documented fallback where FineWeb-2 has none. A key set explicitly in the
+  config applies to every language.
+- `en`: the section's values for every language (no mean-word-length rule for unsegmented languages).
+- `multilingual`: as `en` with C4 off (FineWeb-2 found C4's English-centric line rules harmful elsewhere).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
@@ -23,12 +29,13 @@ import pyarrow as pa
 from pydantic import Field, model_validator
 
 from transforms.core import Doc, Dropped, Section, StageFn, StageOutputs, apply_stage
+from transforms.quality.fineweb2 import language_thresholds
 from transforms.quality.signals import (
-    DEFAULT_CHARS_PER_WORD,
     DUP_NGRAM_SIZES,
     SIGNAL_TYPES,
     TOP_NGRAM_SIZES,
     SignalParams,
+    base_lang,
     compute_signals,
     is_unsegmented,
 )
@@ -64,6 +71,7 @@ FAMILIES = ("gopher_repetition", "gopher_quality", "c4", "fineweb")
 # Presets fill every key the user did not set. `en` is the field defaults; `multilingual` turns C4 off
 # (FineWeb-2 found C4's English-centric line rules harmful on other languages).
 PRESETS: dict[str, dict[str, Any]] = {
+    "auto": {},
     "en": {},
     "multilingual": {"c4_enabled": False},
 }
@@ -79,27 +87,29 @@ class QualityConfig(Section):
     `preset` fills the keys not given explicitly; explicit keys always win.
     """
 
-    preset: Literal["en", "multilingual"] = _f(
-        "en", "Defaults to start from: 'en' (all families) or 'multilingual' (C4 off, as in FineWeb-2)."
+    preset: Literal["auto", "en", "multilingual"] = _f(
+        "auto",
+        "Defaults to start from: 'auto' (each document by its language: English by these values, FineWeb's; every "
+        "other language by FineWeb-2's published thresholds and stop words for it, without C4; see "
+        "transforms/quality/fineweb2.py), 'en' (these values for every language) or 'multilingual' (as 'en' "
+        "with C4 off).",
     )
     write_signals: bool = _f(False, "Write every signal as a q_* column of kept documents (re-filter later).")
     gopher_quality_enabled: bool = _f(True, "Run the Gopher quality rules (Rae et al. 2021).")
     gopher_repetition_enabled: bool = _f(True, "Run the Gopher repetition rules.")
     c4_enabled: bool = _f(True, "Run the C4 rules as a document filter (Raffel et al. 2020).")
     fineweb_enabled: bool = _f(True, "Run the FineWeb quality rules (Penedo et al. 2024).")
-    chars_per_word: dict[str, float] = _f(
-        dict(DEFAULT_CHARS_PER_WORD),
-        "Languages written without spaces -> characters per word used to count their words (others: 1.5).",
-    )
 
     # Gopher quality
     gopher_min_words: int | None = _f(50, "Drop documents with fewer words.")
     gopher_max_words: int | None = _f(100_000, "Drop documents with more words.")
     gopher_min_mean_word_length_chars: float | None = _f(
-        3.0, "Drop when the mean word length is below (not applied to unsegmented languages)."
+        3.0,
+        "Drop when the mean word length is below (presets en/multilingual: not applied to languages written "
+        "without spaces; auto: their FineWeb-2 bounds apply, on ICU words).",
     )
     gopher_max_mean_word_length_chars: float | None = _f(
-        10.0, "Drop when the mean word length is above (not applied to unsegmented languages)."
+        10.0, "Drop when the mean word length is above (as the minimum: per preset and language)."
     )
     gopher_max_hash_word_ratio: float | None = _f(0.1, "Drop when '#' symbols per word exceed this.")
     gopher_max_ellipsis_word_ratio: float | None = _f(0.1, "Drop when '...'/'…' per word exceed this.")
@@ -114,7 +124,8 @@ class QualityConfig(Section):
     )
     gopher_min_stop_words: int | None = _f(
         2,
-        "Drop when fewer stop-word occurrences (languages with a list in transforms/quality/stopwords.py only).",
+        "Drop when fewer stop-word occurrences (Gopher's list for English, FineWeb-2's for other languages; a "
+        "language without a list gets no stop-word rule).",
     )
 
     # Gopher repetition
@@ -169,10 +180,25 @@ class QualityConfig(Section):
     @classmethod
     def _fill_from_preset(cls, data: Any) -> Any:
         if isinstance(data, Mapping):
-            preset = data.get("preset", "en")
+            preset = data.get("preset", "auto")
             if isinstance(preset, str) and preset in PRESETS:
                 return {**PRESETS[preset], **data}
         return data
+
+    def for_language(self, lang: str | None) -> QualityConfig:
+        """The section a document in `lang` is judged by (see the module docstring): under `auto`, FineWeb-2's
+        values for a non-English language, except for keys set explicitly; otherwise the section itself."""
+        if self.preset != "auto":
+            return self
+        return _for_language(self, base_lang(lang))
+
+
+@functools.lru_cache(maxsize=512)
+def _for_language(config: QualityConfig, lang: str | None) -> QualityConfig:
+    overrides = language_thresholds(lang)
+    if overrides is None:
+        return config
+    return config.model_copy(update={k: v for k, v in overrides.items() if k not in config.model_fields_set})
 
 
 class Rejection(NamedTuple):
@@ -325,7 +351,6 @@ def columns_for(config: QualityConfig) -> list[pa.Field]:
 def config_params(config: QualityConfig) -> SignalParams:
     """The measuring settings of a config."""
     return SignalParams(
-        chars_per_word=dict(config.chars_per_word),
         c4_min_words_per_line=config.c4_min_words_per_line,
         c4_max_word_length_chars=config.c4_max_word_length_chars,
         c4_remove_citations=config.c4_remove_citations,
@@ -353,8 +378,8 @@ def _check(
     value = signals[rule.signal]
     if rule.needs == "stop_words" and value < 0:  # no stop-word list for this language
         return None
-    if rule.needs == "segmented" and is_unsegmented(lang, signals, params):
-        return None
+    if rule.needs == "segmented" and config.preset != "auto" and is_unsegmented(lang, signals):
+        return None  # under `auto` the language's own word-length bounds apply (its words come from ICU)
     if _OPS[rule.op](value, threshold):
         return Rejection(rule.reason, float(value), float(threshold))
     return None
@@ -368,6 +393,7 @@ def _family(
     params: SignalParams | None = None,
 ) -> Rejection | None:
     params = params or config_params(config)
+    config = config.for_language(lang)
     for rule in _RULES_BY_FAMILY[family]:
         rej = _check(rule, signals, lang, config, params)
         if rej is not None:
@@ -417,6 +443,7 @@ def decide(
 ) -> Rejection | None:
     """The stage's verdict: None (keep) or the first failing rule of the enabled families (FAMILIES order)."""
     params = params or config_params(config)
+    config = config.for_language(lang)
     for family in _enabled(config):
         rej = _family(family, signals, lang, config, params)
         if rej is not None:
@@ -427,6 +454,7 @@ def decide(
 def failing_reasons(signals: Mapping[str, float | int], lang: str | None, config: QualityConfig) -> list[str]:
     """Every failing rule of the enabled families (for reports: what each rule would drop on its own)."""
     params = config_params(config)
+    config = config.for_language(lang)
     out = []
     for family in _enabled(config):
         for rule in _RULES_BY_FAMILY[family]:

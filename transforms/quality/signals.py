@@ -6,15 +6,14 @@ lines, one over its paragraphs, and an n-gram pass on integer word ids. The deci
 codes, presets) is in `transforms/quality/filters.py`.
 
 Definitions (where they differ from datatrove, it is on purpose and said here):
-- Words: runs of letters/digits (inner ' ’ - . , allowed: "don't", "173,569", "e.g") found by one regex on the
-  lowercased text; punctuation and symbols are not words. Scripts written without spaces (Han, Kana, Thai,
-  Lao, Khmer, Myanmar, Tibetan) are split into one token per character. `words` (the count the word-count
-  bounds use) counts such characters as 1/`chars_per_word` of a word: 1.5 for Chinese, 2 for Japanese, 4 for
-  Thai, Lao, Khmer, Myanmar and Tibetan, 1.5 for any other language (configurable).
+- Words (`transforms/quality/words.py`): runs of letters/digits (inner ' ’ - . , allowed: "don't", "173,569",
+  "e.g") found by one regex on the lowercased text; punctuation and symbols are not words. Runs of scripts
+  written without spaces (Han, Kana, Thai, Lao, Khmer, Myanmar, Tibetan) are split into words by ICU's word
+  break iterator, so word counts, word lengths and n-grams mean the same in every language.
 - Lines are the non-empty lines after stripping (blank lines between paragraphs do not count as lines, so the
   same text scores the same whether paragraphs are separated by one newline or two); paragraphs are split at
   blank lines.
-- Repetition n-grams are over the word tokens (per character in unsegmented scripts); "top n-gram char frac"
+- Repetition n-grams are over the words; "top n-gram char frac"
   is (occurrences of the most frequent n-gram, counted only if it occurs more than once) x (its characters) /
   (all word characters), capped at 1; "dup n-gram char frac" is the fraction of word characters covered by any
   occurrence of an n-gram that occurs more than once (RedPajama-v2's definition). Words become integer ids
@@ -32,15 +31,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from dataclasses import dataclass
 
 import numpy as np
 
 from transforms.quality.stopwords import stop_words_for
+from transforms.quality.words import split_words
 
 __all__ = [
-    "DEFAULT_CHARS_PER_WORD",
+    "UNSEGMENTED_LANGS",
     "SIGNAL_TYPES",
     "SignalParams",
     "base_lang",
@@ -48,25 +47,6 @@ __all__ = [
     "is_unsegmented",
 ]
 
-# Characters of scripts written without spaces between words.
-_UNSEG_RANGES = (
-    "\u0e00-\u0e7f"  # Thai
-    "\u0e80-\u0eff"  # Lao
-    "\u0f00-\u0fff"  # Tibetan
-    "\u1000-\u109f"  # Myanmar
-    "\u1780-\u17ff"  # Khmer
-    "\u3040-\u30ff"  # Hiragana, Katakana
-    "\u3400-\u4dbf"  # CJK extension A
-    "\u4e00-\u9fff"  # CJK unified ideographs
-    "\uf900-\ufaff"  # CJK compatibility ideographs
-    "\U00020000-\U0002fa1f"  # CJK extensions B-F
-)
-_UNSEG_RE = re.compile(f"[{_UNSEG_RANGES}]")
-# A word: letters/digits with single inner apostrophes, hyphens, dots or commas. Where the text has characters
-# of unsegmented scripts, each of those is a token of its own (the slower pattern runs only on such texts).
-_WORD_RE = re.compile(r"[^\W_]+(?:['’.,\-]?[^\W_]+)*")
-_WORD_CHAR = rf"[^\W_{_UNSEG_RANGES}]"
-_TOKEN_UNSEG_RE = re.compile(rf"[{_UNSEG_RANGES}]|{_WORD_CHAR}+(?:['’.,\-]?{_WORD_CHAR}+)*")
 _HAS_ALPHA_RE = re.compile(r"[^\W\d_]")
 _PARA_SPLIT_RE = re.compile(r"\n[ \t\r\f\v]*\n")
 _CITATION_RE = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
@@ -74,8 +54,13 @@ _SENTENCE_END_RE = re.compile(r"[.!?]+['\"”’»)\]]*(?=\s|$)")
 
 BULLETS = ("•", "‣", "◦", "▪", "▫", "●", "○", "■", "□", "·", "►", "▸", "➢", "✓", "✔", "*", "-")
 ELLIPSES = ("...", "…")
-# FineWeb's stop characters (. ' " ! ?) plus full-width CJK ends and typographic closing quotes.
-FINEWEB_LINE_ENDS = (".", "'", '"', "!", "?", "。", "！", "？", "”", "“", "’", "»", "«", "」", "』")
+# FineWeb's stop characters (. ' " ! ?) plus the sentence ends of other scripts FineWeb-2's languages use: CJK
+# full-width (。！？｡), Devanagari/Bengali danda (। ॥), Myanmar (။), Arabic/Urdu (؟ ۔), Armenian (։), Ethiopic (።),
+# Tibetan (།), and typographic closing quotes.
+FINEWEB_LINE_ENDS = (
+    ".", "'", '"', "!", "?", "。", "！", "？", "｡", "”", "“", "’", "»", "«", "」", "』", "।", "॥", "။", "؟", "۔",
+    "։", "።", "།",
+)  # fmt: skip
 C4_LINE_ENDS = (".", "?", "!", '"', "'")
 C4_POLICY_PHRASES = (
     "terms of use",
@@ -86,10 +71,8 @@ C4_POLICY_PHRASES = (
     "use cookies",
 )
 
-DEFAULT_CHARS_PER_WORD: Mapping[str, float] = MappingProxyType(
-    {"zh": 1.5, "yue": 1.5, "wuu": 1.5, "ja": 2.0, "th": 4.0, "lo": 4.0, "km": 4.0, "my": 4.0, "bo": 4.0}
-)
-UNKNOWN_CHARS_PER_WORD = 1.5
+# Languages written without spaces between words (their words come from ICU, `transforms/quality/words.py`).
+UNSEGMENTED_LANGS = frozenset({"zh", "yue", "wuu", "ja", "th", "lo", "km", "my", "bo"})
 
 TOP_NGRAM_SIZES = (2, 3, 4)
 DUP_NGRAM_SIZES = (5, 6, 7, 8, 9, 10)
@@ -128,7 +111,6 @@ SIGNAL_TYPES: dict[str, str] = {
 class SignalParams:
     """The few settings that change how signals are measured (thresholds are applied later, in quality.py)."""
 
-    chars_per_word: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_CHARS_PER_WORD))
     c4_min_words_per_line: int = 3
     c4_max_word_length_chars: int = 1000
     c4_remove_citations: bool = True
@@ -147,10 +129,10 @@ def base_lang(lang: str | None) -> str | None:
     return lang.replace("_", "-").split("-")[0].lower()
 
 
-def is_unsegmented(lang: str | None, signals: Mapping[str, float | int], params: SignalParams) -> bool:
+def is_unsegmented(lang: str | None, signals: Mapping[str, float | int]) -> bool:
     """True for a language written without spaces, or an unknown one whose words are mostly such script."""
     b = base_lang(lang)
-    if b is not None and b in params.chars_per_word:
+    if b is not None and b in UNSEGMENTED_LANGS:
         return True
     return b is None and signals["unsegmented_char_frac"] > 0.5
 
@@ -235,14 +217,9 @@ def _word_signals(
 ) -> tuple[list[str], Counter[str], int]:
     """Word signals from one tokenization of the lowercased text, counted once (per-word work runs per distinct
     word); returns (tokens, their counts, the number of words)."""
-    lower = text.lower()
-    n_unseg = len(_UNSEG_RE.findall(text)) if _UNSEG_RE.search(text) else 0
-    tokens = (_TOKEN_UNSEG_RE if n_unseg else _WORD_RE).findall(lower)
+    tokens, n_unseg = split_words(text.lower())
     counts = Counter(tokens)
-    n_tokens = len(tokens)
-    b = base_lang(lang)
-    cpw = p.chars_per_word.get(b, UNKNOWN_CHARS_PER_WORD) if b else UNKNOWN_CHARS_PER_WORD
-    n_words = (n_tokens - n_unseg) + (round(n_unseg / cpw) if n_unseg else 0)
+    n_tokens = n_words = len(tokens)
     word_chars = sum(len(t) * c for t, c in counts.items())
     s["words"] = n_words
     s["unsegmented_char_frac"] = n_unseg / word_chars if word_chars else 0.0
@@ -269,7 +246,10 @@ def _line_signals(
         s["bullet_lines_frac"] = sum(1 for ln in lines if ln.startswith(BULLETS)) / n_lines
         s["ellipsis_lines_frac"] = sum(1 for ln in lines if ln.endswith(ELLIPSES)) / n_lines
         s["dup_line_frac"] = dup_lines / n_lines
-        s["fineweb_line_punct_ratio"] = sum(1 for ln in lines if ln.endswith(FINEWEB_LINE_ENDS)) / n_lines
+        # a table row "| text. |" (trafilatura's cell marks) ends where its text ends
+        s["fineweb_line_punct_ratio"] = (
+            sum(1 for ln in lines if ln.rstrip("| ").endswith(FINEWEB_LINE_ENDS)) / n_lines
+        )
         s["fineweb_short_line_ratio"] = sum(1 for ln in lines if len(ln) <= short) / n_lines
     else:
         for k in ("bullet_lines_frac", "ellipsis_lines_frac", "dup_line_frac", "fineweb_line_punct_ratio"):
