@@ -19,7 +19,6 @@ come from ICU (see signals), stop words are per language (no list -> no stop-wor
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
@@ -193,12 +192,25 @@ class QualityConfig(Section):
         return _for_language(self, base_lang(lang))
 
 
-@functools.lru_cache(maxsize=512)
+# (id of a section, language) -> (the section, its copy for that language). Keyed by identity: hashing a section
+# hashes every field, which would cost more than the rules it selects; the section is kept in the value so that
+# its id is never reused while the entry exists.
+_BY_LANGUAGE: dict[tuple[int, str | None], tuple[QualityConfig, QualityConfig]] = {}
+
+
 def _for_language(config: QualityConfig, lang: str | None) -> QualityConfig:
+    key = (id(config), lang)
+    hit = _BY_LANGUAGE.get(key)
+    if hit is not None and hit[0] is config:
+        return hit[1]
     overrides = language_thresholds(lang)
-    if overrides is None:
-        return config
-    return config.model_copy(update={k: v for k, v in overrides.items() if k not in config.model_fields_set})
+    resolved = config
+    if overrides is not None:
+        resolved = config.model_copy(update={k: v for k, v in overrides.items() if k not in config.model_fields_set})
+    if len(_BY_LANGUAGE) >= 4096:
+        _BY_LANGUAGE.clear()
+    _BY_LANGUAGE[key] = (config, resolved)
+    return resolved
 
 
 class Rejection(NamedTuple):

@@ -58,8 +58,10 @@ def _mark_class() -> str:
 
 _MARKS = _mark_class()
 _UNSEG_RE = re.compile(f"[{UNSEGMENTED_RANGES}]")
+_HAS_MARK = re.compile(f"[{_MARKS}]")
 _LETTER = rf"(?:[^\W_]|[{_MARKS}])"
 _WORD_RE = re.compile(rf"{_LETTER}+(?:['’.,\-]?{_LETTER}+)*")
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['’.,\-]?[^\W_]+)*")  # the same words where the text has no marks
 _WORD_CHAR = rf"(?:[^\W_{UNSEGMENTED_RANGES}]|[{_MARKS}])"
 # A run of unsegmented script (split by ICU) or a regex word.
 _TOKEN_RE = re.compile(rf"[{UNSEGMENTED_RANGES}]+|{_WORD_CHAR}+(?:['’.,\-]?{_WORD_CHAR}+)*")
@@ -81,7 +83,7 @@ def _icu_words(run: str) -> list[str]:
 def split_words(text: str) -> tuple[list[str], int]:
     """(the words of `text` in order, the number of characters of unsegmented scripts among them)."""
     if _UNSEG_RE.search(text) is None:
-        return _WORD_RE.findall(text), 0
+        return (_WORD_RE if _HAS_MARK.search(text) else _PLAIN_WORD_RE).findall(text), 0
     words: list[str] = []
     unsegmented = 0
     for token in _TOKEN_RE.findall(text):
