@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from transforms.language.config import UNKNOWN_LANG, LanguageConfig
-from transforms.language.labels import language_group
+from transforms.language.labels import _HAN_GROUP, language_group
 from transforms.language.model import LanguageModel
 from transforms.language.mojibake import is_mojibake
 from transforms.language.scripts import HAN, HANGUL, KANA, LATIN, script_counts
@@ -201,6 +201,27 @@ def _vote_weight(line: str, has_han: bool = True) -> float:
     return 1.0
 
 
+# Kana letters (hiragana, katakana) that make a page Japanese whatever else it holds: Chinese is never written with
+# kana, so Chinese lines injected into a Japanese page (gambling spam runs, often longer than the page's own text)
+# must not turn the page "Chinese" and get its Japanese lines stripped. 10% of the page's Han and kana letters.
+KANA_JAPANESE_SHARE = 0.1
+
+
+def _kana_decides(an: LineAnalysis, indices: Sequence[int] | None, scores: dict[str, float]) -> None:
+    """When kana are at least `KANA_JAPANESE_SHARE` of the Han and kana letters, Japanese leads the vote over the
+    Chinese group (its mass is raised just above theirs); nothing changes otherwise."""
+    kana = han = 0
+    for i in range(len(an.lines)) if indices is None else indices:
+        c = an.counts[i]
+        kana += c.get(KANA, 0)
+        han += c.get(HAN, 0)
+    if not kana or kana < KANA_JAPANESE_SHARE * (kana + han):
+        return
+    top_han = max((v for k, v in scores.items() if language_group(k) == _HAN_GROUP), default=0.0)
+    if top_han >= scores.get("ja", 0.0):
+        scores["ja"] = top_han * 1.0001 + 1e-9
+
+
 def vote_language(analysis: LineAnalysis, indices: Sequence[int] | None = None) -> LangResult:
     """Document language as a letter-weighted vote of its lines' predictions.
 
@@ -213,6 +234,7 @@ def vote_language(analysis: LineAnalysis, indices: Sequence[int] | None = None) 
     scores, weight = _letter_mass(analysis, indices, factor=analysis.vote_weight)
     if not weight:
         return _UNKNOWN
+    _kana_decides(analysis, indices, scores)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     lang, top = ranked[0]
     if len(ranked) > 1:

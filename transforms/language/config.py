@@ -167,6 +167,12 @@ class LanguageConfig(Section):
         description="In a Japanese page, a Han line without kana is Chinese when at least this fraction of its "
         "Han characters (and at least 2) are simplified forms that Japanese does not use.",
     )
+    han_words_min_llr: float = Field(
+        default=4.0,
+        description="In a Japanese page, a Han line without kana is also Chinese when its Han words (ICU words "
+        "looked up in wordfreq's Chinese and Japanese lists) favour Chinese by at least this log10 likelihood "
+        "ratio (transforms/language/hanwords.py; the same bar as wordfreq_remove_llr).",
+    )
     foreign_to_native: float = Field(
         default=3.0,
         ge=1.0,

@@ -13,6 +13,7 @@ from transforms.language.labels import (
     normalize_label,
     simplified_only_chars,
 )
+from transforms.language.hanwords import HanWordModel
 from transforms.language.wordlm import WordFrequencyModel
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class LanguageModel:
         self._prior: tuple[str, float] | None = None
         self._labels: dict[str, str] = {}  # fastText label -> normalized language (normalize_label, once)
         self._words: WordFrequencyModel | None = None
+        self._han_words: HanWordModel | None = None
         self._line_cache: dict[tuple[str, int, float], list[tuple[str, float]]] = {}
 
     @property
@@ -47,6 +49,13 @@ class LanguageModel:
         if self._words is None:
             self._words = WordFrequencyModel()
         return self._words
+
+    @property
+    def han_words(self) -> HanWordModel:
+        """Chinese-or-Japanese word evidence for Han lines (`transforms.language.hanwords`), built on first use."""
+        if self._han_words is None:
+            self._han_words = HanWordModel()
+        return self._han_words
 
     @property
     def simplified_only(self) -> frozenset[str]:

@@ -170,11 +170,15 @@ def _classify_line(page: _Page, scripts: _Scripts, i: int) -> None:
 
 
 def _classify_han_in_japanese(page: _Page, i: int, han: int) -> None:
-    """Han without kana in a Japanese page: Chinese when it uses characters Japanese does not have; fastText's
-    zh/ja split on short Han-only text is not reliable enough either way."""
+    """Han without kana in a Japanese page: Chinese when it uses characters Japanese does not have, or when its
+    words are Chinese ones (`HanWordModel`); fastText's zh/ja split on short Han-only text is not reliable enough
+    either way."""
     simplified = page.model.simplified_only
-    n_simplified = sum(1 for ch in page.an.lines[i] if ch in simplified)
-    if n_simplified >= 2 and n_simplified >= page.cfg.simplified_min_fraction * han:
+    line = page.an.lines[i]
+    n_simplified = sum(1 for ch in line if ch in simplified)
+    if (n_simplified >= 2 and n_simplified >= page.cfg.simplified_min_fraction * han) or (
+        page.model.han_words.llr(line) >= page.cfg.han_words_min_llr
+    ):
         preds = page.an.preds[i]
         page.remove(i, REASON_FOREIGN_LANGUAGE, _top_group(preds, page.doc_group) if preds else None)
         page.state[i] = _TRANSPARENT
