@@ -12,8 +12,9 @@ are left out), except the pages listed in `NOT_ARTICLES`: pages of the Common Cr
 found to be link lists, gambling or adult spam, catalogues, job tables or error pages (a filter that drops them
 is right to). The language is the one the language stage gives the page.
 
-Prints per language: article pages, kept, the keep rate, its ratio to English's, and why each lost page was
-dropped (stage/reason). Target (multilingual issue): every language with at least 10 pages keeps at least 90%
+Prints per language: article pages, kept, the keep rate, its ratio to English's, the mean share of their
+extracted text the kept pages keep (and how many keep less than half), and why each lost page was dropped
+(stage/reason). Target (multilingual issue): every language with at least 10 pages keeps at least 90%
 of English's rate.
 """
 
@@ -124,22 +125,29 @@ def main() -> None:
         fn.setup()
     rows = run_stages(extracted_docs(cfg, chain), chain)
     by_lang: dict[str, list] = defaultdict(list)
+    share: dict[str, list[float]] = defaultdict(list)  # kept pages: text after the stages / text extracted
+    extracted = {d.id: len(d.text) for d in extracted_docs(cfg, chain)}
     for doc, lang, why in rows:
         by_lang[lang].append((doc, why))
+        if why is None:
+            share[lang].append(len(doc.text) / max(1, extracted[doc.id]))
     en = by_lang.get("en", [])
     en_rate = sum(w is None for _, w in en) / len(en) if en else 0.0
     print(
         f"article pages (>= {MIN_ARTICLE_CHARS} chars extracted, {len(NOT_ARTICLES)} non-articles left out): "
         f"{len(rows)}; quality preset: {cfg.quality.preset}"
     )
-    print(f"{'lang':6} {'pages':>5} {'kept':>5} {'rate':>6} {'/ en':>6}  lost by reason")
+    print(f"{'lang':6} {'pages':>5} {'kept':>5} {'rate':>6} {'/ en':>6} {'text':>5} {'<1/2':>4}  lost by reason")
     failing = []
     for lang, items in sorted(by_lang.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         kept = sum(w is None for _, w in items)
         rate = kept / len(items)
         ratio = rate / en_rate if en_rate else 0.0
         reasons = Counter(w for _, w in items if w is not None)
-        print(f"{lang:6} {len(items):5d} {kept:5d} {rate:6.3f} {ratio:6.3f}  {dict(reasons.most_common())}")
+        text = sum(share[lang]) / len(share[lang]) if share[lang] else 0.0
+        halved = sum(x < 0.5 for x in share[lang])
+        print(f"{lang:6} {len(items):5d} {kept:5d} {rate:6.3f} {ratio:6.3f} {text:5.3f} {halved:4d}  "
+              f"{dict(reasons.most_common())}")  # fmt: skip
         if len(items) >= MIN_PAGES and lang != "en" and ratio < TARGET:
             failing.append(lang)
         for doc, why in [(d, w) for d, w in items if w is not None][: args.show if lang != "en" else 0]:
