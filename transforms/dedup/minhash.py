@@ -48,11 +48,14 @@ __all__ = [
     "jaccard",
     "minhash_signature",
     "normalize_for_dedup",
+    "normalized_shingle_hashes",
+    "normalized_text_hash",
     "optimal_bands_rows",
     "permutations",
     "shingle_hashes",
     "shingle_set",
     "sign",
+    "sign_normalized",
     "signature_of",
     "text_hash",
     "uses_char_shingles",
@@ -113,7 +116,11 @@ def normalize_for_dedup(text: str) -> str:
 
 def text_hash(text: str) -> str:
     """Key of exact dedup: BLAKE2b-128 (hex) of the normalized text; '' when nothing is left after normalizing."""
-    norm = normalize_for_dedup(text)
+    return normalized_text_hash(normalize_for_dedup(text))
+
+
+def normalized_text_hash(norm: str) -> str:
+    """`text_hash` of a text already passed through `normalize_for_dedup`."""
     if not norm:
         return ""
     return hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -174,7 +181,12 @@ def _token_hashes(tokens: list[str]) -> np.ndarray:
 
 def shingle_hashes(text: str, shingle_size: int = 5, char_shingle_size: int = 5) -> np.ndarray:
     """Sorted unique 64-bit hashes of the text's shingles (uint64; empty when the text has no tokens)."""
-    tokens, chars = _tokens(normalize_for_dedup(text))
+    return normalized_shingle_hashes(normalize_for_dedup(text), shingle_size, char_shingle_size)
+
+
+def normalized_shingle_hashes(norm: str, shingle_size: int = 5, char_shingle_size: int = 5) -> np.ndarray:
+    """`shingle_hashes` of a text already passed through `normalize_for_dedup`."""
+    tokens, chars = _tokens(norm)
     if not tokens:
         return np.empty(0, dtype=np.uint64)
     n = char_shingle_size if chars else shingle_size
@@ -231,7 +243,12 @@ def signature_of(text: str, params: MinHashParams) -> np.ndarray | None:
 
 def sign(text: str, params: MinHashParams) -> tuple[np.ndarray, int] | None:
     """(signature, number of distinct shingles) of a text, or None when it has no shingles."""
-    hashes = shingle_hashes(text, params.shingle_size, params.char_shingle_size)
+    return sign_normalized(normalize_for_dedup(text), params)
+
+
+def sign_normalized(norm: str, params: MinHashParams) -> tuple[np.ndarray, int] | None:
+    """`sign` of a text already passed through `normalize_for_dedup` (one normalization for both dedup keys)."""
+    hashes = normalized_shingle_hashes(norm, params.shingle_size, params.char_shingle_size)
     if len(hashes) == 0:
         return None
     return minhash_signature(hashes, params.num_perm, params.seed), len(hashes)

@@ -123,13 +123,14 @@ def dedup_key_row(doc: Doc, local: int, cfg: DedupConfig, params: minhash.MinHas
     if url is not None:
         row["u_hi"], row["u_lo"] = hash128(url)
         row["u_k1"], row["u_k2"] = keep_key(doc, cfg.url.keep)
-    text_key = minhash.text_hash(doc.text)
+    norm = minhash.normalize_for_dedup(doc.text)  # once, for the exact key and the signature
+    text_key = minhash.normalized_text_hash(norm)
     row["has_text"] = bool(text_key)
     if text_key:
         row["e_hi"], row["e_lo"] = int(text_key[:16], 16), int(text_key[16:], 16)
     row["e_k1"], row["e_k2"] = keep_key(doc, cfg.exact.keep)
     row["n_k1"], row["n_k2"] = keep_key(doc, cfg.near.keep)
-    signed = minhash.sign(doc.text, params)
+    signed = minhash.sign_normalized(norm, params)
     if signed is not None:
         sig, size = signed
         row["sig"] = sig.astype("<u4").tobytes()
