@@ -135,7 +135,7 @@ def test_ftfy_fast_path_gives_fix_text_output_on_real_pages() -> None:
     # (UTF-8 read as cp1252, a "Ã " at a line start, C1 controls, ligatures, terminal escapes).
     import ftfy
 
-    from transforms.clean.normalize import _fixer, _ftfy
+    from transforms.clean.normalize import _fixer, _ftfy, _maybe_bad
 
     texts = [t for t in _article_texts() if not t.isascii()]
     damaged = []
@@ -158,4 +158,35 @@ def test_ftfy_fast_path_gives_fix_text_output_on_real_pages() -> None:
     assert not any(ftfy.badness.is_bad(t) for t in marked)
     for text in texts + damaged + marked:
         assert _ftfy(text, CFG) == ftfy.fix_text(text, full)
+        # the windowed badness search misses no match of ftfy's own (a false alarm would only cost time)
+        assert _maybe_bad(text) == ftfy.badness.is_bad(text)
     assert ftfy.fix_text(damaged[0], full) != damaged[0]  # the damage is real: the slow path repairs it
+    # badness alternatives that need the ASCII letter before the non-ASCII ones ("[a-z][À-Ñ][€]", ...)
+    for text in ("Die Formel xα¦ gilt hier.", "Preis aÀ€ heute"):
+        assert ftfy.badness.is_bad(text) and _maybe_bad(text)
+
+
+def test_badness_window_covers_every_alternative_of_ftfys_pattern():
+    # `_maybe_bad` searches `_BAD_REACH` characters around each non-ASCII run: every alternative of ftfy's
+    # badness pattern must hold a non-ASCII-only element and span at most `_BAD_REACH` characters.
+    import re._parser as sre
+
+    import ftfy.badness
+
+    from transforms.clean.normalize import _BAD_REACH
+
+    def non_ascii_only(item) -> bool:  # noqa: ANN001
+        op, av = item
+        if op == sre.LITERAL:
+            return av > 127
+        if op != sre.IN:
+            return False
+        return all(
+            (o == sre.LITERAL and a > 127) or (o == sre.RANGE and a[0] > 127) for o, a in av
+        )
+
+    (branch,) = sre.parse(ftfy.badness.BADNESS_RE.pattern, ftfy.badness.BADNESS_RE.flags).data
+    alternatives = branch[1][1]
+    assert len(alternatives) == 37
+    assert max(alt.getwidth()[1] for alt in alternatives) <= _BAD_REACH
+    assert all(any(non_ascii_only(item) for item in alt.data) for alt in alternatives)
