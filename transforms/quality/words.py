@@ -8,9 +8,10 @@ and word lengths meaningless. Each maximal run of those scripts is split into wo
 iterator (dictionary-based for Chinese/Japanese, Thai, Lao, Khmer and Burmese; Tibetan breaks at the tsheg),
 through `icu4py`, which bundles ICU 78 in its wheel (no system library, nothing downloaded).
 
-Why ICU (measured on one core, `benchmarks/segmenter_speed.py`): it covers all seven scripts with one library
-and one behaviour, and it is the fastest of the candidates: Chinese 3.9 M chars/s (jieba 0.64 M), Japanese
-4.9 M chars/s (fugashi + unidic-lite 2.0 M), Thai 19 M chars/s (pythainlp newmm 0.075 M). The dictionary
+Why ICU (measured on one core with `benchmarks/segmenter_speed.py`): it covers all seven scripts with one library
+and one behaviour, and it is the fastest of the candidates, in the same process on the same text: Chinese
+2.9 M chars/s (jieba 0.29 M), Japanese 2.7 M chars/s (fugashi + unidic-lite 0.68 M), Thai 6.5 M chars/s
+(pythainlp newmm 0.19 M). The dictionary
 segmenters can be more accurate on domain words, but the quality rules only need words of a plausible size, and
 FineWeb-2's per-language thresholds (`transforms/quality/fineweb2.py`) were tuned on segmenter words too.
 
