@@ -68,6 +68,10 @@ def test_auto_preset_keeps_english_and_explicit_keys():
     explicit = QualityConfig(rep_max_dup_5gram_char_frac=0.5)
     assert explicit.for_language("de").rep_max_dup_5gram_char_frac == 0.5  # a key set in the config wins
     assert explicit.for_language("de").rep_max_dup_6gram_char_frac == 0.134
+    # a fully resolved section (every key given, as in a saved config.yaml) still gets FineWeb-2's values
+    resolved = QualityConfig.model_validate(AUTO.model_dump())
+    assert resolved.model_fields_set >= {"rep_max_dup_5gram_char_frac", "c4_enabled"}
+    assert resolved.for_language("de") == de
 
 
 def test_stop_words_come_from_gopher_and_fineweb2():

@@ -11,8 +11,8 @@ come from ICU (see signals), stop words are per language (no list -> no stop-wor
 - `auto` (the default): each document is judged by its own language's rules. English (and a document of unknown
   language) by the section's values, which are FineWeb's; every other language by FineWeb-2's published
   values for it (`transforms/quality/fineweb2.py`: repetition, FineWeb and Gopher quality thresholds, stop
-  words, no C4 rules), or by the documented fallback where FineWeb-2 has none. A key set explicitly in the
-  config applies to every language.
+  words, no C4 rules), or by the documented fallback where FineWeb-2 has none. A key set in the config to a
+  value other than its default applies to every language.
 - `en`: the section's values for every language (no mean-word-length rule for unsegmented languages).
 - `multilingual`: as `en` with C4 off (FineWeb-2 found C4's English-centric line rules harmful elsewhere).
 """
@@ -186,7 +186,9 @@ class QualityConfig(Section):
 
     def for_language(self, lang: str | None) -> QualityConfig:
         """The section a document in `lang` is judged by (see the module docstring): under `auto`, FineWeb-2's
-        values for a non-English language, except for keys set explicitly; otherwise the section itself."""
+        values for a non-English language, except for keys whose value differs from their default (a value the
+        user chose applies to every language; a saved, fully resolved config.yaml behaves like the defaults);
+        otherwise the section itself."""
         if self.preset != "auto":
             return self
         return _for_language(self, base_lang(lang))
@@ -206,7 +208,9 @@ def _for_language(config: QualityConfig, lang: str | None) -> QualityConfig:
     overrides = language_thresholds(lang)
     resolved = config
     if overrides is not None:
-        resolved = config.model_copy(update={k: v for k, v in overrides.items() if k not in config.model_fields_set})
+        fields = type(config).model_fields
+        kept = {k for k in overrides if getattr(config, k) != fields[k].default}  # the user's own values
+        resolved = config.model_copy(update={k: v for k, v in overrides.items() if k not in kept})
     if len(_BY_LANGUAGE) >= 4096:
         _BY_LANGUAGE.clear()
     _BY_LANGUAGE[key] = (config, resolved)
