@@ -17,7 +17,7 @@ alternated round by round so that a noisy machine slows every side alike. Three 
 docs/s is the file's response records per second for every side. Printed: each run, the medians, the ratios
 crawlwash / datatrove and crawlwash / bare (whole run, and the map phase alone: the per-document steady state,
 from the stages' own timers, which a long run converges to), and the per-stage table in ms per document from
-crawlwash's timers (`_SUCCESS` → `map_seconds`), with the cost of everything after extraction as a share of
+crawlwash's timers (`run_info.json` → `map_seconds`), with the cost of everything after extraction as a share of
 extraction. The targets (performance issue) are printed next to the figures.
 """
 
@@ -117,12 +117,12 @@ def run_crawlwash(warc: Path, cpu: int) -> dict:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=REPO, capture_output=True, preexec_fn=_pinned(cpu))
     seconds = time.perf_counter() - start
-    manifest = json.loads((out / "_SUCCESS").read_text())
+    facts = json.loads((out / "run_info.json").read_text())
     stats = json.loads((out / "stats.json").read_text())
     shutil.rmtree(out.parent, ignore_errors=True)
     return {
         "seconds": seconds,
-        "map_seconds": manifest["map_seconds"],
+        "map_seconds": facts["map_seconds"],
         "read": stats["read"],
         "kept": stats["kept"],
     }

@@ -130,7 +130,7 @@ SELECT lang, count(*) FROM read_parquet('{run.out_dir}/{DATA}/*.parquet') GROUP 
 ## Provenance
 
 - crawlwash version: {run.manifest.get("crawlwash_version", "unknown")}
-- finished: {run.manifest.get("finished", "unknown")}
+- finished: {run.facts.get("finished", "unknown")}
 - input patterns: {", ".join(f"`{p}`" for p in patterns) or "(none recorded)"}
 - input files: {len(inputs)} ({total_bytes} bytes)
 

@@ -236,7 +236,7 @@ def collect(run: RunOutput) -> dict[str, Any]:
     errors = _scan_errors(run)
     return {
         "out_dir": run.out_dir,
-        "finished": run.manifest.get("finished"),
+        "finished": run.facts.get("finished"),
         "crawlwash_version": run.manifest.get("crawlwash_version"),
         "read": stats["read"],
         "kept": stats["kept"],

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import yaml
 from apache_beam.io.filesystems import FileSystems
 
-from transforms.write import DATA, ERRORS, REJECTED, STATS, SUCCESS
+from transforms.write import DATA, ERRORS, REJECTED, RUN_FACTS, STATS, SUCCESS
 
 __all__ = ["NotARun", "RunOutput", "open_run", "sample_rank"]
 
@@ -41,13 +41,15 @@ def sample_rank(key: str) -> int:
 
 @dataclass
 class RunOutput:
-    """A complete run's directory: `manifest` (_SUCCESS), `stats` (stats.json), `config` (config.yaml)."""
+    """A complete run's directory: `manifest` (_SUCCESS), `stats` (stats.json), `config` (config.yaml), `facts`
+    (run_info.json: finish time and the map phase's seconds per step; empty for runs written before it)."""
 
     out_dir: str
     manifest: dict[str, Any]
     stats: dict[str, Any]
     config: dict[str, Any]
     config_yaml: str
+    facts: dict[str, Any]
 
     def path(self, *parts: str) -> str:
         return FileSystems.join(self.out_dir, *parts)
@@ -103,4 +105,6 @@ def open_run(out_dir: str) -> RunOutput:
     config_path = FileSystems.join(out_dir, "config.yaml")
     config_yaml = _read_text(config_path) if FileSystems.exists(config_path) else ""
     config = yaml.safe_load(config_yaml) or {}
-    return RunOutput(out_dir, manifest, stats, config, config_yaml)
+    facts_path = FileSystems.join(out_dir, RUN_FACTS)
+    facts = json.loads(_read_text(facts_path)) if FileSystems.exists(facts_path) else {}
+    return RunOutput(out_dir, manifest, stats, config, config_yaml, facts)

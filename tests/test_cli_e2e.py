@@ -42,9 +42,11 @@ def test_outputs_and_balanced_ledger(full_run: Path) -> None:
     assert stats["dropped_by_stage"]["read"]["warc_request"] == 713
     manifest = json.loads((full_run / "_SUCCESS").read_text())
     assert sum(f["rows"] for f in manifest["outputs"]["data"]) == stats["kept"]
-    # the map phase's own timers (the per-stage table of `make bench`) go to the manifest, never to stats.json
-    # (which must be byte-identical across runs)
-    steps = manifest["map_seconds"]
+    # the map phase's own timers (the per-stage table of `make bench`) and the finish time go to run_info.json,
+    # never to stats.json or _SUCCESS (which re-runs must write byte-identical)
+    facts = json.loads((full_run / "run_info.json").read_text())
+    assert set(facts) == {"finished", "map_seconds"} and not {"finished", "map_seconds"} & set(manifest)
+    steps = facts["map_seconds"]
     assert set(steps) == {"read", "extract", "normalize", "language", "boilerplate", "line_keys", "quality",
                           "dedup_keys", "stage_write"}  # fmt: skip
     assert steps["extract"] > 0 and all(v >= 0 for v in steps.values())

@@ -29,6 +29,7 @@ _EXPORTS = {
     "REJECTED": "output",
     "REJECTED_SCHEMA": "output",
     "REPORT": "output",
+    "RUN_FACTS": "output",
     "STATS": "output",
     "SUCCESS": "output",
     "ROW_GROUP_BYTES": "staging",

@@ -11,7 +11,7 @@ Counts are flat string keys summed over the phases (the map phase counts per spl
     failed_source<TAB>path        failed records per input file (the error budget names the worst)
     time<TAB>step                 microseconds the map phase spent in one step (read, a stage, dedup keys, ...),
                                   from its own timers: not part of stats.json (runs must be byte-identical), the
-                                  manifest `_SUCCESS` carries them
+                                  run facts `run_info.json` carry them
 
 and guard counts that check the job itself: splits planned / mapped / applied, and the small records each decide
 step sent and received (`guard<TAB>name`). `build_stats` turns them into `stats.json`; `check` fails the job
@@ -39,7 +39,7 @@ __all__ = [
 READ, KEPT = "read", "kept"
 GUARD = "guard"
 TIME = "time"
-TIMING = "timing_us"  # build_stats' key for the step timings; Finalize moves it from stats.json to _SUCCESS
+TIMING = "timing_us"  # build_stats' key for the step timings; Finalize moves it from stats.json to run_info.json
 
 
 class LedgerError(RuntimeError):

@@ -57,6 +57,7 @@ __all__ = [
     "REJECTED",
     "REJECTED_SCHEMA",
     "REPORT",
+    "RUN_FACTS",
     "STATS",
     "SUCCESS",
     "Finalize",
@@ -87,10 +88,13 @@ DATA, REJECTED, ERRORS = "data", "rejected", "errors"
 KINDS = (DATA, REJECTED, ERRORS)
 SUCCESS = "_SUCCESS"
 STATS = "stats.json"
+# What differs between two runs of the same job (finish time, the map phase's seconds per step): kept out of
+# stats.json and _SUCCESS, which re-runs must write byte-identical; written just before _SUCCESS.
+RUN_FACTS = "run_info.json"
 DEDUP_INDEX = "dedup_index"  # the signature index of near-dedup (read by later incremental runs)
 REPORT = "report.html"  # written after the job by pipelines/report.py (`output.report`, `crawlwash report`)
 CARD = "README.md"  # the dataset card, written with the report
-OWNED = (DATA, REJECTED, ERRORS, TEMP_DIR, STATS, SUCCESS, DEDUP_INDEX, REPORT, CARD)
+OWNED = (DATA, REJECTED, ERRORS, TEMP_DIR, STATS, RUN_FACTS, SUCCESS, DEDUP_INDEX, REPORT, CARD)
 
 
 class OutputConfig(Section):
@@ -118,7 +122,7 @@ class OutputConfig(Section):
     if_exists: Literal["fail", "overwrite", "resume"] = Field(
         "fail",
         description="When the output directory already has content: 'fail' refuses to start; 'overwrite' deletes "
-        "the previous data/, rejected/, errors/, dedup_index/, _temporary/, stats.json, _SUCCESS, report.html and README.md before the "
+        "the previous data/, rejected/, errors/, dedup_index/, _temporary/, stats.json, run_info.json, _SUCCESS, report.html and README.md before the "
         "run; 'resume' continues a killed run started with the same config and inputs (splits that completed are "
         "not read again; a changed config or input list is refused) and does nothing after a complete one.",
     )
@@ -375,9 +379,12 @@ class _FinalizeFn(beam.DoFn):
         write_bytes_atomic(FileSystems.join(out, STATS), (json.dumps(stats, indent=2) + "\n").encode())
         check(stats, self._cfg.max_error_ratio)
         manifest["stats"] = {k: stats[k] for k in ("read", "kept", "dropped", "failed")}
-        manifest["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         manifest["crawlwash_version"] = crawlwash_version()
-        manifest["map_seconds"] = {step: round(us / 1e6, 3) for step, us in timing_us.items()}
+        facts = {
+            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "map_seconds": {step: round(us / 1e6, 3) for step, us in timing_us.items()},
+        }
+        write_bytes_atomic(FileSystems.join(out, RUN_FACTS), (json.dumps(facts, indent=2) + "\n").encode())
         if self._fingerprint is not None:
             manifest["fingerprint"] = self._fingerprint
         write_bytes_atomic(FileSystems.join(out, SUCCESS), (json.dumps(manifest, indent=2) + "\n").encode())
