@@ -246,6 +246,6 @@ def test_hostile_values_in_data_never_leave_the_output_directory(tmp_path: Path)
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     assert written and all(p.is_relative_to(out) for p in written)
     assert {p.parent.name for p in written} == {"data", "rejected", "errors", "out"}
-    assert sorted(p.name for p in written if p.parent == out) == ["_SUCCESS", "stats.json"]
+    assert sorted(p.name for p in written if p.parent == out) == ["_SUCCESS", "run_info.json", "stats.json"]
     assert all(re.fullmatch(r"part-\d{5}-of-\d{5}\.parquet", p.name) for p in written if p.parent != out)
     assert len([p for p in written if p.parent.name == "data"]) > 1
