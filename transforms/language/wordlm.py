@@ -29,13 +29,14 @@ import logging
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
 from xxhash import xxh3_64_intdigest
+
+from transforms.core.charclass import category_class
 
 __all__ = ["FLOOR_LOG10", "WordFrequencyModel", "counted_words"]
 
@@ -53,24 +54,9 @@ _FLOOR_CODE = int(-FLOOR_LOG10 * 100 / _STEP)
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
 
-def _lowercase_class() -> str:
-    """A regex character class of the lowercase letters (Unicode category Ll) of the Basic Multilingual Plane:
-    `re` has no \\p{Ll}, and one C-level findall is much cheaper than testing each token in Python."""
-    ranges: list[list[int]] = []
-    for cp in range(0x10000):
-        if unicodedata.category(chr(cp)) == "Ll":
-            if ranges and cp == ranges[-1][1] + 1:
-                ranges[-1][1] = cp
-            else:
-                ranges.append([cp, cp])
-    return "".join(
-        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
-    )
-
-
 # What `counted_words` keeps, and the line breaks between the texts of a batch.
 _COUNTED_OR_BREAK = re.compile(
-    r"\n|(?<![^\W\d_])[" + _lowercase_class() + r"][^\W\d_]*(?:['\u2019][^\W\d_]+)*"
+    r"\n|(?<![^\W\d_])[" + category_class("Ll") + r"][^\W\d_]*(?:['\u2019][^\W\d_]+)*"
 )
 
 

@@ -22,9 +22,10 @@ diacritics), with single inner apostrophes, hyphens, dots or commas ("don't", "1
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from icu4py.breakers import WordBreaker
+
+from transforms.core.charclass import category_class
 
 __all__ = ["UNSEGMENTED_RANGES", "split_words"]
 
@@ -43,21 +44,9 @@ UNSEGMENTED_RANGES = (
 )
 
 
-def _mark_class() -> str:
-    """The combining marks (categories Mn, Mc, Me) of the Basic Multilingual Plane, as regex class ranges.
-    Python's `\\w` leaves them out, which would cut a Bengali, Hindi, Tamil or Arabic word at every vowel sign
-    or diacritic."""
-    ranges: list[list[int]] = []
-    for cp in range(0x10000):
-        if unicodedata.category(chr(cp)).startswith("M"):
-            if ranges and cp == ranges[-1][1] + 1:
-                ranges[-1][1] = cp
-            else:
-                ranges.append([cp, cp])
-    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-
-
-_MARKS = _mark_class()
+# Combining marks (Mn, Mc, Me): Python's `\w` leaves them out, which would cut a Bengali, Hindi, Tamil or Arabic
+# word at every vowel sign or diacritic.
+_MARKS = category_class("M")
 _UNSEG_RE = re.compile(f"[{UNSEGMENTED_RANGES}]")
 _HAS_MARK = re.compile(f"[{_MARKS}]")
 _LETTER = rf"(?:[^\W_]|[{_MARKS}])"
