@@ -7,8 +7,7 @@ loaded from its module on first use (PEP 562), so importing a pure module of the
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from transforms.core.lazy import lazy_getattr
 
 _EXPORTS = {
     "KEYS_SCHEMA": "map_phase",
@@ -25,10 +24,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())
