@@ -123,10 +123,11 @@ def main() -> None:
     chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
     for _, fn in chain:
         fn.setup()
-    rows = run_stages(extracted_docs(cfg, chain), chain)
+    docs = extracted_docs(cfg, chain)
+    rows = run_stages(docs, chain)
     by_lang: dict[str, list] = defaultdict(list)
     share: dict[str, list[float]] = defaultdict(list)  # kept pages: text after the stages / text extracted
-    extracted = {d.id: len(d.text) for d in extracted_docs(cfg, chain)}
+    extracted = {d.id: len(d.text) for d in docs}
     for doc, lang, why in rows:
         by_lang[lang].append((doc, why))
         if why is None:
