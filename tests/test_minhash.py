@@ -127,6 +127,19 @@ def test_minhash_blocks_give_the_same_signature(monkeypatch: pytest.MonkeyPatch)
         minhash_signature(np.empty(0, dtype=np.uint64))
 
 
+def test_token_hash_cache_changes_no_hash_and_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _stripped(SEED_SPAM)
+    minhash._TOKEN_CACHE.clear()
+    cold = shingle_hashes(text)
+    assert np.array_equal(shingle_hashes(text), cold)  # every token from the cache now
+    monkeypatch.setattr(minhash, "_TOKEN_CACHE_SIZE", 8)  # fewer than the text's distinct words
+    minhash._TOKEN_CACHE.clear()
+    assert np.array_equal(shingle_hashes(text), cold)
+    assert np.array_equal(shingle_hashes(text), cold)
+    shingle_hashes("alpha beta gamma")  # the full cache is emptied first: it holds one document's words at most
+    assert sorted(minhash._TOKEN_CACHE) == ["alpha", "beta", "gamma"]
+
+
 def test_optimal_bands_rows_matches_datasketch_style_derivation() -> None:
     # datasketch's equal weights at 0.8 / 128 permutations
     assert optimal_bands_rows(0.8, 128) == (9, 13)

@@ -65,8 +65,7 @@ _SHIFT = np.uint64(32)
 CJK_CHAR_SHARE = 0.3
 _BLOCK = 2048  # shingles hashed against all permutations at once (memory: _BLOCK * num_perm * 8 bytes)
 
-_NOT_WORD = re.compile(r"[^\w\s]|_", re.UNICODE)
-_SPACES = re.compile(r"\s+", re.UNICODE)
+_NOT_WORD_RUN = re.compile(r"[\W_]+", re.UNICODE)
 # Scripts written without spaces between words.
 _NO_SPACE_SCRIPT = re.compile(
     r"[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
@@ -109,9 +108,9 @@ class MinHashParams:
 
 def normalize_for_dedup(text: str) -> str:
     """NFKC, case-folded, punctuation and symbols to spaces, whitespace folded to single spaces, stripped."""
-    t = unicodedata.normalize("NFKC", text).casefold()
-    t = _NOT_WORD.sub(" ", t)
-    return _SPACES.sub(" ", t).strip()
+    # One pass: a run of punctuation, symbols, "_" and whitespace becomes one space (the same as turning each
+    # punctuation mark into a space, then folding whitespace runs).
+    return _NOT_WORD_RUN.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 def text_hash(text: str) -> str:
@@ -162,21 +161,25 @@ def _splitmix64(x: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint64(31))
 
 
+# Token hashes seen lately (words recur across documents: most of a page's distinct words were hashed before).
+# Bounded: emptied when full. The hash of a token does not depend on the cache.
+_TOKEN_CACHE: dict[str, int] = {}
+_TOKEN_CACHE_SIZE = 1 << 17
+
+
+def _token_hash(tok: str) -> int:
+    return int.from_bytes(hashlib.blake2b(tok.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+
+
 def _token_hashes(tokens: list[str]) -> np.ndarray:
-    # Hash each distinct token once (BLAKE2b-64), then gather: a Python loop over tokens is the hot spot.
-    index: dict[str, int] = {}
-    ids = [index.setdefault(tok, len(index)) for tok in tokens]
-    uniq = np.fromiter(
-        (
-            int.from_bytes(
-                hashlib.blake2b(tok.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little"
-            )
-            for tok in index
-        ),
-        dtype=np.uint64,
-        count=len(index),
-    )
-    return uniq[np.asarray(ids, dtype=np.intp)]
+    # Hash each distinct token once (BLAKE2b-64, through the cache), then gather in C (`map` over the cache).
+    cache = _TOKEN_CACHE
+    distinct = dict.fromkeys(tokens)
+    if len(cache) + len(distinct) > _TOKEN_CACHE_SIZE:
+        cache.clear()
+    for tok in [t for t in distinct if t not in cache]:
+        cache[tok] = _token_hash(tok)
+    return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def shingle_hashes(text: str, shingle_size: int = 5, char_shingle_size: int = 5) -> np.ndarray:
