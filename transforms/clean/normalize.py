@@ -51,7 +51,10 @@ _CONTROL = re.compile(
 # punctuation (curly quotes, dashes, ellipsis) or CJK / Hangul / full-width forms has nothing for ftfy to repair.
 _MOJIBAKE_POSSIBLE = re.compile(r"[^\x00-\x7f\u2000-\u206f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
 # Horizontal whitespace (tab, NBSP, the Unicode space separators) collapses to one space.
-_HSPACE = re.compile(r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_HSPACE_CHARS = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Runs of them become one space. Matched: every run but a lone plain space (which would be replaced by itself),
+# so that a text with single spaces only is not rebuilt.
+_HSPACE_RUN = re.compile(f"(?:[{_HSPACE_CHARS.replace(' ', '')}]| (?=[{_HSPACE_CHARS}]))[{_HSPACE_CHARS}]*")
 
 
 class NormalizeConfig(Section):
@@ -159,14 +162,15 @@ def normalize_text(text: str, cfg: NormalizeConfig) -> str:
             text = unicodedata.normalize("NFC", text)
     if cfg.remove_control_chars:
         text = _CONTROL.sub("", text)
+    if cfg.collapse_whitespace:  # no run crosses a line break: one pass over the text, not one per line
+        text = _HSPACE_RUN.sub(" ", text)
     out: list[str] = []
     blanks = 0
+    strip = cfg.strip_lines
     for line in text.split("\n"):
-        if cfg.collapse_whitespace:
-            line = _HSPACE.sub(" ", line)
-        if cfg.strip_lines:
+        if strip:
             line = line.strip()
-        if not line.strip():
+        if not (line if strip else line.strip()):
             blanks += 1
             continue
         if out and blanks:
