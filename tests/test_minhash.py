@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +139,23 @@ def test_token_hash_cache_changes_no_hash_and_stays_bounded(monkeypatch: pytest.
     assert np.array_equal(shingle_hashes(text), cold)
     shingle_hashes("alpha beta gamma")  # the full cache is emptied first: it holds one document's words at most
     assert sorted(minhash._TOKEN_CACHE) == ["alpha", "beta", "gamma"]
+
+
+def test_token_hash_cache_is_safe_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # DoFns may run in several threads of one process: one thread emptying the full cache must not break another.
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [_stripped(SEED_SPAM), _stripped(SEED_CLEAN), "alpha beta gamma delta " * 50]
+    expected = [shingle_hashes(t) for t in texts]
+    monkeypatch.setattr(minhash, "_TOKEN_CACHE_SIZE", 16)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch often: the interleavings a busy worker sees
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            results = list(pool.map(lambda i: shingle_hashes(texts[i % 3]), range(300)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert all(np.array_equal(r, expected[i % 3]) for i, r in enumerate(results))
 
 
 def test_optimal_bands_rows_matches_datasketch_style_derivation() -> None:

@@ -172,14 +172,16 @@ def _token_hash(tok: str) -> int:
 
 
 def _token_hashes(tokens: list[str]) -> np.ndarray:
-    # Hash each distinct token once (BLAKE2b-64, through the cache), then gather in C (`map` over the cache).
+    # Hash each distinct token once (BLAKE2b-64, through the cache), then gather in C (`map` over this document's
+    # own table: another thread may empty the shared cache meanwhile).
     cache = _TOKEN_CACHE
     distinct = dict.fromkeys(tokens)
     if len(cache) + len(distinct) > _TOKEN_CACHE_SIZE:
         cache.clear()
-    for tok in [t for t in distinct if t not in cache]:
-        cache[tok] = _token_hash(tok)
-    return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    found = dict(zip(distinct, map(cache.get, distinct)))
+    for tok in [t for t, h in found.items() if h is None]:
+        found[tok] = cache[tok] = _token_hash(tok)
+    return np.fromiter(map(found.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def shingle_hashes(text: str, shingle_size: int = 5, char_shingle_size: int = 5) -> np.ndarray:
