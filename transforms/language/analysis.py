@@ -12,7 +12,7 @@ from transforms.language.config import UNKNOWN_LANG, LanguageConfig
 from transforms.language.labels import _HAN_GROUP, language_group
 from transforms.language.model import LanguageModel
 from transforms.language.mojibake import is_mojibake
-from transforms.language.scripts import HAN, HANGUL, KANA, LATIN, script_counts
+from transforms.language.scripts import _DROP_ASCII_LETTERS, HAN, HANGUL, KANA, LATIN, script_counts
 
 __all__ = ["LangResult", "LineAnalysis", "analyze_lines", "identify", "score_language", "vote_language"]
 
@@ -65,8 +65,6 @@ class LineAnalysis:
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 _NON_LETTER = re.compile(r"[\W\d_]+")
-
-_DROP_ASCII_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def _count_letters(text: str) -> int:

@@ -155,9 +155,18 @@ def _build_table() -> str:
 _TABLE = _build_table()
 
 
+# ASCII letters (all Latin; every other ASCII character is a non-letter), deleted to count them.
+_DROP_ASCII_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 def script_counts(text: str) -> Counter[str]:
-    """Letters per script code in `text` (non-letters are not counted)."""
-    counts = Counter(text.translate(_TABLE))
+    """Letters per script code in `text` (non-letters are not counted), in the order the scripts first occur."""
+    if text.isascii():  # ASCII in, ASCII out: str.translate's fast path, no per-character mapping
+        n = len(text) - len(text.translate(_DROP_ASCII_LETTERS))
+        return Counter({LATIN: n}) if n else Counter()
+    coded = text.translate(_TABLE)
+    # a few distinct codes per line: one C-level count each, not a dictionary update per character
+    counts = Counter({code: coded.count(code) for code in dict.fromkeys(coded)})
     counts.pop(_NONLETTER, None)
     # characters above the BMP are left untouched by translate: classify them here
     for ch in [c for c in counts if c not in SCRIPT_NAMES]:
