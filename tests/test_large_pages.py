@@ -64,6 +64,7 @@ def large_warc(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # ten jobs of about a minute each on 2 cores: the suite's 600 s is for one test's hang
 def test_large_pages_ten_runs_on_the_default_runner_always_balance(large_warc: Path, tmp_path: Path) -> None:
     outcomes = []
     for run_no in range(10):
