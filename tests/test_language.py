@@ -95,6 +95,9 @@ def test_script_counts():
     counts = script_counts("Hello, 世界! ヘッド 2024")
     assert counts == {LATIN: 5, HAN: 2, KANA: 3}
     assert script_counts("12:30 | -- ©") == {}
+    # Many distinct characters above the BMP (str.translate leaves them as they are): counted in one pass.
+    ext_b = "".join(chr(0x20000 + i) for i in range(40_000)) + "ab\U0001F600"
+    assert script_counts(ext_b) == {HAN: 40_000, LATIN: 2}  # the emoji is no letter
 
 
 def test_is_mojibake_on_seed_footer_and_not_on_real_chinese():

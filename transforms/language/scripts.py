@@ -157,6 +157,7 @@ _TABLE = _build_table()
 
 # ASCII letters (all Latin; every other ASCII character is a non-letter), deleted to count them.
 _DROP_ASCII_LETTERS = str.maketrans("", "", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_FEW_CODES = 16
 
 
 def script_counts(text: str) -> Counter[str]:
@@ -165,8 +166,11 @@ def script_counts(text: str) -> Counter[str]:
         n = len(text) - len(text.translate(_DROP_ASCII_LETTERS))
         return Counter({LATIN: n}) if n else Counter()
     coded = text.translate(_TABLE)
-    # a few distinct codes per line: one C-level count each, not a dictionary update per character
-    counts = Counter({code: coded.count(code) for code in dict.fromkeys(coded)})
+    codes = dict.fromkeys(coded)
+    if len(codes) <= _FEW_CODES:  # a few script codes: one C-level count each, not a dict update per character
+        counts = Counter({code: coded.count(code) for code in codes})
+    else:  # many distinct characters above the BMP (translate leaves them): one pass, never len x distinct
+        counts = Counter(coded)
     counts.pop(_NONLETTER, None)
     # characters above the BMP are left untouched by translate: classify them here
     for ch in [c for c in counts if c not in SCRIPT_NAMES]:
