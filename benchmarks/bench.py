@@ -247,8 +247,10 @@ def main() -> None:
               f"   target >= {TARGETS['datatrove']}")  # fmt: skip
     # Ceilings: seconds of a whole run = fixed cost + reading + extraction (+ the stages after it).
     per = dict(rows)
-    base = fixed + (per.get("read", 0.0) + extract) * docs / 1000
-    at_target = base + TARGETS["after_share"] * extract * docs / 1000
+    steady = (per.get("read", 0.0) + extract) * docs / 1000  # seconds of reading and extraction
+    allowance = TARGETS["after_share"] * extract * docs / 1000  # seconds of later stages at the target
+    base = fixed + steady
+    at_target = base + allowance
     print("\nceilings on this file (fixed cost + read + extraction as measured; stages after extraction free / at "
           f"{TARGETS['after_share']:.0%} of extraction):")  # fmt: skip
     others = [("bare", TARGETS["bare"])] + ([("datatrove", TARGETS["datatrove"])] if "datatrove" in med else [])
@@ -259,9 +261,8 @@ def main() -> None:
         cw, dt = med["crawlwash"] - fixed, med["datatrove"] - dt_fixed
         print(f"\nmarginal (whole run less its fixed cost): crawlwash {docs / cw:.2f} docs/s, datatrove {docs / dt:.2f} "
               f"docs/s: crawlwash / datatrove {dt / cw:.3f}   target >= {TARGETS['datatrove']}")  # fmt: skip
-        steady = (per.get("read", 0.0) + extract) * docs / 1000
         print(f"  ceiling (stages after extraction free / at {TARGETS['after_share']:.0%} of extraction): "
-              f"{dt / steady:.3f} / {dt / (steady + TARGETS['after_share'] * extract * docs / 1000):.3f}")
+              f"{dt / steady:.3f} / {dt / (steady + allowance):.3f}")
 
 
 if __name__ == "__main__":
