@@ -9,10 +9,10 @@
 #
 # Use it with --sdk_container_image=IMAGE (Dataflow) or --environment_type=DOCKER --environment_config=IMAGE
 # (Flink, Spark, any portable runner). The Beam version of the image must equal the one pinned in pyproject.toml
-# (2.77.0): workers refuse a pipeline submitted by a different SDK version. Build context: the repository root.
+# (2.62.0): workers refuse a pipeline submitted by a different SDK version. Build context: the repository root.
 # Keep .venv, out/ and build/ out of the context (.dockerignore).
 
-ARG BEAM_VERSION=2.77.0
+ARG BEAM_VERSION=2.62.0
 
 FROM apache/beam_python3.11_sdk:${BEAM_VERSION} AS worker
 ARG BEAM_VERSION

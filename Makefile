@@ -8,6 +8,10 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Hugging Face `datasets` reads the shards in the tests from a venv of its own: through `multiprocess` it needs
+# dill>=0.3.8, and Beam 2.62 pins dill<0.3.2. It also proves the shards load in a newer pyarrow than the writer's.
+DATASETS_VENV  := .cache/datasets-venv
+DATASETS_STAMP := $(DATASETS_VENV)/.installed
 
 .PHONY: run test test-slow test-airflow bench wheel install clean
 
@@ -17,13 +21,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(DATASETS_STAMP):
+	$(PYTHON) -m venv $(DATASETS_VENV)
+	$(DATASETS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DATASETS_VENV)/bin/python -m pip install --quiet 'datasets==5.2.0' 'pyarrow==25.0.1'
+	touch $(DATASETS_STAMP)
+
 install: $(STAMP)
 
 run: $(STAMP)
 	rm -rf out
 	$(VENV)/bin/crawlwash run --config configs/local.yaml --output out
 
-test: $(STAMP)
+test: $(STAMP) $(DATASETS_STAMP)
 	$(PY) -m pytest
 
 test-slow: $(STAMP)

@@ -16,7 +16,6 @@ known to lose data are refused, and options a runner cannot start without are re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -60,7 +59,7 @@ __all__ = [
 
 log = logging.getLogger("crawlwash")
 
-# Runners that silently lose tagged outputs, combiner results or WriteToParquet output (checked on Beam 2.77).
+# Runners that silently lose tagged outputs, combiner results or WriteToParquet output (checked on Beam 2.77; still refused on 2.62).
 REFUSED_RUNNERS = {
     "daskrunner": "Beam's DaskRunner silently drops tagged outputs, combiners and WriteToParquet output",
 }
@@ -345,7 +344,6 @@ def dry_run_job(cfg: CrawlwashConfig, options: PipelineOptions) -> dict:
         environment_version=getattr(apiclient, "_FNAPI_ENVIRONMENT_MAJOR_VERSION", "8"),
         proto_pipeline_staged_url=FileSystems.join(gcloud.staging_location, "pipeline.pb"),
         proto_pipeline=job.proto_pipeline,
-        pipeline_proto_hash=hashlib.sha256(pipeline_proto).hexdigest(),
     ).proto
     stats = {
         "runner": runner,

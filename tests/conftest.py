@@ -47,6 +47,14 @@ def shared_data() -> Path:
 
 
 CLI = str(Path(sys.executable).with_name("crawlwash"))
+# Hugging Face `datasets` in a venv of its own (`make test` builds it: it needs a dill that Beam 2.62 refuses).
+DATASETS_PYTHON = REPO / ".cache" / "datasets-venv" / "bin" / "python"
+
+
+def datasets_python() -> str:
+    """The python that has `datasets`; fails (never skips) when `make test` has not built it."""
+    assert DATASETS_PYTHON.is_file(), f"{DATASETS_PYTHON} is missing: run `make test` (it builds the datasets venv)"
+    return str(DATASETS_PYTHON)
 ALL_INPUTS = [f"{WARC_DIR}/*/*", f"{WET_DIR}/*/*.warc.wet.gz", f"{SEEDS}/*.txt"]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
 
-from tests.conftest import SEED_CLEAN, SEED_REPEATED, SEED_SPAM, SEEDS, crawlwash
+from tests.conftest import SEED_CLEAN, SEED_REPEATED, SEED_SPAM, SEEDS, crawlwash, datasets_python
 
 
 def _rows(out: Path, kind: str) -> list[dict]:
@@ -117,7 +116,7 @@ def test_shards_read_back_everywhere(full_run: Path) -> None:
         f"ds = datasets.load_dataset('parquet', data_files=sorted(glob.glob('{full_run}/data/*.parquet')), "
         f"split='train', cache_dir='{full_run.parent}/hf'); print(ds.num_rows)"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300,
+    proc = subprocess.run([datasets_python(), "-c", code], capture_output=True, text=True, env=env, timeout=300,
                           check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().splitlines()[-1] == str(n)

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from tests.conftest import WARC_DIR, crawlwash
+from tests.conftest import WARC_DIR, crawlwash, datasets_python
 
 PLOTS = ("funnel", "drops", "languages", "lengths", "removed", "clusters", "hosts")
 CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
@@ -273,7 +272,7 @@ def test_dataset_card(full_run: Path, stats: dict, tmp_path: Path) -> None:
         f"print(datasets.load_dataset('{full_run}', split='train').num_rows, "
         f"datasets.load_dataset('{full_run}', 'rejected', split='train').num_rows)"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300,
+    proc = subprocess.run([datasets_python(), "-c", code], capture_output=True, text=True, env=env, timeout=300,
                           check=False)  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     rejected_rows = sum(f["rows"] for f in manifest["outputs"]["rejected"])

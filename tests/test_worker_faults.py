@@ -1,7 +1,7 @@
 """Worker faults on the portable runner: Beam's job service and an external worker pool as separate processes
 (tests/portable.py, the API Flink's and Spark's job servers expose). An SDK worker process is SIGKILLed mid-job.
 
-What happens (Beam 2.77's local job service): the job fails, exit code 1, the CLI's last line reads
+What happens (Beam's local job service, 2.77 and 2.62 alike): the job fails, exit code 1, the CLI's last line reads
 `crawlwash: job failed: RuntimeError: Pipeline job-... failed in state FAILED: ...` (the cause, "Channel closed
 prematurely", follows), and no `_SUCCESS` and no partial shard are written; the worker
 pool starts fresh workers for the next job, and re-running with `output.if_exists=overwrite` gives exactly the

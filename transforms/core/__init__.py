@@ -41,7 +41,7 @@ _EXPORTS = {
     "sid_int": "shuffle",
     "split_rows": "packed",
     "stable_id": "doc",
-    "typed": "stage",
+    "typed_outputs": "stage",
     "unpack": "packed",
 }
 

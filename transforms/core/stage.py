@@ -18,7 +18,7 @@ from apache_beam.metrics import Metrics
 from transforms.core.coders import register as _register_coders
 from transforms.core.doc import Doc, Dropped, Failed, TransientError
 
-__all__ = ["DROPPED", "FAILED", "KEPT", "StageFn", "StageOutputs", "apply_stage", "route", "typed"]
+__all__ = ["DROPPED", "FAILED", "KEPT", "StageFn", "StageOutputs", "apply_stage", "route", "typed_outputs"]
 
 _register_coders()  # Docs, Dropped and Failed cross Beam boundaries with their own coders, never pickled
 
@@ -85,13 +85,17 @@ class StageFn(beam.DoFn):
             yield out
 
 
-def typed(pardo: beam.ParDo) -> beam.ParDo:
-    """A stage ParDo with its output types declared (Doc; Dropped and Failed tagged), so Beam uses the record
-    coders of `transforms.coders`."""
-    return pardo.with_output_types(Doc, **{DROPPED: Dropped, FAILED: Failed})
+def typed_outputs(res: beam.pvalue.DoOutputsTuple) -> StageOutputs:
+    """A stage ParDo's three outputs with their record types (Doc; Dropped and Failed tagged), so Beam uses the
+    record coders of `transforms.coders`. Beam 2.62 takes no per-tag output type hints, so the tagged outputs get
+    their element type here, before anything consumes them (the main output's comes from `with_output_types`)."""
+    dropped, failed = res[DROPPED], res[FAILED]
+    dropped.element_type, failed.element_type = Dropped, Failed
+    return StageOutputs(res[KEPT], dropped, failed)
 
 
 def apply_stage(pcoll: beam.PCollection, label: str, fn: beam.DoFn) -> StageOutputs:
     """Apply a stage DoFn and return its three outputs."""
-    res = pcoll | label >> typed(beam.ParDo(fn)).with_outputs(DROPPED, FAILED, main=KEPT)
-    return StageOutputs(res[KEPT], res[DROPPED], res[FAILED])
+    return typed_outputs(
+        pcoll | label >> beam.ParDo(fn).with_output_types(Doc).with_outputs(DROPPED, FAILED, main=KEPT)
+    )

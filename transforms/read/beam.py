@@ -34,7 +34,7 @@ from transforms.core import (
     StageOutputs,
     TransientError,
     route,
-    typed,
+    typed_outputs,
 )
 from transforms.core.stage import METRICS_NAMESPACE
 from transforms.read.config import STAGE, ReadConfig, UnsupportedFormat
@@ -222,6 +222,7 @@ class ReadInputs(beam.PTransform):
             pbegin
             | "Plan" >> PlanSplits(self._patterns, self._config)
             # Doc on the main output; Dropped / Failed on tagged outputs
-            | "ReadSplits" >> typed(beam.ParDo(_ReadSplitFn(self._config))).with_outputs(DROPPED, FAILED, main=KEPT)
+            | "ReadSplits"
+            >> beam.ParDo(_ReadSplitFn(self._config)).with_output_types(Doc).with_outputs(DROPPED, FAILED, main=KEPT)
         )
-        return StageOutputs(outputs[KEPT], outputs[DROPPED], outputs[FAILED])
+        return typed_outputs(outputs)
