@@ -4,7 +4,11 @@
 #   make test-airflow - the Airflow DAG end to end in its own venv (CI runs it)
 #   make bench - speed on one core next to datatrove 0.10.1 and a bare trafilatura loop, per-stage table
 #   make wheel - the wheel that Dataflow workers install (--extra_package dist/crawlwash-*.whl)
+# The install builds crawlwash's compiled hot paths (native/, Rust): it needs `cargo` (rustup's default place is
+# searched too); the crates come from crates.io as native/Cargo.lock pins them.
 PYTHON ?= python3.11
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+NATIVE := native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -15,7 +19,8 @@ DATASETS_STAMP := $(DATASETS_VENV)/.installed
 
 .PHONY: run test test-slow test-airflow bench wheel install clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(NATIVE)
+	@command -v cargo >/dev/null || { echo "crawlwash builds a Rust extension (native/): install cargo, e.g. from rustup.rs" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -49,4 +54,4 @@ wheel: $(STAMP)
 	$(PY) -m pip wheel --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) out build dist *.egg-info .bench
+	rm -rf $(VENV) out build dist *.egg-info .bench native/target transforms/core/_native*.so
