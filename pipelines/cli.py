@@ -15,9 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -74,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress (a live line on a terminal, else a log line every --progress-every seconds) and no "
         "info logging, only the summary",
+    )
+    run_p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show debug messages: each split a worker finished (records, kept, seconds), models loaded",
     )
     run_p.add_argument(
         "--progress-every",
@@ -135,19 +143,44 @@ class _WorkerLogFilter(logging.Filter):
         return True
 
 
-def _setup_logging(quiet: bool, live: bool) -> None:
-    """`live`: a progress line is drawn on the terminal; workers' per-split info lines would break it."""
+def _setup_logging(quiet: bool, live: bool, verbose: bool = False) -> None:
+    """Warnings and errors always show. `quiet`: nothing else but the summary; `verbose`: crawlwash's debug
+    messages too (a line per split a worker finished). `live`: a progress bar is drawn on the terminal, which
+    workers' info lines would break."""
     logging.basicConfig(
         level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    level = logging.WARNING if quiet else logging.INFO
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
     for name in ("crawlwash", "transforms", "pipelines"):
         logging.getLogger(name).setLevel(level)
     forwarded = logging.getLogger("apache_beam.runners.portability.local_job_service")
-    forwarded.setLevel(logging.INFO)
-    forwarded.addFilter(_WorkerLogFilter(logging.WARNING if live else level))
+    forwarded.setLevel(logging.DEBUG if verbose else logging.INFO)
+    forwarded.addFilter(_WorkerLogFilter(logging.WARNING if live and not verbose else level))
+
+
+# Google's client libraries (there with apache-beam[gcp]) warn at import about the Python and grpcio versions: not
+# the user's to act on. Filtered here and, through the environment, in the worker processes this run starts.
+_GOOGLE_IMPORT_WARNINGS = ("google.api_core._python_version_support", "google.auth.transport.grpc")
+
+
+def _quiet_google_warnings() -> None:
+    for module in _GOOGLE_IMPORT_WARNINGS:
+        warnings.filterwarnings("ignore", category=FutureWarning, module=re.escape(module))
+    ours = ",".join(f"ignore::FutureWarning:{module}" for module in _GOOGLE_IMPORT_WARNINGS)
+    inherited = os.environ.get("PYTHONWARNINGS")
+    if not inherited or ours not in inherited:
+        os.environ["PYTHONWARNINGS"] = f"{inherited},{ours}" if inherited else ours
+
+
+def _verbose_workers(beam_args: list[str]) -> list[str]:
+    """With --verbose, workers in other processes send crawlwash's debug messages too (unless the user already
+    chose log levels for them)."""
+    if any(a.startswith("--sdk_harness_log_level_overrides") for a in beam_args):
+        return beam_args
+    levels = json.dumps({"transforms": "DEBUG", "pipelines": "DEBUG"})
+    return [*beam_args, f"--sdk_harness_log_level_overrides={levels}"]
 
 
 def _summary(stats: dict, seconds: float) -> str:
@@ -217,6 +250,7 @@ def _wants_report(cfg: CrawlwashConfig, options: PipelineOptions) -> bool:
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, check everything, run the job, print the summary. Returns the exit code."""
     args, beam_args = _parser().parse_known_args(argv)
+    _quiet_google_warnings()
 
     from pipelines.config import ConfigError, dump_config, load_config
 
@@ -233,7 +267,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _look(args)
 
     live = not args.quiet and sys.stderr.isatty()
-    _setup_logging(args.quiet, live)
+    _setup_logging(args.quiet, live, args.verbose)
+    if args.verbose:
+        beam_args = _verbose_workers(beam_args)
     from apache_beam.options.pipeline_options import TestOptions
 
     from pipelines.runner import RunnerError, build_options, run_job

@@ -280,10 +280,13 @@ def test_dataset_card(full_run: Path, stats: dict, tmp_path: Path) -> None:
 
 
 def test_progress_lines_while_running(full_run: Path, stats: dict) -> None:
-    """Not a terminal: progress log lines (every 2 s in this run) with splits, records, docs/s and time left."""
+    """Not a terminal: progress log lines (every 2 s in this run) with splits, records, kept share, records/s and
+    time left."""
     lines = [line for line in (full_run.parent / "run.stderr").read_text().splitlines() if "progress: " in line]
     assert lines, "progress lines were logged"
-    pattern = re.compile(r"progress: map: splits (\d+)/(\d+|\?), (\d+) records, (\d+) staged, [\d.]+ docs/s, \d+% of")
+    pattern = re.compile(
+        r"progress: map: splits (\d+)/(\d+|\?), (\d+) records, (\d+) staged \([\d.]+%\), [\d.]+ records/s, \d+% of"
+    )
     parsed = [pattern.search(line) for line in lines if "map done" not in line]
     assert all(parsed), lines
     planned = stats["job"]["splits_planned"]

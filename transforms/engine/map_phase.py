@@ -322,7 +322,7 @@ class MapSplitFn(beam.DoFn):
         if self._spec.resume:
             done = read_marker(self._spec.out_dir, split.sid)
             if done is not None:
-                log.info("split %s already done (resume): %s", split.sid, split.describe())
+                log.debug("split %s already done (resume): %s", split.sid, split.describe())
                 yield done
                 return
         started = time.time()
@@ -345,7 +345,7 @@ class MapSplitFn(beam.DoFn):
         write_marker(self._spec.out_dir, split.sid, summary)
         self._splits.inc()
         c = summary["counts"]
-        log.info(
+        log.debug(
             "split %s: %d records (%d kept, %d failed) in %.1f s",
             split.describe(), c.get("read", 0), summary["docs"], summary["errors"], summary["seconds"],
         )  # fmt: skip
