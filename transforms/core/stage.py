@@ -64,6 +64,11 @@ class StageFn(beam.DoFn):
         """The stage's decision for one document; `side` holds the DoFn's side inputs, if any."""
         raise NotImplementedError
 
+    def prefetch(self, doc: Doc | None) -> None:
+        """`doc` is the next document this stage will be asked about (None: nothing follows): a stage may start
+        its work on it now, to run while the caller does other work. Nothing here; the map phase calls it on the
+        first stage of its chain (extraction) once that stage is done with the current document."""
+
     def process(self, doc, *side):  # no annotations: Beam would read them as type hints on side inputs
         yield from self.outcomes(doc, *side)
 

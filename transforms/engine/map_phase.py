@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -355,24 +355,35 @@ class MapSplitFn(beam.DoFn):
         note = _ProgressNote(self._spec.out_dir, run.split)
         timing, clock = run.timing, time.perf_counter
         outcomes = iter(read_split(run.split, self._spec.read, note.opened))
-        while True:
+
+        def pull() -> Doc | Dropped | Failed | None:
             t0 = clock()
             outcome = next(outcomes, None)
             timing["read"] += clock() - t0
+            return outcome
+
+        # Outcomes read ahead, in order: the next document is known while the current one is processed (the first
+        # stage may start on it: `StageFn.prefetch`). Records are still processed and written in input order.
+        ahead: deque[Doc | Dropped | Failed | None] = deque()
+        while True:
+            outcome = ahead.popleft() if ahead else pull()
             if outcome is None:
                 break
             run.counts["read"] += 1
             self._records.inc()
             if isinstance(outcome, Doc):
-                self._process_doc(run, outcome)
+                while self._chain and not (ahead and (ahead[-1] is None or isinstance(ahead[-1], Doc))):
+                    ahead.append(pull())
+                following = ahead[-1] if ahead and isinstance(ahead[-1], Doc) else None
+                self._process_doc(run, outcome, following)
             else:
                 run.record(outcome)
             note.maybe_write(run.counts["read"], run.counts["kept_map"])
 
-    def _process_doc(self, run: _SplitRun, doc: Doc) -> None:
+    def _process_doc(self, run: _SplitRun, doc: Doc, following: Doc | None = None) -> None:
         timing, clock = run.timing, time.perf_counter
         current: Doc | None = doc
-        for name, fn in self._chain:
+        for index, (name, fn) in enumerate(self._chain):
             assert current is not None
             t0 = clock()
             nxt: Doc | None = None
@@ -382,6 +393,8 @@ class MapSplitFn(beam.DoFn):
                     run.record(out.value)
                 else:
                     nxt = out
+            if index == 0:
+                fn.prefetch(following)
             current = nxt
             t1 = clock()
             timing[name] += t1 - t0
