@@ -2,7 +2,7 @@
 #   make run   - create .venv, install, run the main job on the bundled sample (DirectRunner) into out/
 #   make test  - create .venv, install with test extras, run the default test suite
 #   make test-airflow - the Airflow DAG end to end in its own venv (CI runs it)
-#   make bench - speed on one core next to datatrove 0.10.1 and a bare trafilatura loop, per-stage table
+#   make bench - every speed ratio: a long generated WARC (one vs two CPUs), the shared bench vs datatrove and bare
 #   make wheel - the wheel that Dataflow workers install (--extra_package dist/crawlwash-*.whl)
 # The install builds crawlwash's compiled hot paths (native/, Rust): it needs `cargo` (rustup's default place is
 # searched too); the crates come from crates.io as native/Cargo.lock pins them.
