@@ -91,6 +91,17 @@ class ExtractFn(StageFn):
         self.prefetch(None)
         self._pool = None  # the pool stops its children when no instance of the process holds it any more
 
+    def warm_up(self, doc: Doc) -> None:
+        """The first HTML document: a sandbox of the pool is started and waited for (the start of a process is no
+        document's cost)."""
+        if doc.html is None or self._config.timeout_s <= 0:
+            return
+        if self._pool is None:
+            self.setup()
+        assert self._pool is not None
+        with self._pool.borrow() as sandbox:
+            sandbox.wait_ready()
+
     def prefetch(self, doc: Doc | None) -> None:
         ahead, self._ahead = self._ahead, None
         if ahead is not None:  # never asked for (a split restarted): its result is not needed

@@ -224,6 +224,13 @@ class ExtractorSandbox:
                     raise
                 self._restart()
 
+    def wait_ready(self) -> None:
+        """Start the child if it is not running and wait until it is ready for documents."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._restart()
+            self._await_ready()
+
     def extract(
         self, payload: bytes, http_charset: str | None = None, url: str | None = None
     ) -> ExtractResult:
