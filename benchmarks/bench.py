@@ -175,9 +175,10 @@ def run_bare(warc: Path, cpu: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run_crawlwash(warc: Path, cpu: int | set[int], runner: str = "in_memory") -> dict:
+def run_crawlwash(warc: Path, cpu: int | set[int], runner: str = "in_memory", code: Path | None = None) -> dict:
     """`crawlwash run` with the default config: `in_memory` (one worker in the launcher) or `default` (the default
-    multi-processing DirectRunner, one worker per CPU given)."""
+    multi-processing DirectRunner, one worker per CPU given). `code`: another checkout whose code runs instead
+    (first on PYTHONPATH)."""
     out = Path(tempfile.mkdtemp(prefix="crawlwash-bench-")) / "out"
     cpus = cpu if isinstance(cpu, set) else {cpu}
     cmd = [
@@ -186,7 +187,9 @@ def run_crawlwash(warc: Path, cpu: int | set[int], runner: str = "in_memory") ->
     ]  # fmt: skip
     if runner == "in_memory":
         cmd.append("--direct_running_mode=in_memory")
-    seconds, cpu_seconds = run_tree(cmd, cpus, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = os.environ if code is None else {**os.environ, "PYTHONPATH": str(code)}
+    seconds, cpu_seconds = run_tree(cmd, cpus, cwd=code or REPO, env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)  # fmt: skip
     facts = json.loads((out / "run_info.json").read_text())
     stats = json.loads((out / "stats.json").read_text())
     shutil.rmtree(out.parent, ignore_errors=True)
@@ -297,6 +300,8 @@ def main() -> None:
     ap.add_argument("--floor-docs", type=int, default=3, help="responses in the fixed-cost run")
     ap.add_argument("--long-responses", type=int, default=LONG_RESPONSES, help="responses of the long run's WARC")
     ap.add_argument("--no-long", action="store_true", help="skip the long run")
+    ap.add_argument("--before", type=Path, help="also run crawlwash's sides with the code of this checkout (a git "
+                    "worktree of an earlier revision, pure Python or built in place), alternated with this one's")  # fmt: skip
     args = ap.parse_args()
     cpus2 = {int(c) for c in args.cpus2.split(",")}
 
@@ -312,40 +317,52 @@ def main() -> None:
     sides = ["datatrove", "crawlwash", "bare", "fixed", "dt_fixed"]
     if long is not None:
         sides += ["long_bare", "long_one", "long_two"]
+    if args.before is not None:  # the same crawlwash sides with the earlier code, next to this code's
+        sides += [f"{s}@before" for s in sides if s in ("crawlwash", "fixed", "long_one", "long_two")]
     for rnd in range(args.rounds):
-        for side in sides if rnd % 2 == 0 else sides[::-1]:
+        for tagged in sides if rnd % 2 == 0 else sides[::-1]:
+            side, _, which = tagged.partition("@")
+            code = args.before if which else None
             if side in ("datatrove", "dt_fixed") and dt_python is None:
                 continue
             if side == "bare":
                 r = run_bare(args.warc, args.cpu)
             elif side == "crawlwash":
-                r = run_crawlwash(args.warc, args.cpu)
+                r = run_crawlwash(args.warc, args.cpu, code=code)
             elif side == "fixed":
-                r = run_crawlwash(head, args.cpu)
+                r = run_crawlwash(head, args.cpu, code=code)
             elif side == "dt_fixed":
                 r = run_datatrove(dt_python, head, args.cpu)
             elif side == "long_bare":
                 r = run_bare(long, args.cpu)
             elif side == "long_one":
-                r = run_crawlwash(long, args.cpu, runner="default")
+                r = run_crawlwash(long, args.cpu, runner="default", code=code)
             elif side == "long_two":
-                r = run_crawlwash(long, cpus2, runner="default")
+                r = run_crawlwash(long, cpus2, runner="default", code=code)
             else:
                 r = run_datatrove(dt_python, args.warc, args.cpu)
-            results[side].append(r)
+            results[tagged].append(r)
             extra = {k: v for k, v in r.items() if k not in ("seconds", "map_seconds", "cpu_seconds")}
             n = long_docs if side.startswith("long") else docs
             speed = f"{n / r['seconds']:6.2f} docs/s" if "fixed" not in side else f"{args.floor_docs:>6} docs  "
             use = f"  CPU {r['cpu_seconds'] / r['seconds']:.0%}" if "cpu_seconds" in r else ""
-            print(f"  round {rnd + 1} {side:9s} {r['seconds']:7.1f} s  {speed}{use}  {extra}", flush=True)
+            print(f"  round {rnd + 1} {tagged:16s} {r['seconds']:7.1f} s  {speed}{use}  {extra}", flush=True)
 
     shutil.rmtree(head.parent, ignore_errors=True)
+    for label, tag in ([("EARLIER CODE", "@before")] if args.before is not None else []) + [("THIS CODE", "")]:
+        runs = {**results, **{k: results[k + tag] for k in ("crawlwash", "fixed", "long_one", "long_two") if tag}}
+        print(f"\n======== {label}" + (f" ({args.before})" if tag else ""))
+        report(args, runs, docs, long, long_docs)
+
+
+def report(args: argparse.Namespace, results: dict[str, list[dict]], docs: int, long: Path | None,
+           long_docs: int) -> None:  # fmt: skip
     fixed = _median(results["fixed"])
-    dt_fixed = _median(results["dt_fixed"]) if results["dt_fixed"] else None
+    dt_fixed = _median(results["dt_fixed"]) if results.get("dt_fixed") else None
     if long is not None:
         report_long(long, long_docs, results["long_one"][0]["read"], results, fixed)
 
-    med = {side: _median(results[side]) for side in ("bare", "crawlwash", "datatrove") if results[side]}
+    med = {side: _median(results[side]) for side in ("bare", "crawlwash", "datatrove") if results.get(side)}
     rate = {side: docs / s for side, s in med.items()}
     print(f"\nSHARED BENCH: {args.warc.name}, {docs} responses, one CPU; median docs/s:")
     for side in med:
