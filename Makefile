@@ -1,9 +1,11 @@
 # crawlwash: two commands on a fresh machine with Python 3.11 and pip.
 #   make run   - create .venv, install, run the main job on the bundled sample (DirectRunner) into out/
 #   make test  - create .venv, install with test extras, run the default test suite
+#   make test-cluster - the default pipeline on a real local Flink and Spark cluster (CI runs it)
 #   make test-airflow - the Airflow DAG end to end in its own venv (CI runs it)
 #   make bench - every speed ratio: a long generated WARC (one vs two CPUs), the shared bench vs datatrove and bare
 #   make wheel - the wheel that Dataflow workers install (--extra_package dist/crawlwash-*.whl)
+#   make cluster-deps - Flink, Spark and Beam's job servers for deploy/local/cluster.sh (into .cache/)
 # The install builds crawlwash's compiled hot paths (native/, Rust): it needs `cargo` (rustup's default place is
 # searched too); the crates come from crates.io as native/Cargo.lock pins them.
 PYTHON ?= python3.11
@@ -17,7 +19,7 @@ STAMP  := $(VENV)/.installed
 DATASETS_VENV  := .cache/datasets-venv
 DATASETS_STAMP := $(DATASETS_VENV)/.installed
 
-.PHONY: run test test-slow test-airflow bench wheel install clean
+.PHONY: run test test-slow test-cluster test-airflow bench wheel install clean cluster-deps cluster-deps-flink cluster-deps-spark
 
 $(STAMP): pyproject.toml $(NATIVE)
 	@command -v cargo >/dev/null || { echo "crawlwash builds a Rust extension (native/): install cargo, e.g. from rustup.rs" >&2; exit 1; }
@@ -34,6 +36,16 @@ $(DATASETS_STAMP):
 
 install: $(STAMP)
 
+# Flink and Spark distributions (PyPI) and Beam's job servers (Maven Central) for deploy/local/cluster.sh, under
+# .cache/ (fetched once; `cluster.sh up` runs these).
+cluster-deps: cluster-deps-flink cluster-deps-spark
+
+cluster-deps-flink: $(STAMP)
+	deploy/local/cluster.sh fetch flink
+
+cluster-deps-spark: $(STAMP)
+	deploy/local/cluster.sh fetch spark
+
 run: $(STAMP)
 	rm -rf out
 	$(VENV)/bin/crawlwash run --config configs/local.yaml --output out
@@ -42,7 +54,11 @@ test: $(STAMP) $(DATASETS_STAMP)
 	$(PY) -m pytest
 
 test-slow: $(STAMP)
-	$(PY) -m pytest -m slow
+	$(PY) -m pytest -m 'slow and not cluster'
+
+# The default pipeline on a real local Flink and Spark cluster, byte for byte against the DirectRunner.
+test-cluster: $(STAMP) cluster-deps
+	$(PY) -m pytest -m 'cluster and not slow'
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py

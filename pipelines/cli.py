@@ -15,11 +15,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import re
 import sys
 import time
-import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -160,20 +158,6 @@ def _setup_logging(quiet: bool, live: bool, verbose: bool = False) -> None:
     forwarded.addFilter(_WorkerLogFilter(logging.WARNING if live and not verbose else level))
 
 
-# Google's client libraries (there with apache-beam[gcp]) warn at import about the Python and grpcio versions: not
-# the user's to act on. Filtered here and, through the environment, in the worker processes this run starts.
-_GOOGLE_IMPORT_WARNINGS = ("google.api_core._python_version_support", "google.auth.transport.grpc")
-
-
-def _quiet_google_warnings() -> None:
-    for module in _GOOGLE_IMPORT_WARNINGS:
-        warnings.filterwarnings("ignore", category=FutureWarning, module=re.escape(module))
-    ours = ",".join(f"ignore::FutureWarning:{module}" for module in _GOOGLE_IMPORT_WARNINGS)
-    inherited = os.environ.get("PYTHONWARNINGS")
-    if not inherited or ours not in inherited:
-        os.environ["PYTHONWARNINGS"] = f"{inherited},{ours}" if inherited else ours
-
-
 def _verbose_workers(beam_args: list[str]) -> list[str]:
     """With --verbose, workers in other processes send crawlwash's debug messages too (unless the user already
     chose log levels for them)."""
@@ -250,7 +234,6 @@ def _wants_report(cfg: CrawlwashConfig, options: PipelineOptions) -> bool:
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, check everything, run the job, print the summary. Returns the exit code."""
     args, beam_args = _parser().parse_known_args(argv)
-    _quiet_google_warnings()
 
     from pipelines.config import ConfigError, dump_config, load_config
 

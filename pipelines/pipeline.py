@@ -102,6 +102,8 @@ def _summary_counts(summary: Mapping[str, Any]) -> dict[str, int]:
     counts = {k: v for k, v in summary["counts"].items() if k != "kept_map"}
     counts["guard\tsplits_mapped"] = 1
     counts["guard\tstaged_docs"] = int(summary["docs"])
+    if summary.get("reused"):
+        counts["fact\tsplits_reused"] = 1
     for step, us in summary.get("timing_us", {}).items():
         counts[f"time\t{step}"] = int(us)
     return counts
@@ -120,7 +122,6 @@ def map_spec(cfg: CrawlwashConfig) -> MapSpec:
         out_dir=cfg.output.dir, read=cfg.read, output=cfg.output, data_schema=docs_schema(extra),
         extra_names=tuple(f.name for f in extra), line_stage="boilerplate" if frequent_on else None,
         line_min_chars=cfg.boilerplate.frequent_min_chars, dedup=cfg.dedup if "dedup" in stages else None,
-        resume=cfg.output.if_exists == "resume",
     )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ _EXPORTS = {
     "LINES_SCHEMA": "map_phase",
     "MapSpec": "map_phase",
     "MapSplitFn": "map_phase",
+    "WorkerStopping": "map_phase",
     "SandboxPool": "resources",
     "dedup_key_row": "map_phase",
     "language_model": "resources",

@@ -28,6 +28,7 @@ from transforms.core import UNIT_RECORD, Dropped, Failed
 
 __all__ = [
     "ErrorBudgetExceeded",
+    "FACTS",
     "TIMING",
     "LedgerError",
     "build_stats",
@@ -40,6 +41,8 @@ READ, KEPT = "read", "kept"
 GUARD = "guard"
 TIME = "time"
 TIMING = "timing_us"  # build_stats' key for the step timings; Finalize moves it from stats.json to run_info.json
+FACT = "fact"
+FACTS = "run_facts"  # ... and of counts that differ between runs of the same job (splits reused after a retry)
 
 
 class LedgerError(RuntimeError):
@@ -75,6 +78,7 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
     failed_sources: dict[str, int] = {}
     guards: dict[str, int] = {}
     timing: dict[str, int] = {}
+    facts: dict[str, int] = {}
     for key, n in counts.items():
         parts = key.split("\t")
         if parts[0] == "dropped":
@@ -89,6 +93,8 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
             guards[parts[1]] = n
         elif parts[0] == TIME:
             timing[parts[1]] = n
+        elif parts[0] == FACT:
+            facts[parts[1]] = n
     dropped = sum(sum(v.values()) for v in dropped_by.values())
     failed = sum(failed_by.values())
     worst = sorted(failed_sources.items(), key=lambda kv: (-kv[1], kv[0]))[:top_sources]
@@ -106,6 +112,8 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
     }
     if timing:
         stats[TIMING] = dict(sorted(timing.items()))
+    if facts:
+        stats[FACTS] = dict(sorted(facts.items()))
     return stats
 
 
