@@ -165,8 +165,9 @@ def run_tree(cmd: list[str], cpus: set[int], **kwargs) -> tuple[float, float]:  
 
 def run_bare(warc: Path, cpu: int) -> dict:
     code = (
-        "import sys, json; sys.path.insert(0, sys.argv[2]); from pipeline_throughput import bare_loop; "
-        "from pathlib import Path; n, s = bare_loop(Path(sys.argv[1])); print(json.dumps({'docs': n, 'seconds': s}))"
+        "import sys, json, time; sys.path.insert(0, sys.argv[2]); from pipeline_throughput import bare_loop; "
+        "from pathlib import Path; c = time.process_time(); n, s = bare_loop(Path(sys.argv[1])); "
+        "print(json.dumps({'docs': n, 'seconds': s, 'cpu_seconds': time.process_time() - c}))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(warc), str(REPO / "benchmarks")],
@@ -233,14 +234,14 @@ def head_warc(warc: Path, docs: int) -> Path:
 def run_datatrove(python: Path, warc: Path, cpu: int) -> dict:
     out = Path(tempfile.mkdtemp(prefix="datatrove-bench-"))
     env = {**os.environ, "HF_ASSETS_CACHE": str(DT_ASSETS), "HF_HUB_OFFLINE": "1"}
-    start = time.perf_counter()
-    res = subprocess.run(
-        [str(python), str(REPO / "benchmarks" / "datatrove_fineweb.py"), str(warc), str(out)],
-        check=True, capture_output=True, text=True, env=env, preexec_fn=_pinned(cpu),
-    )  # fmt: skip
-    seconds = time.perf_counter() - start
+    log = out.with_suffix(".log")
+    with log.open("w") as f:
+        seconds, cpu_seconds = run_tree([str(python), str(REPO / "benchmarks" / "datatrove_fineweb.py"), str(warc),
+                                         str(out)], {cpu}, stdout=f, stderr=subprocess.DEVNULL, env=env)  # fmt: skip
     shutil.rmtree(out, ignore_errors=True)
-    return {**json.loads(res.stdout.strip().splitlines()[-1]), "seconds": seconds}
+    facts = json.loads(log.read_text().strip().splitlines()[-1])
+    log.unlink()
+    return {**facts, "seconds": seconds, "cpu_seconds": cpu_seconds}
 
 
 def stage_table(runs: list[dict], docs: int) -> tuple[list[tuple[str, float]], float, float]:
@@ -266,7 +267,9 @@ def _target(value: float, target: float, at_least: bool = True, fmt: str = ".3f"
     return f"{value:{fmt}}   target {'>=' if at_least else '<='} {target:{fmt}}   {'met' if met else 'NOT met'}"
 
 
-def report_long(warc: Path, docs: int, records: int, runs: dict[str, list[dict]], fixed: float | None) -> None:
+def report_long(
+    warc: Path, docs: int, records: int, runs: dict[str, list[dict]], fixed: float | None, fixed_cpu: float | None
+) -> None:
     bare, one, two = (runs[k] for k in ("long_bare", "long_one", "long_two"))
     bare_ms = _median(bare) * 1000 / docs
     rows, after, extract = stage_table(one, docs)
@@ -288,6 +291,10 @@ def report_long(warc: Path, docs: int, records: int, runs: dict[str, list[dict]]
     print(f"  two CPUs / one CPU, wall:                   {_target(speedup, TARGETS['two_cores'])}")
     print(f"  two CPUs, CPU use (process tree, %):        {_target(use * 100, TARGETS['two_cores'] * 100, fmt='.0f')}")
     print("  per-stage ms per document on one CPU:", ", ".join(f"{s} {ms:.2f}" for s, ms in rows))
+    if fixed_cpu is not None and "cpu_seconds" in bare[0]:
+        marginal_cpu = (_median(one, "cpu_seconds") - fixed_cpu) * 1000 / docs
+        print(f"  marginal in CPU seconds / bare loop's:     {_median(bare, 'cpu_seconds') * 1000 / docs / marginal_cpu:.3f}"
+              f"   (immune to waiting for a busy CPU; {marginal_cpu:.2f} ms/doc)")  # fmt: skip
 
 
 def main() -> None:
@@ -360,7 +367,7 @@ def report(args: argparse.Namespace, results: dict[str, list[dict]], docs: int, 
     fixed = _median(results["fixed"])
     dt_fixed = _median(results["dt_fixed"]) if results.get("dt_fixed") else None
     if long is not None:
-        report_long(long, long_docs, results["long_one"][0]["read"], results, fixed)
+        report_long(long, long_docs, results["long_one"][0]["read"], results, fixed, _median(results["fixed"], "cpu_seconds"))
 
     med = {side: _median(results[side]) for side in ("bare", "crawlwash", "datatrove") if results.get(side)}
     rate = {side: docs / s for side, s in med.items()}
@@ -394,6 +401,20 @@ def report(args: argparse.Namespace, results: dict[str, list[dict]], docs: int, 
         cw, dt = med["crawlwash"] - fixed, med["datatrove"] - dt_fixed
         print(f"  crawlwash / datatrove (marginal):       {_target(dt / cw, TARGETS['marginal'])}"
               f"   ({docs / cw:.2f} vs {docs / dt:.2f} docs/s)")  # fmt: skip
+    # On a shared machine a side that waited for the CPU is slower in wall time only: the same ratios in CPU
+    # seconds (the whole process tree; the bare loop's own loop) are printed beside them.
+    cpu = {s: _median(results[s], "cpu_seconds") for s in ("bare", "crawlwash", "datatrove", "fixed", "dt_fixed")
+           if results.get(s) and "cpu_seconds" in results[s][0]}  # fmt: skip
+    if {"bare", "crawlwash", "fixed"} <= cpu.keys():
+        print("\nthe same in CPU seconds (process trees; immune to waiting for a busy CPU):")
+        print(f"  crawlwash {cpu['crawlwash']:.1f} s, fixed {cpu['fixed']:.1f} s, bare loop {cpu['bare']:.1f} s"
+              + (f", datatrove {cpu['datatrove']:.1f} s, its fixed {cpu['dt_fixed']:.1f} s" if "dt_fixed" in cpu else ""))
+        print(f"  crawlwash / bare (marginal, CPU):       {cpu['bare'] / (cpu['crawlwash'] - cpu['fixed']):.3f}")
+        if "dt_fixed" in cpu:
+            print(f"  crawlwash / datatrove (whole run, CPU): {cpu['datatrove'] / cpu['crawlwash']:.3f}")
+            print(f"  crawlwash / datatrove (marginal, CPU):  "
+                  f"{(cpu['datatrove'] - cpu['dt_fixed']) / (cpu['crawlwash'] - cpu['fixed']):.3f}")  # fmt: skip
+            print(f"  fixed cost / datatrove's (CPU):         {cpu['fixed'] / cpu['dt_fixed']:.3f}")
     # Ceilings: seconds of a whole run = fixed cost + reading + extraction (+ the stages after it).
     per = dict(rows)
     steady = (per.get("read", 0.0) + extract) * docs / 1000  # seconds of reading and extraction

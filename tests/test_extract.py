@@ -586,7 +586,8 @@ def test_map_phase_stages_the_same_files_with_and_without_prefetch(tmp_path: Pat
     staged = {}
     for overlap in (False, True):
         out = tmp_path / str(overlap)
-        cfg = load_config(None, [f"output.dir={out}"])
+        # a budget no page reaches even on a loaded machine: a timeout would differ between runs, not the read-ahead
+        cfg = load_config(None, [f"output.dir={out}", "extract.timeout_s=600"])
         chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
         fn = MapSplitFn(map_spec(cfg), chain)
         fn.setup()

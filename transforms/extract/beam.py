@@ -55,6 +55,13 @@ class _Ahead:
             self._borrowed.close()
             raise
 
+    def cancel(self) -> None:
+        if self._error is None:
+            try:
+                self._sandbox.cancel()
+            finally:
+                self._borrowed.close()
+
     def result(self) -> ExtractResult:
         if self._error is not None:
             raise self._error
@@ -88,7 +95,9 @@ class ExtractFn(StageFn):
             self._overlap = len(os.sched_getaffinity(0)) > 1
 
     def teardown(self) -> None:
-        self.prefetch(None)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:  # the worker is stopping: the page it read ahead is not waited for
+            ahead.cancel()
         self._pool = None  # the pool stops its children when no instance of the process holds it any more
 
     def warm_up(self, doc: Doc) -> None:

@@ -260,6 +260,17 @@ class ExtractorSandbox:
             raise
         self._inflight = (url, time.monotonic())
 
+    def cancel(self) -> None:
+        """Give up the document `submit` sent, without waiting for it: the child is stopped (a later call starts
+        a fresh one)."""
+        if self._inflight is None:
+            return
+        self._inflight = None
+        try:
+            self._stop(kill=True)
+        finally:
+            self._lock.release()
+
     def collect(self) -> ExtractResult:
         """The result of the document `submit` sent (waiting at most what is left of its time budget)."""
         if self._inflight is None:
