@@ -46,7 +46,7 @@ def test_outputs_and_balanced_ledger(full_run: Path) -> None:
     facts = json.loads((full_run / "run_info.json").read_text())
     assert set(facts) == {"finished", "map_seconds"} and not {"finished", "map_seconds"} & set(manifest)
     steps = facts["map_seconds"]
-    assert set(steps) == {"read", "extract", "normalize", "language", "boilerplate", "line_keys", "quality",
+    assert set(steps) == {"read", "url", "extract", "normalize", "language", "boilerplate", "line_keys", "quality",
                           "dedup_keys", "stage_write"}  # fmt: skip
     assert steps["extract"] > 0 and all(v >= 0 for v in steps.values())
     assert "timing_us" not in stats
