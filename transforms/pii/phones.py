@@ -1,13 +1,14 @@
 """Phone numbers in text: candidates by pattern, validated by Google's libphonenumber (`phonenumbers`).
 
     candidate: an optional "+" or "(", then digits with spaces, dashes, dots, slashes or parentheses between them
-    -> look-alikes out: a bare digit run (no separator and no "+"), dates and year ranges, thousands groupings
+    -> look-alikes out: a bare digit run (no separator and no "+"), dates and year ranges, IPv4 addresses,
+       thousands groupings
        ("1.234.567"; "123 456 789" next to a quantity word), decimals and coordinates, prices (a currency next to
        it), numbers after ISBN / DOI / order / invoice / reference keywords or a "#"
     -> international ("+CC ...", "00CC ..."): valid for its country code
     -> national: valid for one of the hint regions: the URL's country TLD (.de -> DE, .co.uk -> GB), then the
-       regions of the document's language (de -> DE, AT, CH); in a region whose trunk prefix is "0" (most of
-       Europe, Australia, Japan, Brazil, India...) the number must be written with it, as people write it.
+       regions of the document's language (de -> DE, AT, CH); written as the region writes its numbers: with
+       the trunk prefix where libphonenumber's national format shows one ("030 12345678", not "30 12345678").
 
 `phonenumbers.PhoneNumberMatcher` is not used: it is several times slower (it tries every digit run with every
 leniency check in Python), and it has no notion of the look-alikes above.
@@ -19,7 +20,7 @@ import re
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneMetadata
+from phonenumbers import PhoneMetadata, PhoneNumberFormat
 
 __all__ = ["find_phones", "hint_regions"]
 
@@ -29,12 +30,13 @@ _CANDIDATE = re.compile(r"(?<![\w+/\-.,#])(?:\+ ?|\(\+?)?\d[\d \u00a0\-./()]{4,2
 _DATE = re.compile(r"\d{1,4}([./\-])\d{1,2}\1\d{1,4}|\d{4}[./\-]\d{1,2}|(?:19|20)\d\d ?[\-/] ?(?:19|20)?\d\d")
 # A date with a four-digit year anywhere in the candidate ("2018-01-24 13" before a ":09" is a time stamp).
 _DATED = re.compile(r"(?:19|20)\d\d([./\-])\d{1,2}\1\d{1,2}|\d{1,2}([./\-])\d{1,2}\2(?:19|20)\d\d(?!\d)")
+_DOTTED_QUAD = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")  # an IPv4 address, private or not
 _THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _THOUSANDS_SPACE = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+")
 _DECIMAL = re.compile(r"\d\.\d{4,}")
 _NOT_PHONE_BEFORE = re.compile(
     r"\b(?:isbn|issn|doi|ean|upc|sku|iban|bic|swift|order|invoice|receipt|ref|reference|ticket|tracking|serial|"
-    r"patent|case|account|acct|customer|policy|id|no|nr|num|number|bestell\w*|rechnung\w*|auftrag\w*|kunden\w*|"
+    r"patent|case|account|acct|customer|policy|id|bestell\w*|rechnung\w*|auftrag\w*|kunden\w*|"
     r"sendung\w*|commande|facture|référence|pedido|factura|ordine|fattura|zamówienie|faktura|bestelling|"
     r"factuur|version|v|population|pop|habitants|einwohner)(?:\W{1,3}[A-Za-z0-9]{1,4}){0,3}\W{0,4}$|[#№$€£¥₹₽]\s?$",
     re.IGNORECASE,
@@ -53,7 +55,7 @@ _QUANTITY_AFTER = re.compile(
 )
 _PHONE_BEFORE = re.compile(
     r"(?:tel|tél|telefon|telephone|téléphone|teléfono|telefono|telefone|telefoon|phone|ph|fon|fax|mobile|mobil|"
-    r"mob|cell|handy|portable|móvil|cellulare|tlf|tlf\.|call|calls|ring|whatsapp|sms|hotline|☎|📞)\W{0,6}"
+    r"mob|cell|handy|portable|móvil|cellulare|tlf|tlf\.|call|calls|ring|whatsapp|sms|hotline|contact|☎|📞)\W{0,6}"
     r"(?:\w+\W{1,3}){0,2}$",
     re.IGNORECASE,
 )
@@ -93,9 +95,9 @@ def hint_regions(host: str | None, lang: str | None) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=512)
-def _trunk_zero(region: str) -> bool:
+def _national_prefix(region: str) -> str:
     md = PhoneMetadata.metadata_for_region(region)
-    return md is not None and md.national_prefix == "0"
+    return (md.national_prefix or "") if md is not None else ""
 
 
 def _valid(value: str, region: str | None) -> bool:
@@ -106,8 +108,21 @@ def _valid(value: str, region: str | None) -> bool:
     return phonenumbers.is_valid_number(number)
 
 
+def _valid_national(value: str, digits: str, region: str) -> bool:
+    """Valid in `region` and written as the region writes its numbers: with the trunk prefix where its national
+    format shows one ("030 12345678", not "30 12345678"), optionally where it does not ("1-212-555-0123")."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number):
+        return False
+    national = "".join(c for c in phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL) if c.isdigit())
+    return digits == national or digits == _national_prefix(region) + national
+
+
 def _looks_like_other_number(text: str, start: int, end: int, value: str) -> bool:
-    if _DATE.fullmatch(value) or _DATED.search(value) or _THOUSANDS_DOT.fullmatch(value):
+    if _DATE.fullmatch(value) or _DATED.search(value) or _THOUSANDS_DOT.fullmatch(value) or _DOTTED_QUAD.fullmatch(value):
         return True
     if value.count(".") == 1 and _DECIMAL.search(value):  # 3.14159, a coordinate
         return True
@@ -149,9 +164,7 @@ def find_phones(text: str, regions: tuple[str, ...]) -> list[Span]:
         if _looks_like_other_number(text, start, end, value):
             continue
         for region in regions:
-            if _trunk_zero(region) and digits[0] != "0":
-                continue
-            if _valid(value, region):
+            if _valid_national(value, digits, region):
                 spans.append((start, end))
                 break
     return spans

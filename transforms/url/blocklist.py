@@ -129,10 +129,13 @@ class DomainIndex:
         return self.count
 
     def contains_hash(self, h: int) -> bool:
+        offsets, hashes = self._offsets, self._hashes
         b = h >> self._shift
-        lo, hi = self._offsets[b], self._offsets[b + 1]
-        i = bisect_left(self._hashes, h, lo, hi)
-        return i < hi and self._hashes[i] == h
+        lo, hi = offsets[b], offsets[b + 1]
+        if lo == hi:
+            return False
+        i = bisect_left(hashes, h, lo, hi)
+        return i < hi and hashes[i] == h
 
     def __contains__(self, host: str) -> bool:
         return self.contains_hash(host_hash(host))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import ahocorasick
+from xxhash import xxh3_64_intdigest
 
 from transforms.url.blocklist import DomainIndex, data_path, read_member
 from transforms.url.config import (
@@ -185,11 +186,15 @@ class UrlFilter:
 
     def _domain_verdict(self, suffixes: list[str]) -> tuple[bool, str | None]:
         """(allowed, the listed domain that blocks it): the most specific listed suffix decides."""
-        ut1 = self._ut1
+        allow, block, ut1 = self._allow, self._block, self._ut1
+        mine = allow or block
         for s in suffixes:
-            if s in self._allow:
-                return True, None
-            if s in self._block or (ut1 is not None and s in ut1):
+            if mine:
+                if s in allow:
+                    return True, None
+                if s in block:
+                    return False, s
+            if ut1 is not None and ut1.contains_hash(xxh3_64_intdigest(s.encode())):
                 return False, s
         return False, None
 
@@ -205,9 +210,9 @@ class UrlFilter:
             return None
         if listed is not None:
             return UrlVerdict(REASON_BLOCKLISTED_DOMAIN, f"domain={listed}")
-        if self._url_hosts:
+        if not self._url_hosts.isdisjoint(suffixes):  # the URL list's hosts are few: most URLs stop here
             for s in suffixes:
-                if s in self._url_hosts or (s.startswith("www.") and s[4:] in self._url_hosts):
+                if s in self._url_hosts:
                     for prefix in _path_prefixes(parts.tail):
                         key = url_key(s, prefix)
                         if key in self._urls:
