@@ -82,7 +82,7 @@ class _FinishSpec:
 FINISH_REGISTRY: dict[str, _FinishSpec] = {
     "pii": _FinishSpec(
         lambda c: pii.PiiFinishFn(c.pii) if c.pii.kinds() else None,
-        lambda c: list(pii.COLUMNS) if c.pii.kinds() else [],
+        lambda c: pii.columns_for(c.pii),
     ),
     "tokens": _FinishSpec(
         lambda c: tokens.TokensFinishFn(c.tokens) if c.tokens.tokenizer else None,

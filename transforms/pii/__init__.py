@@ -10,7 +10,6 @@ from transforms.core.lazy import lazy_getattr
 
 _EXPORTS = {
     "COLUMN": "beam",
-    "COLUMNS": "beam",
     "KINDS": "config",
     "MaskPii": "beam",
     "MaskResult": "mask",
@@ -19,6 +18,7 @@ _EXPORTS = {
     "PiiFn": "beam",
     "STAGE": "config",
     "TOTALS": "beam",
+    "columns_for": "beam",
     "fake_value": "mask",
     "mask_pii": "mask",
 }

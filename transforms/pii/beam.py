@@ -18,11 +18,17 @@ from transforms.core import Doc, FinishFn, StageFn, StageOutputs, apply_stage, t
 from transforms.pii.config import STAGE, PiiConfig
 from transforms.pii.mask import mask_pii
 
-__all__ = ["COLUMN", "COLUMNS", "MaskPii", "PiiFinishFn", "PiiFn", "TOTALS"]
+__all__ = ["COLUMN", "MaskPii", "PiiFinishFn", "PiiFn", "TOTALS", "columns_for"]
 
 COLUMN = "pii_counts"
-COLUMNS: list[pa.Field] = [pa.field(COLUMN, pa.map_(pa.string(), pa.int32()))]  # kind -> values masked
 TOTALS = "pii_masked"  # stats.json: {kind: values masked in the kept documents}
+
+
+def columns_for(cfg: PiiConfig) -> list[pa.Field]:
+    """`pii_counts`: kind -> values masked, one int32 field per kind turned on. A struct rather than an Arrow
+    map: Hugging Face `datasets` cannot read map columns, and a struct reads as a dict everywhere."""
+    kinds = cfg.kinds()
+    return [pa.field(COLUMN, pa.struct([pa.field(k, pa.int32()) for k in kinds]))] if kinds else []
 
 
 class PiiFinishFn(FinishFn):
