@@ -16,6 +16,7 @@ _EXPORTS = {
     "Dropped": "doc",
     "DroppedCoder": "coders",
     "FAILED": "stage",
+    "FinishFn": "finish",
     "Failed": "doc",
     "FailedCoder": "coders",
     "KEPT": "stage",
@@ -41,6 +42,7 @@ _EXPORTS = {
     "sid_int": "shuffle",
     "split_rows": "packed",
     "stable_id": "doc",
+    "total_key": "finish",
     "typed_outputs": "stage",
     "unpack": "packed",
 }

@@ -3,7 +3,9 @@
     (shard, {split summaries, URL/exact verdicts, near verdicts, frequent marks}) + frequent keys (side input)
         -> for each split of the shard, in split id order: read <sid>.docs.parquet a row group at a time,
            drop the dedup losers (rejected rows with the kept document's id), drop the frequent lines of the
-           documents that stay, set `dedup_cluster_size`, and copy the split's staged rejected / errors rows
+           documents that stay, set `dedup_cluster_size`, run the finish steps on the text that is written
+           (PII masking, token counts: `transforms.core.FinishFn`), and copy the split's staged rejected / errors
+           rows
         -> _temporary/out/{data,rejected,errors}/part-<shard>-of-<N>.parquet, and the shard's ledger counts
 
 Texts are read from the staged files here and nowhere else after the map phase: the verdicts that reach this
@@ -30,7 +32,7 @@ from transforms.clean import (
     strip_frequent,
 )
 from transforms.clean.boilerplate import STAGE as BOILERPLATE
-from transforms.core import REMOVED_BY_REASON, Doc, Dropped, add_removed, sample_keep, unpack
+from transforms.core import REMOVED_BY_REASON, Doc, Dropped, Failed, FinishFn, add_removed, sample_keep, unpack
 from transforms.core.stage import METRICS_NAMESPACE
 from transforms.dedup import REASON_CODES, REASON_NEAR_DUPLICATE, REASON_NEAR_DUPLICATE_OF_PRIOR, VERDICT
 from transforms.dedup import STAGE as DEDUP
@@ -44,6 +46,7 @@ from transforms.write.output import (
     OutputConfig,
     compression_options,
     dropped_to_row,
+    failed_to_row,
     shard_name,
 )
 from transforms.write.staging import (
@@ -66,6 +69,7 @@ class ApplySpec:
     data_schema: pa.Schema
     boilerplate: BoilerplateConfig | None = None  # the frequent-line pass, when on
     cluster_sizes: bool = False  # near dedup on: kept documents get dedup_cluster_size (1 outside clusters)
+    finishers: tuple[FinishFn, ...] = ()  # steps on each kept row, in order, just before it is written
 
 
 class SplitVerdicts:
@@ -133,6 +137,11 @@ class _ShardOutput:
         if sample_keep(outcome.id, self._output.rejected_sample_rate):
             self.rejected.write(dropped_to_row(outcome, self._output.rejected_max_text_chars))
 
+    def fail(self, outcome: Failed) -> None:
+        for key in outcome_keys(outcome):
+            self.counts[key] += 1
+        self.errors.write(failed_to_row(outcome))
+
     def close(self) -> dict[str, int]:
         return {DATA: self.data.close(), REJECTED: self.rejected.close(), ERRORS: self.errors.close()}
 
@@ -144,6 +153,10 @@ class ApplyShardFn(beam.DoFn):
         super().__init__()
         self._spec = spec
         self._shards = Metrics.counter(METRICS_NAMESPACE, "apply.shards")
+
+    def setup(self) -> None:
+        for finisher in self._spec.finishers:
+            finisher.setup()
 
     def process(
         self,
@@ -212,4 +225,13 @@ class ApplyShardFn(beam.DoFn):
                 row[REMOVED_BY_REASON] = add_removed(
                     row.get(REMOVED_BY_REASON), BOILERPLATE, {REASON_FREQUENT: removed}
                 )
+        totals: Counter[str] = Counter()
+        for finisher in self._spec.finishers:
+            try:
+                totals.update(finisher.finish(row))
+            except Exception as exc:  # noqa: BLE001 -- one bad document is an errors/ row, the shard goes on
+                out.fail(Failed(stage=finisher.stage, error=Failed.describe(exc), source=row["source"],
+                                source_record=row["source_record"], id=row["id"], url=row["url"]))  # fmt: skip
+                return
+        out.counts.update(totals)
         out.keep(row)
