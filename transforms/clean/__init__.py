@@ -13,6 +13,7 @@ _EXPORTS = {
     "BoilerplateConfig": "boilerplate",
     "BoilerplateResult": "boilerplate",
     "CleanDocumentFn": "boilerplate",
+    "FrequentLineRemoval": "boilerplate",
     "FrequentLines": "frequent",
     "LINE": "frequent_core",
     "LINE_WITH_SPLIT": "frequent_core",

@@ -47,6 +47,7 @@ from pydantic import Field
 
 from transforms.clean.lines import (
     PATTERN_RULES,
+    REASON_FREQUENT,
     REASON_NAVIGATION,
     REASON_REPEATED,
     LineRules,
@@ -56,11 +57,13 @@ from transforms.clean.lines import (
     remove_frequent_lines,
 )
 from transforms.core import (
+    REMOVED_BY_REASON,
     Doc,
     Dropped,
     Section,
     StageFn,
     StageOutputs,
+    add_removed,
     apply_stage,
     note_removed,
     sample_keep,
@@ -75,6 +78,7 @@ __all__ = [
     "BoilerplateConfig",
     "BoilerplateResult",
     "CleanDocumentFn",
+    "FrequentLineRemoval",
     "RemoveBoilerplate",
     "audit_rows",
     "clean_document",
@@ -288,6 +292,33 @@ def strip_frequent(
     if not removed or sum(len(line) for line in removed) > cfg.frequent_max_fraction * len(text):
         return text, []
     return join_lines(kept), removed
+
+
+class FrequentLineRemoval:
+    """The apply phase's edit of one kept document row: its frequent lines out (`transforms/write/apply.py` calls it
+    with the frequent keys; the writer knows nothing of boilerplate).
+
+    Sets the row's `frequent_lines_removed`, and when lines go its `text`, `n_chars` and `removed_by_reason`.
+    Returns (keep, outcomes): the sampled audit rows of the removed lines and, when no text is left, the
+    document's own `empty_after_boilerplate` row (keep is then False)."""
+
+    def __init__(self, cfg: BoilerplateConfig) -> None:
+        self.cfg = cfg
+
+    def __call__(self, row: dict[str, Any], frequent: Collection[int]) -> tuple[bool, list[Dropped]]:
+        text, removed = strip_frequent(row["text"], row["url"], frequent, self.cfg)
+        row["frequent_lines_removed"] = len(removed)
+        if not removed:
+            return True, []
+        doc = Doc(row["id"], row["source"], row["source_record"], text=row["text"], url=row["url"])
+        out = audit_rows(doc, {REASON_FREQUENT: removed}, self.cfg.audit_sample_rate)
+        if not text:
+            out.append(Dropped.of(doc, STAGE, REASON_EMPTY_AFTER_BOILERPLATE, detail="frequent lines"))
+            return False, out
+        row["text"] = text
+        row["n_chars"] = len(text)
+        row[REMOVED_BY_REASON] = add_removed(row.get(REMOVED_BY_REASON), STAGE, {REASON_FREQUENT: removed})
+        return True, out
 
 
 class RemoveBoilerplate(beam.PTransform):
