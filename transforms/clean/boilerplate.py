@@ -49,6 +49,7 @@ from transforms.clean.lines import (
     PATTERN_RULES,
     REASON_FREQUENT,
     REASON_NAVIGATION,
+    REASON_NEAR_REPEATED,
     REASON_REPEATED,
     LineRules,
     clean_lines,
@@ -87,7 +88,7 @@ __all__ = [
 
 STAGE = "boilerplate"
 REASON_EMPTY_AFTER_BOILERPLATE = "empty_after_boilerplate"
-ALL_LINE_RULES: tuple[str, ...] = (*PATTERN_RULES, REASON_REPEATED, REASON_NAVIGATION)
+ALL_LINE_RULES: tuple[str, ...] = (*PATTERN_RULES, REASON_REPEATED, REASON_NEAR_REPEATED, REASON_NAVIGATION)
 
 COLUMNS: list[pa.Field] = [
     pa.field("boilerplate_lines_removed", pa.int32(), nullable=True),
@@ -104,7 +105,9 @@ RuleName = Literal[
     "copyright_notice",
     "policy_link",
     "link_list",
+    "related_link",
     "repeated_paragraph",
+    "near_repeated_line",
     "navigation_run",
 ]
 
@@ -115,8 +118,8 @@ class BoilerplateConfig(Section):
     rules: tuple[RuleName, ...] = Field(
         ALL_LINE_RULES,
         description="Per-document rules that are on: pattern rules (no_letters, lorem_ipsum, javascript_notice, "
-        "cookie_notice, back_to_top, copyright_notice, policy_link, link_list), repeated_paragraph and "
-        "navigation_run.",
+        "cookie_notice, back_to_top, copyright_notice, policy_link, link_list, related_link), repeated_paragraph, "
+        "near_repeated_line and navigation_run.",
     )
     notice_max_words: int = Field(
         60,
@@ -163,6 +166,19 @@ class BoilerplateConfig(Section):
     repeated_ignore_digits: bool = Field(
         False,
         description="repeated_paragraph: fold digits to 0 (off: lines differing in numbers are distinct).",
+    )
+    near_min_words: int = Field(
+        6,
+        ge=1,
+        description="near_repeated_line: least number of words (whitespace-separated) of both lines of a pair "
+        "(sentences, not labels, names or URLs).",
+    )
+    near_min_similarity: float = Field(
+        0.8,
+        gt=0.0,
+        le=1.0,
+        description="near_repeated_line: least Jaccard similarity of the two lines' character 5-gram sets "
+        "(normalized text); the later line of an isolated pair goes (transforms/clean/near.py).",
     )
     frequent_lines: bool = Field(True, description="Run the corpus-wide frequent-line pass.")
     frequent_min_chars: int = Field(
@@ -214,6 +230,8 @@ class BoilerplateConfig(Section):
             repeated_min_chars=self.repeated_min_chars,
             repeated_min_run_chars=self.repeated_min_run_chars,
             repeated_ignore_digits=self.repeated_ignore_digits,
+            near_min_words=self.near_min_words,
+            near_min_similarity=self.near_min_similarity,
         )
 
 
