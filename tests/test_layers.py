@@ -28,6 +28,8 @@ def imported_packages(package: str) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize(("package", "forbidden"), [("clean", "write"), ("write", "clean")])
 def test_clean_and_write_do_not_import_each_other(package: str, forbidden: str) -> None:
-    offenders = {module: sorted(found) for module, found in imported_packages(package).items() if forbidden in found}
+    offenders = {
+        module: sorted(found) for module, found in imported_packages(package).items() if forbidden in found
+    }
     assert offenders == {}
     assert "core" in set().union(*imported_packages(package).values())  # the check does see imports
