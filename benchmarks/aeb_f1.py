@@ -316,8 +316,9 @@ def main(argv: list[str] | None = None) -> int:
         removed = read_run(out, pages)
     seconds = extract_bare(pages)
     n_aeb = sum(p.kind == "aeb" for p in pages)
+    runner = " ".join(args.beam_arg) or "default runner"
     print(f"pages: AEB {n_aeb}, eval {len(pages) - n_aeb}; dev/held-out by sha1(url); crawlwash run {wall:.0f} s wall "
-          f"(default runner); bare extraction {seconds['bare']:.0f} s, bare-cw {seconds['bare-cw']:.0f} s CPU")  # fmt: skip
+          f"({runner}); bare extraction {seconds['bare']:.0f} s, bare-cw {seconds['bare-cw']:.0f} s CPU")  # fmt: skip
     report_dropped(pages)
     report_aeb(pages)
     report_eval(pages)
