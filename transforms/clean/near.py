@@ -10,7 +10,7 @@ doubled boilerplate.
 Near-identical lines are far more often real content than boilerplate: table rows and list items that differ in one
 cell ("Shot Speed – User ..." / "Shot Speed – CPU ..."), an FAQ asking the same question for two services, a recipe
 card repeating steps, results differing in numbers. Measured on the real pages of ../shared/data (AEB and the
-trafilatura evaluation pages: 1,171 documents with ground truth), pairs of near-identical lines whose two members
+trafilatura evaluation pages: 1,162 documents with ground truth), pairs of near-identical lines whose two members
 both belong to the article are the rule. So a pair is collapsed only when it looks like a doubled sentence:
 
 - both lines hold at least `near_min_words` words (a sentence, not a label, a name or a URL);
@@ -22,9 +22,15 @@ both belong to the article are the rule. So a pair is collapsed only when it loo
   guest the same question, an FAQ answering the same questions for several services (where two answers may be
   word for word the same). Lines opening with the same three words as two other lines are a series as well.
 
+With these, the 1,162 pages lose 13 lines (a summary or teaser above its paragraph, a doubled title, a doubled
+cookie notice, a forum post quoting the one above), no "with" snippet of the trafilatura evaluation, and on the AEB
+ground truth one word (the later copy's "as" for the earlier "with"). At a similarity of 0.7 twice as many lines go,
+among them FAQ answers, shell commands and headings of a comparison (`tests/test_near_repeats.py` holds the exact
+lines of the default).
+
 Cost is bounded per document, never quadratic: a line's candidates are the earlier lines sharing one of its three
 longest words (a dictionary lookup each), at most `_MAX_CANDIDATES` per word, checked first on their word sets
-and only then on their 5-gram sets (built for those lines only). About 0.3 ms per document on the shared bench.
+and only then on their 5-gram sets (built for those lines only). 0.25 ms per document on those pages, one core.
 """
 
 from __future__ import annotations
