@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from fastwarc.warc import ArchiveIterator, WarcRecordType
@@ -115,7 +116,7 @@ def test_audit_row_and_removed_by_reason() -> None:
     assert kept.attrs["boilerplate_lines_removed"] == 1 and kept.attrs["repeated_paragraphs_removed"] == 0
 
 
-def test_result_does_not_depend_on_the_hash_seed() -> None:
+def test_result_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     """Candidates come from sets: the rule must give the same lines in every process (PYTHONHASHSEED differs)."""
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]); from transforms.clean.near import near_repeats\n"
@@ -125,8 +126,7 @@ def test_result_does_not_depend_on_the_hash_seed() -> None:
         "print(near_repeats(lines, keys, [bool(k) for k in keys], 6, 0.8))\n"
     )
     text = "\n".join([*ARTICLE, *REPORT_ERROR] * 1 + [f"{a} {b}" for a in ARTICLE for b in REPORT_ERROR])
-    path = REPO / ".cache" / "near-seed.txt"
-    path.parent.mkdir(exist_ok=True)
+    path = tmp_path / "lines.txt"
     path.write_text(text, encoding="utf-8")
     outs = {
         subprocess.run([sys.executable, "-c", script, str(REPO), str(path)], capture_output=True, text=True,
