@@ -214,7 +214,8 @@ class DecideAndApply(beam.PTransform):
 
         apply_spec = ApplySpec(
             out_dir=out_dir, output=out, data_schema=schemas[DATA],
-            boilerplate=cfg.boilerplate if frequent_on else None, cluster_sizes=dedup_on and cfg.dedup.near.enabled,
+            frequent_lines=boilerplate.FrequentLineRemoval(cfg.boilerplate) if frequent_on else None,
+            cluster_sizes=dedup_on and cfg.dedup.near.enabled,
             finishers=finishers(cfg),
         )  # fmt: skip
         applied = (
