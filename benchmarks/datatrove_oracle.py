@@ -196,6 +196,12 @@ def main() -> None:
                     out["assigned_error"] = f"{type(e).__name__}: {e}"[:200]
             for name, tok in modes:
                 given.tokens = d["tokens"]
+                if name == "assigned":
+                    try:
+                        tok.word_tokenize("warm up")  # models load on first use: not timed
+                    except Exception as e:
+                        out["assigned_error"] = f"{type(e).__name__}: {e}"[:200]
+                        continue
                 try:
                     t0 = time.perf_counter()
                     words = tok.word_tokenize(text)

@@ -209,6 +209,7 @@ def report(ours: dict, oracle: dict, tok_s: dict, cfg: QualityConfig, oracle_s: 
         consistent += mine == (not fams)
     print(f"oracle self-check (its statistics + the thresholds give its filters' keep/drop, C4 aside): "
           f"{consistent}/{checked}")  # fmt: skip
+    distributions(ours, oracle, by_lang)
     print("\n| lang | docs | crawlwash tokens ms/doc | assigned tokenizer ms/doc |")
     print("|---|---|---|---|")
     for lang, keys in sorted(by_lang.items(), key=lambda kv: -len(kv[1])):
@@ -216,6 +217,36 @@ def report(ours: dict, oracle: dict, tok_s: dict, cfg: QualityConfig, oracle_s: 
         theirs = [oracle[k]["assigned"]["tokenize_s"] for k in keys if "assigned" in oracle.get(k, {})]
         cell = f"{1000 * sum(theirs) / len(theirs):.2f}" if theirs else "n/a"
         print(f"| {lang} | {len(keys)} | {mine:.2f} | {cell} |")
+
+
+DIST = (
+    "words", "mean_word_length", "alpha_words_frac", "top_2gram_char_frac", "top_4gram_char_frac",
+    "dup_5gram_char_frac", "dup_10gram_char_frac", "fineweb_newline_word_ratio",
+)  # fmt: skip
+
+
+def _q(values: list[float], q: float) -> float:
+    v = sorted(values)
+    return v[min(len(v) - 1, int(q * len(v)))] if v else float("nan")
+
+
+def distributions(ours: dict, oracle: dict, by_lang: dict, min_docs: int = 20) -> None:
+    """Per language: median and 90th percentile of the tokenizer-dependent statistics, crawlwash's tokens against
+    the assigned tokenizer's, and the share of documents each keeps."""
+    print("\n| lang | docs | statistic | median ours / assigned | p90 ours / assigned |")
+    print("|---|---|---|---|---|")
+    for lang, keys in sorted(by_lang.items(), key=lambda kv: -len(kv[1])):
+        ks = [k for k in keys if "assigned" in oracle.get(k, {})]
+        if len(ks) < min_docs:
+            continue
+        for stat in DIST:
+            a = [float(ours[k]["sig"][stat]) for k in ks]
+            b = [float(oracle[k]["assigned"]["stats"][stat]) for k in ks]
+            print(f"| {lang} | {len(ks)} | {stat} | {_q(a, 0.5):.4g} / {_q(b, 0.5):.4g} | "
+                  f"{_q(a, 0.9):.4g} / {_q(b, 0.9):.4g} |")  # fmt: skip
+        kept_ours = sum(ours[k]["kept"] for k in ks)
+        kept_dt = sum(not oracle[k]["assigned"]["verdict"] for k in ks)
+        print(f"| {lang} | {len(ks)} | kept (crawlwash / datatrove, assigned tokenizer) | {kept_ours} / {kept_dt} | |")
 
 
 if __name__ == "__main__":
