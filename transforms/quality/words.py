@@ -1,5 +1,7 @@
-"""Words of a text, for the quality signals: a regex where words are separated by spaces, ICU word breaks for the
-scripts written without spaces (pure core, no Beam).
+"""Words and tokens of a text (pure core, no Beam): `tokens` are what the quality statistics are computed over
+(datatrove's tokens: punctuation and symbols included, see the section below); `split_words` gives the words
+alone (a regex where words are separated by spaces, ICU word breaks for the scripts written without spaces), as
+the language stage's Han-word evidence reads them.
 
 Chinese, Japanese, Thai, Lao, Khmer, Burmese and Tibetan put no spaces between words. Counting their characters
 as words (what the signals did before) makes every repetition rule see "n-grams" of single characters, which
@@ -15,8 +17,8 @@ and one behaviour, and it is the fastest of the candidates, in the same process 
 segmenters can be more accurate on domain words, but the quality rules only need words of a plausible size, and
 FineWeb-2's per-language thresholds (`transforms/quality/fineweb2.py`) were tuned on segmenter words too.
 
-Everything else keeps the regex: letters/digits and combining marks (the vowel signs of Indic scripts, Arabic
-diacritics), with single inner apostrophes, hyphens, dots or commas ("don't", "173,569", "e.g").
+In `split_words` everything else is a regex word: letters/digits and combining marks (the vowel signs of Indic
+scripts, Arabic diacritics), with single inner apostrophes, hyphens, dots or commas ("don't", "173,569", "e.g").
 """
 
 from __future__ import annotations
