@@ -31,6 +31,7 @@ _EXPORTS = {
     "add_removed": "doc",
     "apply_stage": "stage",
     "bucket_counts": "shuffle",
+    "bundled_model_path": "models",
     "concat": "packed",
     "empty": "packed",
     "note_removed": "doc",
