@@ -32,11 +32,11 @@ def _repetition(text: str) -> list[str]:
 
 def test_symbol_junk_has_few_tokens_with_a_letter():
     # datatrove measures 0.168 (81 of 481 tokens have a letter) and drops the page; words without punctuation
-    # tokens measured 1.0 and kept it
+    # tokens measured 1.0 and kept it. crawlwash leaves the 140 tokens of prose punctuation ("!", "?", "???")
+    # out and counts the symbols ("./", "<", "////", "++"): 81 of 341, dropped as well
     text = "the ./!*?<><> apple <?////> orange  ++ interconnection !<>??? have" * 20
     sig = compute_signals(text, "en")
-    assert sig["alpha_words_frac"] == 81 / 481
-    assert sig["alpha_words_frac"] == pytest.approx(0.1683991683991684, abs=1e-12)
+    assert sig["alpha_words_frac"] == 81 / 341
     assert "gopher_quality:alpha_words_frac_below_min" in _gopher_quality(text)
     assert sig["words"] == 81  # the symbol-only tokens are not words ("./", "////", "+" ...)
 

@@ -121,8 +121,8 @@ class QualityConfig(Section):
     )
     gopher_min_alpha_words_frac: float | None = _f(
         0.8,
-        "Drop when fewer tokens than this contain an alphabetic character (punctuation and symbol tokens count, "
-        "as in datatrove).",
+        "Drop when fewer tokens than this contain an alphabetic character (symbol and digit tokens count, as in "
+        "datatrove; tokens of prose punctuation such as commas and quotes do not: README, Quality statistics).",
     )
     gopher_min_stop_words: int | None = _f(
         2,

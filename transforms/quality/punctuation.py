@@ -6,11 +6,15 @@ FineWeb-2 computed their statistics with (pure data, no Beam).
 - `TERMINAL_PUNCTUATION`: the line ends of FineWeb-2's line-punctuation rule (datatrove's default `stop_chars`):
   sentence ends of many scripts, no quotes.
 - `FINEWEB_STOP_CHARS`: FineWeb's (English) line ends, `. ' " ! ?` (datatrove's `STOP_CHARS` when FineWeb ran).
+- `PROSE_PUNCTUATION` (crawlwash's, not datatrove's): the punctuation of running text, sentence ends, commas,
+  colons, quotes, brackets, dashes and ellipses in the scripts crawlwash reads. Gopher's letter rule leaves
+  tokens made only of these out of its count (the one deliberate difference from datatrove: README, "Quality
+  statistics"); symbols (`< > * + = | # / \ @ $ % & ~`), digits and anything else still count.
 """
 
 from __future__ import annotations
 
-__all__ = ["FINEWEB_STOP_CHARS", "PUNCTUATION_SET", "TERMINAL_PUNCTUATION"]
+__all__ = ["FINEWEB_STOP_CHARS", "PROSE_PUNCTUATION", "PUNCTUATION_SET", "TERMINAL_PUNCTUATION"]
 
 _PUNCTUATION = (
     "!/\u2014\u201d:\uff05\uff11\u3008&(\u3001\u2501\\\u3010#%\u300c\u300d\uff0c\u3011\uff1b+^]~\u201c\u300a\u201e';"
@@ -36,3 +40,8 @@ PUNCTUATION_SET = frozenset(_PUNCTUATION + _CONTROLS) | frozenset(_TERMINAL := (
 ))
 TERMINAL_PUNCTUATION: tuple[str, ...] = tuple(sorted(_TERMINAL))
 FINEWEB_STOP_CHARS = (".", "'", '"', "!", "?")
+PROSE_PUNCTUATION = frozenset(
+    ",;:'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\xab\xbb\u2039\u203a()[]{}-\u2010\u2011\u2012\u2013\u2014"
+    "\u2015\u2026\xb7\u3001\uff0c\uff1b\uff1a\u300c\u300d\u300e\u300f\uff08\uff09\u300a\u300b\u3008\u3009\u3010\u3011"
+    "\u30fb\xa1\xbf\u060c\u061b"
+) | frozenset(_TERMINAL)

@@ -9,8 +9,10 @@ fineweb_quality}_filter.py`), the code FineWeb's and FineWeb-2's thresholds were
 `benchmarks/datatrove_parity.py` checks it against datatrove itself on real documents:
 - Tokens (`transforms/quality/words.py`): datatrove's word tokenizers keep punctuation and symbols as tokens; so
   do ours (case kept). "Words" (the Gopher word count and mean word length) are the tokens with a character
-  outside datatrove's `PUNCTUATION_SET`; the hash, ellipsis and letter ratios and the newline ratio divide by all
-  tokens, so symbol junk ("./!*?<><>") lowers the share of tokens with a letter.
+  outside datatrove's `PUNCTUATION_SET`; the hash and ellipsis ratios and the newline ratio divide by all tokens.
+  The share of tokens with a letter divides by all tokens but those made only of the punctuation of running text
+  (`PROSE_PUNCTUATION`: sentence ends, commas, quotes, brackets, dashes), the one deliberate difference from
+  datatrove: symbol junk ("./!*?<><>") and digits still lower it, a comma does not (README, "Quality statistics").
 - Stop words: the number of *distinct* stop words among the tokens (`len(stop_words & set(tokens))`: Gopher's "at
   least two of these words").
 - Gopher lines: `text.splitlines()` (blank lines count); a bullet line starts with "•" or "-" after leading
@@ -43,7 +45,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transforms.quality.punctuation import FINEWEB_STOP_CHARS, PUNCTUATION_SET, TERMINAL_PUNCTUATION
+from transforms.quality.punctuation import (
+    FINEWEB_STOP_CHARS,
+    PROSE_PUNCTUATION,
+    PUNCTUATION_SET,
+    TERMINAL_PUNCTUATION,
+)
 from transforms.quality.stopwords import stop_words_for
 from transforms.quality.words import UNSEGMENTED_RANGES, tokens_for
 
@@ -251,11 +258,13 @@ def _word_signals(text: str, words: list[str], lang: str | None, s: dict[str, fl
     """Gopher quality's token statistics, counted once per distinct token."""
     counts = Counter(words)
     n_tokens = len(words)
-    n_words = word_chars = alpha = unseg = 0
+    n_words = word_chars = alpha = unseg = prose = 0
     for t, c in counts.items():
         if _is_word(t):
             n_words += c
             word_chars += len(t) * c
+        elif PROSE_PUNCTUATION.issuperset(t):
+            prose += c
         if any(ch.isalpha() for ch in t):
             alpha += c
         if _UNSEG_RE.match(t):
@@ -265,7 +274,9 @@ def _word_signals(text: str, words: list[str], lang: str | None, s: dict[str, fl
     s["mean_word_length"] = word_chars / n_words if n_words else 0.0
     s["hash_word_ratio"] = text.count("#") / n_tokens if n_tokens else 0.0
     s["ellipsis_word_ratio"] = (text.count("...") + text.count("…")) / n_tokens if n_tokens else 0.0
-    s["alpha_words_frac"] = alpha / n_tokens if n_tokens else 0.0
+    # datatrove divides by every token; the punctuation of running text is left out here (a deliberate difference,
+    # measured: README "Quality statistics"), symbol tokens still count
+    s["alpha_words_frac"] = alpha / (n_tokens - prose) if n_tokens > prose else 0.0
     stop = stop_words_for(lang)
     s["stop_words"] = -1 if stop is None else len(stop.intersection(counts))
 
