@@ -26,6 +26,7 @@ $(STAMP): pyproject.toml $(NATIVE)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m transforms.url.blocklist
 	touch $(STAMP)
 
 $(DATASETS_STAMP):

@@ -1,8 +1,9 @@
 """The compiled hot paths (`transforms.core._native`, built from native/ by the normal install).
 
 Each replaced a pure-Python implementation and must give exactly its outputs: the digests below were computed by
-that code (crawlwash at dcae1ec, before native/ existed) over real text, and the character classes are checked
-against Python's own definitions on every code point."""
+that code over real text (crawlwash at dcae1ec, before native/ existed; the line rules at 69c2cb1, which added the
+related-link and near-repeat rules), and the character classes are checked against Python's own definitions on
+every code point."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from transforms.dedup import minhash
 # by the pure-Python code the extension replaced.
 PURE_PYTHON_DIGESTS = {
     "normalize": "808739f8bd3e9a92f2fe2368ece5e3fd4c4f6b05527e9ef1bc15becf2eb94a16",
-    "boilerplate": "9d17bca8f110fdcd870a8ae2f30b2a4bec6d2af6d6bce148658cb57e3f8b483a",
+    "boilerplate": "21ec8481c22c05c61531341c9363b697b7ee36fefceb2f31c987311c98726f28",
     "lines": "1dcc5b901c28a19f3ff79cc8175092ea7cad6e00391d288ea2047eaeec17510c",
     "minhash": "6060ff23a1e22d6486ffafc04206f7cb66b0727abeb7a58b7f0f98734e8ddee1",
 }
@@ -99,12 +100,13 @@ def test_line_features_follow_pythons_character_classes() -> None:
         key = key_junk.sub(" ", line.casefold()).strip()
         assert L.paragraph_key(line) == key
         assert L.paragraph_key(line, ignore_digits=True) == digit.sub("0", key)
-    table = L._LineTable("\n".join(lines), False)
+    table = L._LineTable("\n".join(lines))
     assert len(table.flags) == len(lines)
     for i, line in enumerate(lines):
         assert table.tokens[i] == len(line.split())
         assert table.words[i] == sum(1 for tok in line.split() if any(c.isalnum() for c in tok))
         assert table.chars[i] == len(line)
+        assert table.keys[i] == key_junk.sub(" ", line.casefold()).strip()
         no_letters = not any(c.isalpha() for c in line) and sum(c.isdigit() for c in line) < 4
         assert bool(table.flags[i] & _native.NO_LETTERS) == no_letters
         assert bool(table.flags[i] & _native.TERMINAL) == line.endswith(terminal)

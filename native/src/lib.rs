@@ -105,14 +105,14 @@ impl LineAnalyzer {
         lines::LineAnalyzer::new(&needle_groups).map(|inner| LineAnalyzer { inner }).map_err(PyValueError::new_err)
     }
 
-    /// (tokens, words, chars, key_chars, group, flags), one list entry per line of `text` (split on "\n");
+    /// (tokens, words, chars, paragraph keys, flags), one list entry per line of `text` (split on "\n");
     /// `folded` is `text.casefold()`. See `transforms/clean/lines.py` for each column.
     #[allow(clippy::type_complexity)]
     fn table(
-        &self, py: Python<'_>, text: &[u8], folded: &[u8], fold_digits: bool,
-    ) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<u32>, Vec<u32>, Vec<u32>) {
-        let t = py.detach(|| self.inner.table(text, folded, fold_digits));
-        (t.tokens, t.words, t.chars, t.key_chars, t.group, t.flags)
+        &self, py: Python<'_>, text: &[u8], folded: &[u8],
+    ) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<String>, Vec<u32>) {
+        let t = py.detach(|| self.inner.table(text, folded));
+        (t.tokens, t.words, t.chars, t.keys, t.flags)
     }
 }
 

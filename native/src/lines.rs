@@ -3,7 +3,6 @@
 
 use aho_corasick::AhoCorasick;
 use blake2b_simd::Params;
-use std::collections::HashMap;
 
 use crate::text::{chars, is_alnum, is_alpha, is_decimal, is_digit, is_space, lines};
 
@@ -49,8 +48,7 @@ pub struct LineTable {
     pub tokens: Vec<u32>, // whitespace tokens (`len(line.split())`)
     pub words: Vec<u32>,  // tokens holding a letter or digit
     pub chars: Vec<u32>,  // characters
-    pub key_chars: Vec<u32>, // characters of the paragraph key
-    pub group: Vec<u32>,  // index of the first line with the same paragraph key
+    pub keys: Vec<String>, // the paragraph key (`paragraph_key`)
     pub flags: Vec<u32>,
 }
 
@@ -80,11 +78,10 @@ impl LineAnalyzer {
         Ok(LineAnalyzer { needles, needle_group })
     }
 
-    pub fn table(&self, text: &[u8], folded: &[u8], fold_digits: bool) -> LineTable {
+    pub fn table(&self, text: &[u8], folded: &[u8]) -> LineTable {
         let mut t = LineTable::default();
-        let mut first_of: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut key = Vec::new();
-        for (idx, (line, fline)) in lines(text).zip(lines(folded)).enumerate() {
+        for (line, fline) in lines(text).zip(lines(folded)) {
             let mut flags = 0u32;
             let (mut tokens, mut words, mut nchars, mut digits) = (0u32, 0u32, 0u32, 0u32);
             let (mut in_token, mut token_alnum, mut any_alpha) = (false, false, false);
@@ -141,13 +138,12 @@ impl LineAnalyzer {
                     flags |= self.needle_group[m.pattern().as_usize()];
                 }
             }
-            let kchars = key_into(fline, fold_digits, &mut key);
-            let group = *first_of.entry(key.clone()).or_insert(idx as u32);
+            key_into(fline, false, &mut key);
             t.tokens.push(tokens);
             t.words.push(words);
             t.chars.push(nchars);
-            t.key_chars.push(kchars as u32);
-            t.group.push(group);
+            // letters and digits only: never a surrogate, so always UTF-8
+            t.keys.push(String::from_utf8(key.clone()).expect("a paragraph key is UTF-8"));
             t.flags.push(flags);
         }
         t

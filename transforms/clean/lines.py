@@ -6,7 +6,10 @@ for every line whether it stays, and if not, why (a stable `REASON_*` code). The
 
 1. Pattern rules, each on one line (C4-style, but narrowed so article sentences survive): javascript notices,
    cookie notices, short policy-link lines, lorem ipsum, "Back to top", copyright / rights notices, pipe- or
-   bullet-separated link lists, lines without a single letter and fewer than 4 digits ("|", "-", "1", "* * *").
+   bullet-separated link lists, lines without a single letter and fewer than 4 digits ("|", "-", "1", "* * *"),
+   and links to related articles: a "read more" label in one of the shared pages' languages, alone or before a
+   headline ("Read more: Tencent profit falls ...", "Lea también: ...", "Czytaj też: ..."; a sentence after the
+   label stays). Measured on the AEB ground truth and the trafilatura evaluation snippets: no real text removed.
 2. Repeated paragraphs: a line whose normalized key (casefolded, punctuation and whitespace folded) was already
    seen earlier in the document is a repeat; the first occurrence always stays. Repeats are removed by *runs*:
    a run of consecutive repeats goes when its total normalized length reaches `repeated_min_run_chars` (500, about 80 words), so
@@ -15,6 +18,8 @@ for every line whether it stays, and if not, why (a stable `REASON_*` code). The
    attributions, a product's feature bullets. Those are real text (the AEB ground truth keeps them; removing them
    cost recall there) and the quality stage's repetition filters judge a page that is mostly such repeats.
    Lines whose key is shorter than `repeated_min_chars` never count as paragraphs ("Share", "|", "Q:").
+   Near-identical (not exact) sentences said twice are `transforms/clean/near.py`'s `near_repeated_line`: the
+   later of an isolated pair goes, series of alike lines stay.
 3. Navigation runs: at the start and at the end of a document, a run of short lines (few words, no sentence
    or label punctuation at the end, not starting with a number, not a table row) of at least `nav_min_run` lines is a menu, a "Related / Most popular" block or a
    footer. Lines already removed by 1. or 2. do not break a run. Runs in the middle of a document are never
@@ -31,7 +36,7 @@ for every line whether it stays, and if not, why (a stable `REASON_*` code). The
 
 How it runs: one call of the compiled extension (`native/src/lines.rs`) computes every line's features in one pass
 over the text and its casefolded form: word counts, letters, digits, the end punctuation, the paragraph key's length
-and which earlier line has the same key, and which rules' trigger substrings (`_NEEDLES`) the line holds. The rules
+and its paragraph key, and which rules' trigger substrings (`_NEEDLES`) the line holds. The rules
 then decide in Python from that table; a rule's regular expression only runs on the few lines that hold one of its
 triggers. The corpus keys of the frequent-line pass come from the extension too (`corpus_line_keys`). Characters are
 classified by CPython's own Unicode database, so the keys are exactly those of the `re`/`str` definitions below.
@@ -48,6 +53,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from courlan import extract_domain
 
+from transforms.clean.near import near_repeats
 from transforms.core import _native
 
 __all__ = [
@@ -60,8 +66,10 @@ __all__ = [
     "REASON_LINK_LIST",
     "REASON_LOREM_IPSUM",
     "REASON_NAVIGATION",
+    "REASON_NEAR_REPEATED",
     "REASON_NO_LETTERS",
     "REASON_POLICY",
+    "REASON_RELATED",
     "REASON_REPEATED",
     "LineRules",
     "LineVerdicts",
@@ -86,9 +94,11 @@ REASON_LOREM_IPSUM = "lorem_ipsum"
 REASON_BACK_TO_TOP = "back_to_top"
 REASON_COPYRIGHT = "copyright_notice"
 REASON_LINK_LIST = "link_list"
+REASON_RELATED = "related_link"
 REASON_NO_LETTERS = "no_letters"
 REASON_NAVIGATION = "navigation_run"
 REASON_REPEATED = "repeated_paragraph"
+REASON_NEAR_REPEATED = "near_repeated_line"
 REASON_FREQUENT = "frequent_line"
 
 # The per-line pattern rules, in the order they are tried (the first match names the reason).
@@ -101,6 +111,7 @@ PATTERN_RULES: tuple[str, ...] = (
     REASON_COPYRIGHT,
     REASON_POLICY,
     REASON_LINK_LIST,
+    REASON_RELATED,
 )
 
 _I = re.IGNORECASE
@@ -152,9 +163,31 @@ _COPYRIGHT_HINTS = (
     "may not be",
 )
 _LINK_SEPARATORS = re.compile(r"\s*[|•·»]\s*")
+# The labels news sites put before a link to another of their articles, inside or under the article ("Read more:
+# ...", "Lea también: ...", "Lesen Sie auch: ...", "Czytaj też: ..."), in the languages of the shared pages.
+_RELATED_LABELS = (
+    r"read (?:more|also|next)|also read|see also|related(?: (?:articles?|posts?|stor(?:y|ies)|content|reading))?|"
+    r"recommended(?: reading)?|you (?:may|might) also like|don'?t miss|further reading|"
+    r"lesen sie (?:auch|mehr)|auch interessant|das könnte sie auch interessieren|mehr zum thema|weiterlesen|"
+    r"siehe auch|passend dazu|zum thema|weitere artikel|ebenfalls interessant|auch lesenswert|mehr dazu|"
+    r"verwandte artikel|lesetipp|"
+    r"lea (?:también|más)|lee (?:también|más)|lea|lee|(?:también )?(?:le|te) puede interesar|puede interesarle|"
+    r"(?:te|le) recomendamos|puedes ver|ver también|véase también|mira(?: también)?|contenido relacionado|"
+    r"(?:notas|noticias) relacionadas|artículos relacionados|"
+    r"(?:à )?lire aussi|lire également|(?:à )?voir aussi|sur le même sujet|articles (?:similaires|liés)|"
+    r"leia (?:também|mais)|veja (?:também|mais)|saiba mais|confira também|(?:notícias|matérias) relacionadas|"
+    r"leggi anche|potrebbe interessarti|vedi anche|articoli correlati|lees (?:ook|meer)|zie ook|"
+    r"czytaj (?:też|także|więcej)|zobacz (?:też|także)|przeczytaj (?:też|także|również)|polecamy"
+)
+# The label alone (a heading over related links), or the label, a separator and a headline: at most 25 words, no
+# sentence break inside and no full stop at the end (headlines have none; "Mira: no es tan fácil." is a sentence).
+_RELATED = re.compile(
+    rf"^\W*(?:{_RELATED_LABELS})(?:\W*$|\s*(?::|»|>>|→|\||\s[-–—])\s*(?P<rest>.*)$)", _I
+)
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
 # The rest of this section's definitions live in the extension, where the line table is computed:
 # - the paragraph key: casefolded, runs of characters that are not letters or digits ([\W_]+) folded to one space,
-#   stripped; decimal digits (\d) as "0" when digits are ignored;
+#   stripped (the corpus keys: decimal digits, \d, as "0");
 # - `tokens`: len(line.split()); `words`: the tokens that hold a letter or digit (str.isalnum);
 # - NO_LETTERS: no str.isalpha character and fewer than 4 str.isdigit ones; TERMINAL: the line ends with one of
 #   .!?。！？…:："'”’»)] ; TABLE_ROW: starts and ends with "|"; FIRST_DIGIT: its first letter or digit is a digit.
@@ -177,13 +210,20 @@ _ANALYZER = _native.LineAnalyzer([list(group) for group in _NEEDLES.values()])
 # A line without one of these flags cannot match any pattern rule.
 _CANDIDATE = _native.NO_LETTERS | sum(_NEEDLE_BIT.values())
 _UTF8 = ("utf-8", "surrogatepass")
+_DIGIT = re.compile(r"\d")  # repeated_ignore_digits
+# Repeats are the article's own lines said twice: they never make a neighbouring copyright line part of a footer.
+_NOT_ANCHORS = frozenset({REASON_REPEATED, REASON_NEAR_REPEATED})
 
 
 @dataclass(frozen=True, slots=True)
 class LineRules:
     """Thresholds of the line rules (the Beam config section `boilerplate` maps onto this)."""
 
-    rules: frozenset[str] = frozenset(PATTERN_RULES) | {REASON_NAVIGATION, REASON_REPEATED}
+    rules: frozenset[str] = frozenset(PATTERN_RULES) | {
+        REASON_NAVIGATION,
+        REASON_REPEATED,
+        REASON_NEAR_REPEATED,
+    }
     notice_max_words: int = 60
     policy_max_words: int = 15
     copyright_max_words: int = 40
@@ -196,6 +236,8 @@ class LineRules:
     repeated_min_chars: int = 20
     repeated_min_run_chars: int = 500
     repeated_ignore_digits: bool = False
+    near_min_words: int = 6
+    near_min_similarity: float = 0.8
 
 
 @dataclass(slots=True)
@@ -220,11 +262,11 @@ def paragraph_key(line: str, ignore_digits: bool = False) -> str:
 class _LineTable:
     """The features of a document's lines (one list entry per line; see the module docstring)."""
 
-    __slots__ = ("chars", "flags", "group", "key_chars", "tokens", "words")
+    __slots__ = ("chars", "flags", "keys", "tokens", "words")
 
-    def __init__(self, text: str, fold_digits: bool) -> None:
-        table = _ANALYZER.table(text.encode(*_UTF8), text.casefold().encode(*_UTF8), fold_digits)
-        self.tokens, self.words, self.chars, self.key_chars, self.group, self.flags = table
+    def __init__(self, text: str) -> None:
+        table = _ANALYZER.table(text.encode(*_UTF8), text.casefold().encode(*_UTF8))
+        self.tokens, self.words, self.chars, self.keys, self.flags = table
 
 
 def _is_link_list(line: str, rules: LineRules) -> bool:
@@ -238,9 +280,17 @@ def _is_link_list(line: str, rules: LineRules) -> bool:
     return all(len(i.split()) <= rules.link_list_max_item_words for i in items)
 
 
+def _is_related_link(line: str) -> bool:
+    m = _RELATED.match(line)
+    if m is None:
+        return False
+    rest = (m.group("rest") or "").rstrip(" )]")
+    return not rest or (len(rest.split()) <= 25 and not rest.endswith(".") and not _SENTENCE_BREAK.search(rest))
+
+
 def line_rule_reason(line: str, rules: LineRules) -> str | None:
     """The reason a single (stripped, non-empty) line is boilerplate by the pattern rules, or None."""
-    table = _LineTable(line, False)
+    table = _LineTable(line)
     if len(table.flags) != 1:
         raise ValueError("a line holds no line break")
     return _rule_reason(line, table.tokens[0], table.flags[0], rules)
@@ -257,6 +307,8 @@ def _rule_reason(line: str, n_words: int, flags: int, rules: LineRules) -> str |
             # "|", "-", "* * *", a page or comment count; phone numbers, years and times (4+ digits) stay
             if flags & _native.NO_LETTERS:
                 return reason
+        elif reason == REASON_RELATED:
+            break  # the last rule: after the loop
         elif not flags & bit[reason]:
             continue
         elif reason == REASON_LOREM_IPSUM:
@@ -279,6 +331,8 @@ def _rule_reason(line: str, n_words: int, flags: int, rules: LineRules) -> str |
                 return reason
         elif reason == REASON_LINK_LIST and _is_link_list(line, rules):
             return reason
+    if REASON_RELATED in enabled and n_words <= 30 and _is_related_link(line):  # the last rule, no trigger
+        return REASON_RELATED
     return None
 
 
@@ -291,10 +345,14 @@ def _is_short(table: _LineTable, i: int, rules: LineRules) -> bool:
     return not table.flags[i] & (_native.TERMINAL | _native.TABLE_ROW | _native.FIRST_DIGIT)
 
 
-def _mark_navigation(lines: Sequence[str], table: _LineTable, reasons: list[str | None], rules: LineRules) -> None:
-    """Mark runs of short lines that touch the start or the end of the document (see module docstring)."""
-    candidates = [i for i, r in enumerate(reasons) if r is None and lines[i]]
-    short = {i for i in candidates if _is_short(table, i, rules)}
+def _mark_navigation(
+    lines: Sequence[str], table: _LineTable, reasons: list[str | None], rules: LineRules
+) -> None:
+    """Mark runs of short lines that touch the start or the end of the document (see module docstring). A link to a
+    related article ("Related", "Read more: ...") removed by its own rule still belongs to the menu or footer block
+    it sits in: it counts toward a run (and keeps its reason)."""
+    candidates = [i for i, r in enumerate(reasons) if lines[i] and (r is None or r == REASON_RELATED)]
+    short = {i for i in candidates if reasons[i] is not None or _is_short(table, i, rules)}
     if len(short) == len(candidates):  # no prose anchor: a list or a poem, not a page with a menu
         return
     for leading, ordered in ((True, candidates), (False, candidates[::-1])):
@@ -305,20 +363,20 @@ def _mark_navigation(lines: Sequence[str], table: _LineTable, reasons: list[str 
             run.append(i)
         if len(run) < rules.nav_min_run:
             continue
-        if leading and rules.nav_keep_heading and table.words[run[-1]] >= 2:
+        if leading and rules.nav_keep_heading and reasons[run[-1]] is None and table.words[run[-1]] >= 2:
             run.pop()  # the line just before the first longer line is likely the page's (short) title
         for i in run:
-            reasons[i] = REASON_NAVIGATION
+            if reasons[i] is None:
+                reasons[i] = REASON_NAVIGATION
 
 
-def _mark_repeats(table: _LineTable, reasons: list[str | None], rules: LineRules) -> None:
+def _mark_repeats(keys: Sequence[str], reasons: list[str | None], rules: LineRules) -> None:
     """Mark repeated paragraphs: runs of consecutive repeats (blank and already-removed lines do not break a run)
-    whose total normalized length reaches `repeated_min_run_chars`; the first occurrences stay. Two lines have
-    the same paragraph key when the table gives them the same group (the index of the key's first line)."""
-    seen: set[int] = set()
+    whose total normalized length reaches `repeated_min_run_chars`; the first occurrences stay. `keys` are the
+    lines' `paragraph_key`s ("" for blank lines)."""
+    seen: set[str] = set()
     run: list[int] = []
     run_chars = 0
-    empty = _native.EMPTY
 
     def close() -> None:
         if run and run_chars >= rules.repeated_min_run_chars:
@@ -326,17 +384,19 @@ def _mark_repeats(table: _LineTable, reasons: list[str | None], rules: LineRules
                 reasons[j] = REASON_REPEATED
         run.clear()
 
-    for i, (key_chars, group, flags) in enumerate(zip(table.key_chars, table.group, table.flags, strict=True)):
-        if reasons[i] is not None or flags & empty:
+    for i, key in enumerate(keys):
+        if reasons[i] is not None or not key:
             continue
-        if key_chars >= rules.repeated_min_chars and group in seen:
+        if rules.repeated_ignore_digits:
+            key = _DIGIT.sub("0", key)
+        if len(key) >= rules.repeated_min_chars and key in seen:
             run.append(i)
-            run_chars += key_chars
+            run_chars += len(key)
             continue
         close()
         run_chars = 0
-        if key_chars >= rules.repeated_min_chars:
-            seen.add(group)
+        if len(key) >= rules.repeated_min_chars:
+            seen.add(key)
     close()
 
 
@@ -355,7 +415,7 @@ def _confirm_copyright(lines: Sequence[str], reasons: list[str | None]) -> None:
 
     def anchor(k: int) -> bool:
         r = reasons[order[k]] if 0 <= k < len(order) else None
-        return r is not None and r != REASON_REPEATED and k not in pending
+        return r is not None and r not in _NOT_ANCHORS and k not in pending
 
     todo = [k for k in pending if anchor(k - 1) or anchor(k + 1)]
     while todo:
@@ -373,17 +433,32 @@ def clean_lines(lines: Sequence[str], rules: LineRules) -> LineVerdicts:
     return _clean(lines, "\n".join(lines), rules)
 
 
+def clean_text(text: str, rules: LineRules) -> LineVerdicts:
+    """`clean_lines` of a text's lines (split on "\n")."""
+    return _clean(text.split("\n"), text, rules)
+
+
 def _clean(lines: Sequence[str], text: str, rules: LineRules) -> LineVerdicts:
-    table = _LineTable(text, rules.repeated_ignore_digits)
+    table = _LineTable(text)
     if len(table.flags) != len(lines):
         raise ValueError("a line holds no line break")
     reasons: list[str | None] = [None] * len(lines)
     candidate = _CANDIDATE
+    related = REASON_RELATED in rules.rules
     for i, (n_words, flags) in enumerate(zip(table.tokens, table.flags, strict=True)):
-        if flags & candidate and lines[i]:
+        if not lines[i]:
+            continue
+        if flags & candidate:
             reasons[i] = _rule_reason(lines[i], n_words, flags, rules)
+        elif related and n_words <= 30 and _is_related_link(lines[i]):  # the only rule without a trigger
+            reasons[i] = REASON_RELATED
+    keys = table.keys
     if REASON_REPEATED in rules.rules:
-        _mark_repeats(table, reasons, rules)
+        _mark_repeats(keys, reasons, rules)
+    if REASON_NEAR_REPEATED in rules.rules:
+        eligible = [bool(key) and reason is None for key, reason in zip(keys, reasons, strict=True)]
+        for i in near_repeats(lines, keys, eligible, rules.near_min_words, rules.near_min_similarity):
+            reasons[i] = REASON_NEAR_REPEATED
     if REASON_NAVIGATION in rules.rules:
         _mark_navigation(lines, table, reasons, rules)
     _confirm_copyright(lines, reasons)
@@ -394,11 +469,6 @@ def _clean(lines: Sequence[str], text: str, rules: LineRules) -> LineVerdicts:
         else:
             out.removed.setdefault(reason, []).append(line)
     return out
-
-
-def clean_text(text: str, rules: LineRules) -> LineVerdicts:
-    """`clean_lines` of a text's lines (split on "\n")."""
-    return _clean(text.split("\n"), text, rules)
 
 
 # --- corpus-wide frequent lines: keys shared by the counting pass and the removal pass -----------------------

@@ -20,6 +20,8 @@ _EXPORTS = {
     "language_model": "resources",
     "sandbox_pool": "resources",
     "stage_documents": "map_phase",
+    "token_counter": "resources",
+    "url_filter": "resources",
 }
 
 __all__ = sorted(_EXPORTS)

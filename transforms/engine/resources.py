@@ -2,7 +2,8 @@
 
 A runner may run several instances of a stage in one process (one per thread, one per fused stage, new ones after
 a retry); each loading its own copy would multiply the memory and start-up time: fastText's lid.176 model and
-the 57 MB word-frequency model (`LanguageModel`), and the extraction sandbox, a child process of its own. Here
+the 57 MB word-frequency model (`LanguageModel`), the URL stage's lists (`UrlFilter`), the tokenizer of the
+token counts, and the extraction sandbox, a child process of its own. Here
 each is made once per process and handed out: one language model per model path, and a bounded pool of
 extraction sandboxes per extraction config (a sandbox serves one document at a time, so concurrent threads
 borrow different ones, and never more than `extract.sandbox_pool_size`).
@@ -19,12 +20,32 @@ from apache_beam.utils import shared
 
 from transforms.extract import ExtractConfig, ExtractorSandbox
 from transforms.language import LanguageModel
+from transforms.tokens import load_counter
+from transforms.url import UrlConfig, UrlFilter
 
-__all__ = ["SandboxPool", "language_model", "sandbox_pool"]
+__all__ = ["SandboxPool", "TokenCounter", "language_model", "sandbox_pool", "token_counter", "url_filter"]
 
 # One handle per kind of object; the objects live in Beam's per-process map behind them.
 _LANGUAGE_MODELS = shared.Shared()
 _SANDBOX_POOLS = shared.Shared()
+_URL_FILTERS = shared.Shared()
+_TOKENIZERS = shared.Shared()
+
+
+class TokenCounter:
+    """text -> tokens with one loaded tokenizer (an object, so that `shared.Shared` can reference it weakly:
+    hold it while you use it)."""
+
+    def __init__(self, resolved: str) -> None:
+        self._count = load_counter(resolved)
+
+    def __call__(self, text: str) -> int:
+        return self._count(text)
+
+
+def token_counter(resolved: str) -> TokenCounter:
+    """The process's tokenizer for `tokens.tokenizer` (as its config resolved it), loaded on first use."""
+    return _TOKENIZERS.acquire(lambda: TokenCounter(resolved), tag=resolved)
 
 
 def language_model(path: str | None) -> LanguageModel:
@@ -77,6 +98,13 @@ class SandboxPool:
             boxes, self._free = self._free, []
         for box in boxes:
             box.close()
+
+
+def url_filter(config: UrlConfig) -> UrlFilter:
+    """The process's URL filter for this config (the UT1 index memory-mapped, the word lists compiled once)."""
+    return _URL_FILTERS.acquire(
+        lambda: UrlFilter.from_config(config), tag=json.dumps(config.model_dump(), sort_keys=True)
+    )
 
 
 def sandbox_pool(config: ExtractConfig) -> SandboxPool:

@@ -38,15 +38,9 @@ from apache_beam.io.filesystems import FileSystems
 from pydantic import Field
 
 from transforms.core import EXTRACTED_CHARS, REMOVED_BY_REASON, Doc, Dropped, Failed, Section
+from transforms.core.staged import TEMP_DIR, out_path
 from transforms.write.ledger import FACTS, TIMING, check
-from transforms.write.staging import (
-    RUN_FILE,
-    TEMP_DIR,
-    RunFingerprintError,
-    check_fingerprint,
-    out_path,
-    write_bytes_atomic,
-)
+from transforms.write.staging import RUN_FILE, RunFingerprintError, check_fingerprint, write_bytes_atomic
 
 __all__ = [
     "CARD",
