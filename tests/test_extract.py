@@ -591,7 +591,7 @@ def test_map_phase_stages_the_same_files_with_and_without_prefetch(tmp_path: Pat
         chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
         fn = MapSplitFn(map_spec(cfg), chain)
         fn.setup()
-        extract = chain[0][1]
+        (extract,) = (stage for name, stage in chain if name == "extract")
         extract._overlap = overlap
         pool = extract._pool
         try:

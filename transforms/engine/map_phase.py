@@ -332,7 +332,10 @@ class MapSplitFn(beam.DoFn):
         self._stopping = False
         # The first stage that starts work on the next document while the current one goes on (extraction);
         # the stages before it (the URL filter) run on the next document first, their records held in order.
-        overridden = [i for i, (_, fn) in enumerate(self._chain) if type(fn).prefetch is not StageFn.prefetch]
+        overridden = [
+            i for i, (_, fn) in enumerate(self._chain)
+            if getattr(type(fn), "prefetch", StageFn.prefetch) is not StageFn.prefetch
+        ]  # fmt: skip
         self._ahead_at: int | None = overridden[0] if overridden else None
         self._warm = False
 
