@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from dataclasses import fields
 
 import apache_beam as beam
 import pytest
@@ -26,11 +27,15 @@ from transforms.language import (
     LanguageConfig,
     LanguageModel,
     clean_language,
+    decide,
+    edit_text,
     identify,
     is_mojibake,
     is_name_like,
     is_quote_or_reference,
+    language_group,
     normalize_label,
+    read_lines,
     script_counts,
     strip_foreign_lines,
 )
@@ -392,15 +397,16 @@ def test_lang_score_on_fasttext_scale(model, cfg, german_page):
 # --- spam blocks: neighbours of removed lines ---------------------------------------------------------------
 
 MIXED_ID_LINE = "Ayo pasti maxwin setiap hari bersama GACOR77, bonus new member 15%!"  # fastText: en 0.64, id 0.20
+MIXED_ID_BLOCK = [
+    "Situs judi slot online terpercaya dengan RTP tertinggi, daftar sekarang dan dapatkan bonus new member",
+    "Bandar togel resmi, deposit pulsa tanpa potongan, proses withdraw cepat dan aman setiap hari",
+    MIXED_ID_LINE,
+]
 
 
 def test_mixed_line_next_to_removed_spam_goes_with_the_block(model, cfg):
     lines = _lines(SEED_CLEAN)
-    block = [
-        "Situs judi slot online terpercaya dengan RTP tertinggi, daftar sekarang dan dapatkan bonus new member",
-        "Bandar togel resmi, deposit pulsa tanpa potongan, proses withdraw cepat dan aman setiap hari",
-        MIXED_ID_LINE,
-    ]
+    block = MIXED_ID_BLOCK
     text = "\n".join(lines[:6] + block + lines[6:])
     res = strip_foreign_lines(text, "en", model, cfg)
     assert res.removed == block and res.reasons == {REASON_FOREIGN_LANGUAGE: 3}
@@ -412,6 +418,31 @@ def test_mixed_line_next_to_removed_spam_goes_with_the_block(model, cfg):
     # its words are Indonesian (ayo, pasti, setiap, hari, bersama): evidence on their own, without the neighbours
     words = strip_foreign_lines(text, "en", model, cfg.model_copy(update={"neighbour_min_foreign_score": 1.0}))
     assert words.removed == block and words.reasons == {REASON_FOREIGN_LANGUAGE: 3}
+
+
+def test_three_passes_line_table_decisions_edit(model, cfg):
+    """The stage's passes one by one: pass 1's line table (every column one entry per line), pass 2's decisions
+    (read from the table alone), pass 3's edit."""
+    lines = _lines(SEED_CLEAN)
+    block = MIXED_ID_BLOCK
+    text = "\n".join(lines[:6] + block + lines[6:])
+    table = read_lines(text, model, cfg)
+    n = len(table.lines)
+    columns = [f.name for f in fields(table) if isinstance(getattr(table, f.name), list)]
+    assert len(columns) == 21 and all(len(getattr(table, c)) == n for c in columns)
+    assert table.vote.lang == "en" and (table.doc_lang, table.native_langs) == ("en", ("en",))
+    spam, indonesian = [6, 7, 8], language_group("id")
+    assert [table.preds[i][0][0] for i in spam] == ["id", "id", "en"]  # fastText reads the mixed line English
+    assert [table.top_foreign[i] for i in spam] == [indonesian] * 3
+    assert [table.word_group[i] for i in spam] == [indonesian] * 3  # its words are Indonesian
+    assert min(table.word_llr[i] for i in spam) >= cfg.wordfreq_run_llr
+    assert [i for i in range(n) if table.material[i] != 1.0] == [8]  # the brand code GACOR77 weighs less
+    assert [i for i in range(n) if table.quote_or_reference[i]] == [3, 10, 13, 16]
+    decisions = decide(table, model, cfg)
+    assert decisions.reason == [None] * 6 + [REASON_FOREIGN_LANGUAGE] * 3 + [None] * (n - 9)
+    assert decisions.group == {6: indonesian, 7: indonesian, 8: indonesian}
+    stripped = edit_text(text, table, decisions)
+    assert stripped.removed == block and stripped.removed_at == spam and stripped.text == "\n".join(lines)
 
 
 def test_lone_mixed_line_inside_article_goes_by_its_words(model, cfg):

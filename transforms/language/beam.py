@@ -22,9 +22,9 @@ from transforms.language.config import (
     REASON_NO_TEXT,
     LanguageConfig,
 )
+from transforms.language.edit import clean_language
 from transforms.language.labels import normalize_label
 from transforms.language.model import LanguageModel
-from transforms.language.strip import clean_language
 
 __all__ = ["COLUMNS", "CleanLanguage", "CleanLanguageFn", "STAGE"]
 
