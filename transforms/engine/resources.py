@@ -1,11 +1,7 @@
-"""Heavy objects shared by every DoFn instance of a worker process (`apache_beam.utils.shared.Shared`).
-
-A runner may run several instances of a stage in one process (one per thread, one per fused stage, new ones after
-a retry); each loading its own copy would multiply the memory and start-up time: fastText's lid.176 model and
-the 57 MB word-frequency model (`LanguageModel`), and the extraction sandbox, a child process of its own. Here
-each is made once per process and handed out: one language model per model path, and a bounded pool of
-extraction sandboxes per extraction config (a sandbox serves one document at a time, so concurrent threads
-borrow different ones, and never more than `extract.sandbox_pool_size`).
+"""The extraction sandboxes of a worker process: a bounded pool per extraction config, made once per process
+(`transforms.core.PerProcess`). A sandbox serves one document at a time, so concurrent threads borrow different
+ones, and never more than `extract.sandbox_pool_size`. (The language model of a process is the language stage's
+own: `transforms.language.beam.language_model`.)
 """
 
 from __future__ import annotations
@@ -15,21 +11,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from apache_beam.utils import shared
-
+from transforms.core import PerProcess
 from transforms.extract import ExtractConfig, ExtractorSandbox
-from transforms.language import LanguageModel
 
-__all__ = ["SandboxPool", "language_model", "sandbox_pool"]
+__all__ = ["SandboxPool", "sandbox_pool"]
 
-# One handle per kind of object; the objects live in Beam's per-process map behind them.
-_LANGUAGE_MODELS = shared.Shared()
-_SANDBOX_POOLS = shared.Shared()
-
-
-def language_model(path: str | None) -> LanguageModel:
-    """The process's language model for `path` (None: the bundled lid.176.ftz), loaded on first use."""
-    return _LANGUAGE_MODELS.acquire(lambda: LanguageModel(path), tag=path or "")
+_SANDBOX_POOLS: PerProcess[SandboxPool] = PerProcess()
 
 
 class SandboxPool:
@@ -81,6 +68,4 @@ class SandboxPool:
 
 def sandbox_pool(config: ExtractConfig) -> SandboxPool:
     """The process's sandbox pool for this extraction config."""
-    return _SANDBOX_POOLS.acquire(
-        lambda: SandboxPool(config), tag=json.dumps(config.model_dump(), sort_keys=True)
-    )
+    return _SANDBOX_POOLS.get(json.dumps(config.model_dump(), sort_keys=True), lambda: SandboxPool(config))

@@ -54,6 +54,7 @@ _EXPORTS = {
     "is_name_like": "features",
     "is_quote_or_reference": "features",
     "language_group": "labels",
+    "language_model": "beam",
     "letter_count": "scripts",
     "normalize_label": "labels",
     "read_lines": "features",
