@@ -5,8 +5,9 @@
    (the page's own language), leaning foreign (a candidate: it may join a run), or transparent (names, quotes,
    label rows, tolerated Latin: neither judged nor removed, and no break in a run);
 2. runs of foreign-leaning lines (`_judge_runs`): a run goes when its joined text is confidently foreign, to
-   fastText or by its words, unless its language is a second language of a bilingual page; else the lines of a
-   mixed run that are confidently foreign on their own;
+   fastText or by its words, unless its language is a second language of a bilingual page (and that language's
+   own lines stay when a run they stand in goes); else the lines of a mixed run that are confidently foreign on
+   their own;
 3. the neighbours of removed blocks (`_extend_to_neighbours`): spam comes in blocks, and a weak line next to one
    goes with it.
 The only evidence not in the table is that of a run's joined text (one fastText call and one word score per run
@@ -249,7 +250,8 @@ def _judge_run(
         group = _foreign_group(table, model, cfg, preds, run, bilingual)
         if group is not None:
             for i in run:
-                out.remove(i, REASON_FOREIGN_LANGUAGE, group or table.top_foreign[i])
+                if not _in_second_language(table, i, bilingual):
+                    out.remove(i, REASON_FOREIGN_LANGUAGE, group or table.top_foreign[i])
             return
     if len(run) > 1:  # a mixed run: single lines may still stand on their own
         for i in run:
@@ -258,6 +260,12 @@ def _judge_run(
             group = _foreign_group(table, model, cfg, table.preds[i] or [], [i], bilingual)
             if group is not None:
                 out.remove(i, REASON_FOREIGN_LANGUAGE, group or table.top_foreign[i])
+
+
+def _in_second_language(table: LineTable, i: int, bilingual: set[str]) -> bool:
+    """Line `i` reads mostly in a second language of the page (one of `bilingual` gets at least half of its
+    probability, as in `_settled_mass`): it stays when the run it stands in goes as another language's block."""
+    return any(table.groups[i].get(g, 0.0) >= 0.5 for g in bilingual)
 
 
 def _foreign_group(

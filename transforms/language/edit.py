@@ -16,7 +16,14 @@ from transforms.language.decisions import Decisions, decide
 from transforms.language.features import LangResult, LineTable, read_lines, relate, vote_language
 from transforms.language.model import LanguageModel
 
-__all__ = ["CleanResult", "StripResult", "clean_language", "edit_text", "score_language", "strip_foreign_lines"]
+__all__ = [
+    "CleanResult",
+    "StripResult",
+    "clean_language",
+    "edit_text",
+    "score_language",
+    "strip_foreign_lines",
+]
 
 
 class CleanResult(NamedTuple):

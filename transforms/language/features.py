@@ -121,7 +121,7 @@ class LineTable:
     foreign: list[float] = field(default_factory=list)
     top_foreign: list[str] = field(default_factory=list)
     # the words (`wordlm`): the best foreign group's log10 likelihood ratio, that group ("" when no word
-    # counts), and the share of the letters in words that favour it
+    # counts), and the share of the letters in words that favour it (words both sides use alike left out)
     word_llr: list[float] = field(default_factory=list)
     word_group: list[str] = field(default_factory=list)
     word_share: list[float] = field(default_factory=list)
@@ -268,8 +268,9 @@ _LIST_SEP = re.compile(r"\s*[|\u3001\uff0c\u00b7\u2022/\uff5c]\s*")
 
 _CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 
-# Brand and product codes (SLOT88, FB88, 12BET, W88): mixed letters and digits in one ASCII token.
-_BRAND_CODE = re.compile(r"(?<![\w.-])(?:[A-Za-z]+\d+|\d+[A-Za-z]{2,})(?![\w.-])")
+# Brand and product codes (SLOT88, FB88, 12BET, W88): mixed letters and digits in one ASCII token of the text (a
+# segment of a path or URL, "/homepages/15/d39327265/htdocs", is no brand: fastText does not read it either).
+_BRAND_CODE = re.compile(r"(?<![\w./-])(?:[A-Za-z]+\d+|\d+[A-Za-z]{2,})(?![\w.-])")
 
 _MATERIAL_WEIGHT = 0.25
 
