@@ -312,9 +312,16 @@ def _extend_to_neighbours(table: LineTable, out: Decisions, cfg: LanguageConfig)
     `wordfreq_neighbour_llr` (a mixed line that reads partly like the block beside it). Lines without letters
     between do not separate. A line removed this way passes it on only when it leans foreign on its own (the
     rest of a block whose joined text was not conclusive); a line that reads as the page's language stops the
-    chain, and a lone weak line inside the article has no removed neighbour, so it stays."""
+    chain, and a lone weak line inside the article has no removed neighbour, so it stays. A removed line that
+    fastText reads in no other group than the page's (a run's line that went on the run's joined text) passes
+    nothing on: the page's own language is no foreign block."""
     n = len(table.lines)
-    seeds = [(i, g) for i, g in out.group.items() if out.reason[i] == REASON_FOREIGN_LANGUAGE]
+    # no block of the page's own language
+    seeds = [
+        (i, g)
+        for i, g in out.group.items()
+        if out.reason[i] == REASON_FOREIGN_LANGUAGE and g != table.doc_group
+    ]
     while seeds:
         i, block_group = seeds.pop()
         for step in (-1, 1):

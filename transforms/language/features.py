@@ -13,8 +13,9 @@
 
 Nothing here decides what goes: `transforms.language.decisions` (pass 2) reads the table and decides over runs of
 lines, `transforms.language.edit` (pass 3) makes the edit and counts it. Every column is a list with one entry per
-line of the text (`text.split("\\n")`), of plain types (int, float, bool, str; fastText's predictions are a list of
-(language, probability) pairs), so that a compiled implementation can fill the same table.
+line of the text (`text.split("\\n")`), of plain types (int, float, bool, str; the script histogram, fastText's
+(language, probability) pairs and the probability per language group are small per-line maps), so that a compiled
+implementation can fill the same table.
 """
 
 from __future__ import annotations
