@@ -1,9 +1,11 @@
 # crawlwash: two commands on a fresh machine with Python 3.11 and pip.
 #   make run   - create .venv, install, run the main job on the bundled sample (DirectRunner) into out/
 #   make test  - create .venv, install with test extras, run the default test suite
+#   make test-cluster - the default pipeline on a real local Flink and Spark cluster (CI runs it)
 #   make test-airflow - the Airflow DAG end to end in its own venv (CI runs it)
 #   make bench - speed on one core next to datatrove 0.10.1 and a bare trafilatura loop, per-stage table
 #   make wheel - the wheel that Dataflow workers install (--extra_package dist/crawlwash-*.whl)
+#   make cluster-deps - Flink, Spark and Beam's job servers for deploy/local/cluster.sh (into .cache/)
 PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -13,12 +15,13 @@ STAMP  := $(VENV)/.installed
 DATASETS_VENV  := .cache/datasets-venv
 DATASETS_STAMP := $(DATASETS_VENV)/.installed
 
-.PHONY: run test test-slow test-airflow bench wheel install clean
+.PHONY: run test test-slow test-cluster test-airflow bench wheel install clean cluster-deps cluster-deps-flink cluster-deps-spark
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m transforms.url.blocklist
 	touch $(STAMP)
 
 $(DATASETS_STAMP):
@@ -29,6 +32,16 @@ $(DATASETS_STAMP):
 
 install: $(STAMP)
 
+# Flink and Spark distributions (PyPI) and Beam's job servers (Maven Central) for deploy/local/cluster.sh, under
+# .cache/ (fetched once; `cluster.sh up` runs these).
+cluster-deps: cluster-deps-flink cluster-deps-spark
+
+cluster-deps-flink: $(STAMP)
+	deploy/local/cluster.sh fetch flink
+
+cluster-deps-spark: $(STAMP)
+	deploy/local/cluster.sh fetch spark
+
 run: $(STAMP)
 	rm -rf out
 	$(VENV)/bin/crawlwash run --config configs/local.yaml --output out
@@ -37,7 +50,11 @@ test: $(STAMP) $(DATASETS_STAMP)
 	$(PY) -m pytest
 
 test-slow: $(STAMP)
-	$(PY) -m pytest -m slow
+	$(PY) -m pytest -m 'slow and not cluster'
+
+# The default pipeline on a real local Flink and Spark cluster, byte for byte against the DirectRunner.
+test-cluster: $(STAMP) cluster-deps
+	$(PY) -m pytest -m 'cluster and not slow'
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py

@@ -1,49 +1,65 @@
-"""Extraction quality on the ScrapingHub article-extraction benchmark (../shared/data/extraction/aeb): bag-of-words
-precision / recall / F1 of (a) bare `trafilatura.extract` and (b) the same extraction followed by crawlwash's
-`normalize_text` and the per-document boilerplate pass (repeated paragraphs, line rules, navigation runs), against
-the human `articleBody`, macro-averaged over the pages. Both rows come from the same run on the same pages.
+"""Extraction quality through the whole pipeline against bare trafilatura, on real pages with ground truth.
 
-The corpus-wide frequent-line pass is not applied: the 181 pages come from ~150 different sites, so no line can
-recur on enough hosts to matter.
+    .venv/bin/python benchmarks/aeb_f1.py [--limit N] [--show-false N] [--out DIR] [--set key=value ...]
 
-Also prints, per removal reason, how many lines were removed and how many of those lines look like article text
-(90% or more of their words occur in the page's ground truth; for a removed repeat: the ground truth holds the
-line twice or more): the suspected false removals.
+Pages (one `crawlwash run` over both, default config and default runner, like a crawl of ~1.2k pages):
+- AEB: the 181 pages of ../shared/data/extraction/aeb (ScrapingHub article-extraction benchmark), written into a
+  temporary WARC as response records (status 200, text/html without charset, the page's real URL). Scored by
+  bag-of-words precision / recall / F1 against the human `articleBody`, macro-averaged over pages.
+- eval: the 990 pages of ../shared/data/bench/trafilatura-eval.warc.gz (981 of them in trafilatura-evaldata.json),
+  scored the way trafilatura's own evaluation does: a "with" snippet found is a true positive, one missing a false
+  negative, a "without" snippet found a false positive; P / R / F1 over all snippets. Also: "with" and "without"
+  snippets found, and empty extractions.
 
-    .venv/bin/python benchmarks/aeb_f1.py [--aeb DIR] [--limit N] [--show-false N]
+Rows: `bare` is `trafilatura.extract(html)` with trafilatura's defaults (comments included); `bare-cw` is
+trafilatura with crawlwash's extraction options (`extract.*` defaults: no comments, tables, balanced); `pipeline`
+is the text of the page in the run's `data/` (after normalize, language, boilerplate, quality, dedup and the
+frequent-line pass). "kept" scores the pages the pipeline keeps (bare on the same pages); "all" scores every page,
+a page the pipeline dropped counting as an empty extraction. Pages are split once, before any tuning, by the
+first byte of sha1(url): even = dev, odd = held-out; tune on dev, read held-out.
 
-With `--snippets`, it also runs the same two pipelines on ../shared/data/bench/trafilatura-eval.warc.gz (990 real
-pages, mostly German) against trafilatura's evaluation snippets (per page: snippets that must appear, and
-boilerplate snippets that must not): how many "with" snippets the cleaning loses (it should lose none) and how
-many "without" snippets it removes. This takes a few minutes (trafilatura on 990 pages).
+The run is the default one except `boilerplate.audit_sample_rate=1.0` (every removed line gets an audit row in
+`rejected/`; `data/` is unchanged): the last table lists, per removal reason, the lines the pipeline removed from
+kept pages and how many of them look like real text (AEB: 90% of the line's words in the page's ground truth, a
+removed repeat only when the ground truth holds it twice; eval: the line holds a "with" snippet).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
-import logging
 import re
+import subprocess
 import sys
+import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import trafilatura
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
-from transforms.clean import BoilerplateConfig, NormalizeConfig, clean_document, normalize_text
+from gen_ccwarc import _record  # noqa: E402
+
+from transforms.extract.config import ExtractConfig  # noqa: E402
+from transforms.extract.html import extract_html  # noqa: E402
 
 AEB_DIR = REPO.parent / "shared" / "data" / "extraction" / "aeb"
 BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 BENCH_SNIPPETS = REPO.parent / "shared" / "data" / "bench" / "trafilatura-evaldata.json"
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W_]+")  # letters and digits; "___" rules are not words
-
-log = logging.getLogger("aeb_f1")
+SPLITS = ("dev", "held-out", "all")
+REPEATS = ("repeated_paragraph", "near_repeated_line")
 
 
 def tokens(text: str) -> Counter[str]:
@@ -64,144 +80,249 @@ def _flat(text: str) -> str:
     return _SPACE.sub(" ", text).casefold()
 
 
-def snippet_report(limit: int, show: int) -> None:
-    """The trafilatura evaluation snippets, bare extraction vs. extraction + cleaning."""
+def split_of(url: str) -> str:
+    """dev or held-out, fixed by the URL alone (decided before any tuning)."""
+    return "dev" if hashlib.sha1(url.encode("utf-8")).digest()[0] % 2 == 0 else "held-out"
+
+
+@dataclass
+class Page:
+    kind: str  # "aeb" or "eval"
+    url: str
+    html: bytes
+    truth: str = ""  # AEB articleBody
+    with_: list[str] = field(default_factory=list)  # eval snippets
+    without: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # row -> extracted text ("" when none)
+    dropped: str | None = None  # "stage/reason" when the pipeline did not keep the page
+
+
+def load_pages(limit: int) -> list[Page]:
+    truth = json.loads((AEB_DIR / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = [
+        Page("aeb", truth[k]["url"], gzip.decompress((AEB_DIR / "html" / f"{k}.html.gz").read_bytes()),
+             truth=truth[k].get("articleBody") or "")
+        for k in sorted(truth)
+    ][: limit or None]  # fmt: skip
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-    evaldata = json.loads(BENCH_SNIPPETS.read_text(encoding="utf-8"))
-    ncfg = NormalizeConfig()
-    rules = BoilerplateConfig().line_rules()
-    n_pages = 0
-    found = {("with", "bare"): 0, ("with", "cleaned"): 0, ("without", "bare"): 0, ("without", "cleaned"): 0}
-    totals = {"with": 0, "without": 0}
-    lost: list[tuple[str, str, str]] = []
-    removed_by_reason: Counter[str] = Counter()
+    snippets = json.loads(BENCH_SNIPPETS.read_text(encoding="utf-8"))
+    evals: list[Page] = []
     with BENCH_WARC.open("rb") as fh:
         for rec in ArchiveIterator(fh, record_types=WarcRecordType.response):
             url = rec.headers.get("WARC-Target-URI")
-            if url not in evaldata:
+            if url in snippets:
+                s = snippets[url]
+                evals.append(
+                    Page(
+                        "eval", url, rec.reader.read(), with_=s.get("with", []), without=s.get("without", [])
+                    )
+                )
+    return pages + evals[: limit or None]
+
+
+def write_warc(path: Path, pages: Iterable[Page]) -> None:
+    """Response records as a crawler writes them: status 200, text/html without charset, the page's URL."""
+    import random
+
+    rng = random.Random(0)
+    date = datetime(2024, 5, 1, tzinfo=UTC)
+    with path.open("wb") as f:
+        for page in pages:
+            http = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(page.html)}\r\n\r\n"
+            f.write(_record("response", page.url, date, http.encode() + page.html, rng,
+                            "application/http; msgtype=response"))  # fmt: skip
+
+
+def run_pipeline(inputs: list[Path], out: Path, overrides: list[str], beam_args: list[str]) -> float:
+    """`crawlwash run` with the default config and runner; returns its wall seconds."""
+    cmd = [str(REPO / ".venv" / "bin" / "crawlwash"), "run", "--output", str(out), "--quiet", *beam_args]
+    for path in inputs:
+        cmd += ["--input", str(path)]
+    for kv in [
+        "output.if_exists=overwrite",
+        "output.report=false",
+        "boilerplate.audit_sample_rate=1.0",
+        *overrides,
+    ]:
+        cmd += ["--set", kv]
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def read_run(out: Path, pages: list[Page]) -> dict[str, list[tuple[str, str]]]:
+    """Fill each page's pipeline text (or why it was dropped); return the removed lines per URL: (reason, line)."""
+    by_url = {p.url: p for p in pages}
+    for f in sorted((out / "data").glob("*.parquet")):
+        for row in pq.read_table(f, columns=["url", "text"]).to_pylist():
+            if row["url"] in by_url:
+                by_url[row["url"]].texts["pipeline"] = row["text"]
+    removed: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for f in sorted((out / "rejected").glob("*.parquet")):
+        for row in pq.read_table(f, columns=["url", "stage", "reason", "unit", "text"]).to_pylist():
+            page = by_url.get(row["url"])
+            if page is None:
                 continue
-            html = rec.reader.read()
-            bare = trafilatura.extract(html) or ""
-            res = clean_document(normalize_text(bare, ncfg), rules)
-            for reason, lines in res.removed.items():
-                removed_by_reason[reason] += len(lines)
-            texts = {"bare": _flat(normalize_text(bare, ncfg)), "cleaned": _flat(res.text)}
-            for kind in ("with", "without"):
-                for snip in evaldata[url].get(kind, []):
-                    flat = _flat(snip)
-                    totals[kind] += 1
-                    for row in ("bare", "cleaned"):
-                        found[(kind, row)] += flat in texts[row]
-                    if kind == "with" and flat in texts["bare"] and flat not in texts["cleaned"]:
-                        why = next(
-                            (r for r, ls in res.removed.items() if any(flat in _flat(x) for x in ls)), "?"
-                        )
-                        lost.append((why, url, snip))
-            n_pages += 1
-            if limit and n_pages >= limit:
-                break
-    print()
-    print(
-        f"trafilatura eval snippets: {n_pages} pages, {totals['with']} 'with', {totals['without']} 'without'"
-    )
-    print(f"{'row':<44} {'with found':>10} {'without found':>14}")
-    for row, label in (("bare", "(a) trafilatura.extract"), ("cleaned", "(b) + normalize + boilerplate")):
-        print(f"{label:<44} {found[('with', row)]:>10} {found[('without', row)]:>14}")
-    print(f"'with' snippets lost by cleaning: {len(lost)}; by reason: {dict(Counter(r for r, _, _ in lost))}")
-    print(f"lines removed by reason: {dict(removed_by_reason.most_common())}")
-    for why, url, snip in lost[:show]:
-        print(f"  lost [{why}] {url[:60]}: {snip[:80]}")
+            if row["unit"] == "lines":
+                removed[row["url"]] += [
+                    (f"{row['stage']}/{row['reason']}", line) for line in row["text"].split("\n")
+                ]
+            elif "pipeline" not in page.texts:
+                page.dropped = f"{row['stage']}/{row['reason']}"
+    for page in pages:
+        if "pipeline" not in page.texts:  # neither kept nor dropped: an errors/ row
+            page.texts["pipeline"] = ""
+            page.dropped = page.dropped or "errors/failed"
+    return removed
+
+
+def extract_bare(pages: list[Page]) -> dict[str, float]:
+    """The two bare rows, and their CPU seconds."""
+    cw = ExtractConfig(timeout_s=0)
+    seconds = {"bare": 0.0, "bare-cw": 0.0}
+    for page in pages:
+        t0 = time.process_time()
+        page.texts["bare"] = trafilatura.extract(page.html) or ""
+        t1 = time.process_time()
+        try:
+            page.texts["bare-cw"] = extract_html(page.html, cw, None, page.url).text
+        except Exception:  # noqa: BLE001 - an undecodable or oversized page is an empty extraction here
+            page.texts["bare-cw"] = ""
+        seconds["bare"] += t1 - t0
+        seconds["bare-cw"] += time.process_time() - t1
+    return seconds
+
+
+def _aeb_scores(pages: list[Page], row: str) -> tuple[float, float, float]:
+    scores = [prf(tokens(p.texts[row]), tokens(p.truth)) for p in pages]
+    return tuple(sum(s[k] for s in scores) / len(scores) for k in range(3)) if scores else (0.0, 0.0, 0.0)
+
+
+def _eval_scores(pages: list[Page], row: str) -> tuple[float, float, float, int, int, int]:
+    tp = fn = fp = empty = 0
+    for p in pages:
+        text = _flat(p.texts[row])
+        empty += not text.strip()
+        for s in p.with_:
+            hit = _flat(s) in text
+            tp += hit
+            fn += not hit
+        fp += sum(_flat(s) in text for s in p.without)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return prec, rec, f1, tp, fp, empty
+
+
+def _subsets(pages: list[Page], kind: str) -> Iterable[tuple[str, str, list[Page]]]:
+    for split in SPLITS:
+        mine = [p for p in pages if p.kind == kind and (split == "all" or split_of(p.url) == split)]
+        yield split, "kept", [p for p in mine if p.dropped is None]
+        yield split, "all", mine
+
+
+def report_aeb(pages: list[Page]) -> None:
+    print("\nAEB: bag-of-words P / R / F1 against articleBody, macro-averaged over pages")
+    print(f"{'split':9} {'pages':>9} {'bare P':>7} {'R':>6} {'F1':>6} | {'bare-cw F1':>10} | "
+          f"{'pipeline P':>10} {'R':>6} {'F1':>6} | {'/ bare':>6} {'/ bare-cw':>9}")  # fmt: skip
+    for split, which, sub in _subsets(pages, "aeb"):
+        b, c, q = (_aeb_scores(sub, row) for row in ("bare", "bare-cw", "pipeline"))
+        label = f"{len(sub)} {which}"
+        print(f"{split:9} {label:>9} {b[0]:7.4f} {b[1]:6.4f} {b[2]:6.4f} | {c[2]:10.4f} | {q[0]:10.4f} {q[1]:6.4f} "
+              f"{q[2]:6.4f} | {q[2] / b[2]:6.4f} {q[2] / c[2]:9.4f}")  # fmt: skip
+
+
+def report_eval(pages: list[Page]) -> None:
+    print("\ntrafilatura eval: snippets ('with' found = TP, missing = FN; 'without' found = FP), P / R / F1")
+    print(f"{'split':9} {'pages':>9} | {'row':8} {'P':>6} {'R':>6} {'F1':>6} {'with':>5} {'w/out':>5} "
+          f"{'empty':>5} | {'F1 / bare':>9} {'/ bare-cw':>9}")  # fmt: skip
+    for split, which, sub in _subsets(pages, "eval"):
+        base = {row: _eval_scores(sub, row) for row in ("bare", "bare-cw", "pipeline")}
+        n_with, n_without = sum(len(p.with_) for p in sub), sum(len(p.without) for p in sub)
+        for row, s in base.items():
+            ratio = (
+                f"{s[2] / base['bare'][2]:9.4f} {s[2] / base['bare-cw'][2]:9.4f}" if row == "pipeline" else ""
+            )
+            label = f"{len(sub)} {which}" if row == "bare" else ""
+            print(f"{split if row == 'bare' else '':9} {label:>9} | {row:8} {s[0]:6.4f} {s[1]:6.4f} {s[2]:6.4f} "
+                  f"{s[3]:5d} {s[4]:5d} {s[5]:5d} | {ratio}")  # fmt: skip
+        print(f"{'':9} {'':>9} | of {n_with} 'with' and {n_without} 'without' snippets")
+
+
+def _suspect(page: Page, reason: str, line: str) -> bool:
+    """Does a removed line look like real text of the page (see module docstring)?"""
+    if page.kind == "eval":
+        flat = _flat(line)
+        return any(_flat(s) in flat for s in page.with_)
+    if reason.split("/")[-1] in REPEATS:
+        return _flat(page.truth).count(_flat(line)) >= 2
+    words = _TOKEN.findall(line.casefold())
+    truth = tokens(page.truth)
+    return bool(words) and sum(1 for w in words if w in truth) >= 0.9 * len(words)
+
+
+def report_removed(pages: list[Page], removed: dict[str, list[tuple[str, str]]], show: int) -> None:
+    print("\nlines removed from kept pages, by stage/reason (suspected real text: see module docstring)")
+    counts: Counter[tuple[str, str]] = Counter()
+    examples: list[tuple[str, str, str]] = []
+    for page in pages:
+        if page.dropped is not None:
+            continue
+        for reason, line in removed.get(page.url, ()):
+            counts[(page.kind, reason)] += 1
+            if _suspect(page, reason, line):
+                counts[(page.kind, reason, "suspect")] += 1  # type: ignore[index]
+                examples.append((reason, page.url, line))
+    for kind in ("aeb", "eval"):
+        for (k, reason), n in sorted((k, n) for k, n in counts.items() if len(k) == 2 and k[0] == kind):
+            print(f"  {kind:5} {reason:38} {n:6d}   suspected real text: {counts[(kind, reason, 'suspect')]}")  # type: ignore[index]
+    for reason, url, line in examples[:show]:
+        print(f"  [{reason}] {url[:60]}: {line[:100]}")
+
+
+def report_dropped(pages: list[Page]) -> None:
+    for kind in ("aeb", "eval"):
+        why = Counter(p.dropped for p in pages if p.kind == kind and p.dropped is not None)
+        print(f"{kind}: pages not kept by the pipeline: {sum(why.values())} {dict(why.most_common())}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--aeb", type=Path, default=AEB_DIR)
-    ap.add_argument("--limit", type=int, default=0, help="only the first N pages (0: all)")
-    ap.add_argument("--show-false", type=int, default=0, help="print up to N suspected false removals")
-    ap.add_argument("--snippets", action="store_true", help="also run the trafilatura evaluation snippets")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N pages of each set (0: all)")
+    ap.add_argument("--show-false", type=int, default=0, help="print up to N suspected real-text removals")
+    ap.add_argument("--out", type=Path, default=None, help="run directory to keep (default: a temporary one)")
+    ap.add_argument(
+        "--set", action="append", default=[], metavar="KEY=VALUE", help="config override of the run"
+    )
+    ap.add_argument(
+        "--beam-arg",
+        action="append",
+        default=[],
+        help="a Beam option for the run, e.g. "
+        "--beam-arg=--direct_running_mode=in_memory (the shards are the same on every runner)",
+    )
     args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-
-    truth_all = json.loads((args.aeb / "ground-truth.json").read_text(encoding="utf-8"))
-    ids = sorted(truth_all)
-    if args.limit:
-        ids = ids[: args.limit]
-    ncfg = NormalizeConfig()
-    rules = BoilerplateConfig().line_rules()
-    no_copyright = BoilerplateConfig(
-        rules=tuple(r for r in BoilerplateConfig().rules if r != "copyright_notice")
-    ).line_rules()
-
-    rows: dict[str, list[tuple[float, float, float]]] = {"bare": [], "cleaned": [], "no_copyright": []}
-    removed_by_reason: Counter[str] = Counter()
-    false_by_reason: Counter[str] = Counter()
-    false_examples: list[tuple[str, str, str]] = []
-    t_extract = t_clean = 0.0
-    for page_id in ids:
-        html = gzip.decompress((args.aeb / "html" / f"{page_id}.html.gz").read_bytes())
-        truth_text = truth_all[page_id].get("articleBody") or ""
-        truth = tokens(truth_text)
-        t0 = time.perf_counter()
-        extracted = trafilatura.extract(html.decode("utf-8", errors="replace")) or ""
-        t1 = time.perf_counter()
-        res = clean_document(normalize_text(extracted, ncfg), rules)
-        t2 = time.perf_counter()
-        t_extract += t1 - t0
-        t_clean += t2 - t1
-        rows["bare"].append(prf(tokens(extracted), truth))
-        rows["cleaned"].append(prf(tokens(res.text), truth))
-        rows["no_copyright"].append(
-            prf(tokens(clean_document(normalize_text(extracted, ncfg), no_copyright).text), truth)
-        )
-        for reason, lines in res.removed.items():
-            removed_by_reason[reason] += len(lines)
-            for line in lines:
-                words = _TOKEN.findall(line.casefold())
-                # a removed repeat's first occurrence stayed: it is a false removal if the truth repeats it
-                if reason == "repeated_paragraph":
-                    suspect = truth_text.casefold().count(line.casefold()) >= 2
-                else:
-                    suspect = bool(words) and sum(1 for w in words if w in truth) >= 0.9 * len(words)
-                if suspect:
-                    false_by_reason[reason] += 1
-                    false_examples.append((reason, page_id[:10], line))
-
-    n = len(ids)
-    print(f"AEB pages: {n}   (bag-of-words vs articleBody, macro-averaged)")
-    print(f"{'row':<44} {'precision':>9} {'recall':>7} {'F1':>7}")
-    means = {}
-    for name, label in (
-        ("bare", "(a) trafilatura.extract"),
-        ("cleaned", "(b) + normalize + boilerplate (per-document)"),
-        ("no_copyright", "(c) = (b) without the copyright_notice rule"),
-    ):
-        p = sum(x[0] for x in rows[name]) / n
-        r = sum(x[1] for x in rows[name]) / n
-        f = sum(x[2] for x in rows[name]) / n
-        means[name] = (p, r, f)
-        print(f"{label:<44} {p:9.4f} {r:7.4f} {f:7.4f}")
-    (pa, ra, fa), (pb, rb, fb) = means["bare"], means["cleaned"]
-    print(f"{'delta (b) - (a)':<44} {pb - pa:+9.4f} {rb - ra:+7.4f} {fb - fa:+7.4f}")
-    better = sum(1 for a, b in zip(rows["bare"], rows["cleaned"], strict=True) if b[2] > a[2] + 1e-9)
-    worse = sum(1 for a, b in zip(rows["bare"], rows["cleaned"], strict=True) if b[2] < a[2] - 1e-9)
-    print(f"pages with F1 up: {better}, down: {worse}, same: {n - better - worse}")
-    for page_id, a, b in zip(ids, rows["bare"], rows["cleaned"], strict=True):
-        if b[2] < a[2] - 1e-9:
-            print(f"  down: {page_id[:10]}  P {a[0]:.3f}->{b[0]:.3f}  R {a[1]:.3f}->{b[1]:.3f}")
-    print(
-        f"time: extract {t_extract:.2f}s, normalize+boilerplate {t_clean:.3f}s "
-        f"(cleaning / extraction = {t_clean / t_extract:.4f})"
-    )
-    print(
-        "removed lines by reason (suspected false removals: >=90% of the line's words in the ground truth):"
-    )
-    for reason, count in removed_by_reason.most_common():
-        print(f"  {reason:<22} {count:6d}   suspected false: {false_by_reason[reason]}")
-    for reason, pid, line in false_examples[: args.show_false]:
-        print(f"  [{reason}] {pid}: {line[:120]}")
-    if args.snippets:
-        snippet_report(args.limit, args.show_false)
+    pages = load_pages(args.limit)
+    with tempfile.TemporaryDirectory(prefix="crawlwash-aeb-") as tmp:
+        aeb_warc = Path(tmp) / "aeb.warc.gz"
+        write_warc(aeb_warc, (p for p in pages if p.kind == "aeb"))
+        inputs = [aeb_warc] if args.limit else [aeb_warc, BENCH_WARC]
+        if args.limit:  # the first N eval pages only
+            inputs.append(Path(tmp) / "eval.warc.gz")
+            write_warc(inputs[-1], (p for p in pages if p.kind == "eval"))
+        out = args.out or Path(tmp) / "run"
+        wall = run_pipeline(inputs, out, args.set, args.beam_arg)
+        removed = read_run(out, pages)
+    seconds = extract_bare(pages)
+    n_aeb = sum(p.kind == "aeb" for p in pages)
+    runner = " ".join(args.beam_arg) or "default runner"
+    print(f"pages: AEB {n_aeb}, eval {len(pages) - n_aeb}; dev/held-out by sha1(url); crawlwash run {wall:.0f} s wall "
+          f"({runner}); bare extraction {seconds['bare']:.0f} s, bare-cw {seconds['bare-cw']:.0f} s CPU")  # fmt: skip
+    report_dropped(pages)
+    report_aeb(pages)
+    report_eval(pages)
+    report_removed(pages, removed, args.show_false)
     return 0
 
 

@@ -64,6 +64,28 @@ def _rows(head: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
     return "\n".join(out)
 
 
+def _training(t: Mapping[str, Any]) -> str:
+    """URL-stage drops by reason, PII masked per kind, tokens per language (or how to turn them on)."""
+    parts = []
+    if t["url_stage_on"]:
+        drops = list(t["url_dropped"].items())
+        parts.append(f"Pages dropped by the URL stage before extraction (UT1 adult list, banned words): "
+                     f"{sum(n for _, n in drops)}." + ("\n\n" + _rows(("reason", "pages"), drops) if drops else ""))  # fmt: skip
+    else:
+        parts.append("The URL stage was off.")
+    if t["pii_masked"] is None:
+        parts.append("PII masking was off.")
+    else:
+        parts.append(f"Personal data masked in the text ({t['pii_replacement']}s; per document: `pii_counts`):\n\n"
+                     + _rows(("kind", "values masked"), list(t["pii_masked"].items())))  # fmt: skip
+    if t["tokenizer"] is None:
+        parts.append("Token counts were off (set `tokens.tokenizer` to a local `tokenizer.json` to count them).")
+    else:
+        parts.append(f"Tokens: {t['tokens']} with `{t['tokenizer']}` (per document: `n_tokens`):\n\n"
+                     + _rows(("language", "tokens"), list((t["tokens_by_lang"] or {}).items())))  # fmt: skip
+    return "\n\n".join(parts)
+
+
 def render_card(run: RunOutput, r: Mapping[str, Any]) -> str:
     """The card's Markdown for the run and `collect`'s numbers."""
     inputs = run.manifest.get("fingerprint", {}).get("inputs", [])
@@ -104,6 +126,10 @@ Shards: {r["shards"][DATA]} in `{DATA}/`, {r["shards"][REJECTED]} in `{REJECTED}
 ## Languages
 
 {_rows(("language", "kept documents"), langs)}
+
+## Training-ready output
+
+{_training(r["training"])}
 
 ## Schema of `{DATA}/`
 

@@ -18,15 +18,18 @@ from transforms.core import Section
 from transforms.dedup import DedupConfig
 from transforms.extract import ExtractConfig
 from transforms.language import LanguageConfig
+from transforms.pii import PiiConfig
 from transforms.quality import QualityConfig
 from transforms.read import ReadConfig
+from transforms.tokens import TokensConfig
+from transforms.url import UrlConfig
 from transforms.write import OutputConfig
 
 __all__ = ["STAGES", "ConfigError", "CrawlwashConfig", "dump_config", "load_config"]
 
 # Stages that run between reading and writing, in their default order (ARCHITECTURE.md).
-StageName = Literal["extract", "normalize", "language", "boilerplate", "quality", "dedup"]
-STAGES: tuple[str, ...] = ("extract", "normalize", "language", "boilerplate", "quality", "dedup")
+StageName = Literal["url", "extract", "normalize", "language", "boilerplate", "quality", "dedup"]
+STAGES: tuple[str, ...] = ("url", "extract", "normalize", "language", "boilerplate", "quality", "dedup")
 
 
 class ConfigError(ValueError):
@@ -47,8 +50,9 @@ class PipelineSection(Section):
 
     stages: list[StageName] = Field(
         default_factory=lambda: list(STAGES),
-        description="Stages between read and write, in order. 'extract' must come first and 'dedup' last; leave a "
-        "stage out to skip it.",
+        description="Stages between read and write, in order. 'url' (on the raw records, so that blocked pages are "
+        "never extracted) must come first, then 'extract'; 'dedup' last; leave a stage out to skip it. PII "
+        "masking and token counts run on the text that is written, after all of them (sections pii, tokens).",
     )
 
     @field_validator("stages")
@@ -56,8 +60,12 @@ class PipelineSection(Section):
     def _check_stages(cls, stages: list[str]) -> list[str]:
         if len(set(stages)) != len(stages):
             raise ValueError("a stage is listed twice")
-        if "extract" not in stages or stages[0] != "extract":
-            raise ValueError("'extract' must be the first stage (every later stage works on extracted text)")
+        first = 1 if stages and stages[0] == "url" else 0
+        if "url" in stages[first:]:
+            raise ValueError("'url' must be the first stage (it drops pages before they are extracted)")
+        if "extract" not in stages or stages[first] != "extract":
+            raise ValueError("'extract' must be the first stage, or come right after 'url' (every later stage works "
+                             "on extracted text)")
         if "dedup" in stages and stages[-1] != "dedup":
             raise ValueError("'dedup' must be the last stage (it decides over the whole corpus, after every "
                              "per-document stage)")
@@ -71,12 +79,15 @@ class CrawlwashConfig(Section):
     output: OutputConfig = Field(default_factory=OutputConfig)
     pipeline: PipelineSection = Field(default_factory=PipelineSection)
     read: ReadConfig = Field(default_factory=ReadConfig)
+    url: UrlConfig = Field(default_factory=UrlConfig)
     extract: ExtractConfig = Field(default_factory=ExtractConfig)
     normalize: NormalizeConfig = Field(default_factory=NormalizeConfig)
     language: LanguageConfig = Field(default_factory=LanguageConfig)
     boilerplate: BoilerplateConfig = Field(default_factory=BoilerplateConfig)
     quality: QualityConfig = Field(default_factory=QualityConfig)
     dedup: DedupConfig = Field(default_factory=DedupConfig)
+    pii: PiiConfig = Field(default_factory=PiiConfig)
+    tokens: TokensConfig = Field(default_factory=TokensConfig)
 
 
 def _format_errors(err: ValidationError, origin: str) -> str:

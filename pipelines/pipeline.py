@@ -1,10 +1,11 @@
 """Pipeline assembly: one Beam job in phases, in which only small records are shuffled (docs/architecture.md).
 
 plan    input globs -> files -> splits (a whole file, or a byte range of a big one) -> Reshuffle
-map     per split, fused: read -> extract -> normalize -> language -> boilerplate -> quality
+map     per split, fused: read -> url -> extract -> normalize -> language -> boilerplate -> quality
         -> staged Parquet (documents, rejected, errors, keys, lines) + one summary per split
 decide  on the staged keys only: URL, exact and near-duplicate verdicts; frequent lines
-apply   per output shard: its splits' staged documents minus the verdicts -> data/, rejected/, errors/
+apply   per output shard: its splits' staged documents minus the verdicts, then the finish steps on the text
+        that is written (PII masking, token counts) -> data/, rejected/, errors/
 finish  the ledger (from every phase's counts) -> stats.json, checks, _SUCCESS
 """
 
@@ -20,14 +21,17 @@ import pyarrow as pa
 from pipelines.config import CrawlwashConfig
 from transforms.clean import FrequentLines, boilerplate, normalize
 from transforms.clean.frequent import FrequentSpec
-from transforms.core import StageFn, bucket_counts
+from transforms.core import FinishFn, StageFn, bucket_counts
 from transforms.dedup import COLUMNS as DEDUP_COLUMNS
 from transforms.dedup import DecideDuplicates, DecideSpec, WriteIndex
 from transforms.engine import MapSpec, MapSplitFn
 from transforms.extract import beam as extract
 from transforms.language import beam as language
+from transforms.pii import beam as pii
 from transforms.quality import filters as quality
 from transforms.read import PlanSplits
+from transforms.tokens import beam as tokens
+from transforms.url import beam as url
 from transforms.write import (
     DATA,
     ERRORS,
@@ -45,7 +49,8 @@ from transforms.write import (
 )
 from transforms.write.output import DEDUP_INDEX, shard_count
 
-__all__ = ["STAGE_REGISTRY", "DecideAndApply", "build_pipeline", "map_spec", "stage_columns"]
+__all__ = ["FINISH_REGISTRY", "STAGE_REGISTRY", "DecideAndApply", "build_pipeline", "finishers", "map_spec",
+           "stage_columns"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class _StageSpec:
 
 
 STAGE_REGISTRY: dict[str, _StageSpec] = {
+    "url": _StageSpec(lambda c: url.UrlFn(c.url), lambda c: list(url.COLUMNS)),
     "extract": _StageSpec(lambda c: extract.ExtractFn(c.extract), lambda c: []),
     "normalize": _StageSpec(lambda c: normalize.NormalizeFn(c.normalize), lambda c: list(normalize.COLUMNS)),
     "language": _StageSpec(lambda c: language.CleanLanguageFn(c.language), lambda c: list(language.COLUMNS)),
@@ -66,11 +72,36 @@ STAGE_REGISTRY: dict[str, _StageSpec] = {
 }
 
 
+@dataclass(frozen=True)
+class _FinishSpec:
+    make: Callable[[CrawlwashConfig], FinishFn | None]  # the step on each kept row in the apply phase, None: off
+    columns: Callable[[CrawlwashConfig], list[pa.Field]]
+
+
+# Steps on the text that is written, in this order, after every stage (their sections turn them on).
+FINISH_REGISTRY: dict[str, _FinishSpec] = {
+    "pii": _FinishSpec(
+        lambda c: pii.PiiFinishFn(c.pii) if c.pii.kinds() else None,
+        lambda c: pii.columns_for(c.pii),
+    ),
+    "tokens": _FinishSpec(
+        lambda c: tokens.TokensFinishFn(c.tokens) if c.tokens.tokenizer else None,
+        lambda c: list(tokens.COLUMNS) if c.tokens.tokenizer else [],
+    ),
+}
+
+
+def finishers(cfg: CrawlwashConfig) -> tuple[FinishFn, ...]:
+    return tuple(fn for spec in FINISH_REGISTRY.values() if (fn := spec.make(cfg)) is not None)
+
+
 def stage_columns(cfg: CrawlwashConfig) -> list[pa.Field]:
-    """The extra data/ columns contributed by the enabled stages, in stage order."""
+    """The extra data/ columns contributed by the enabled stages (in stage order) and finish steps."""
     cols: list[pa.Field] = []
     for name in cfg.pipeline.stages:
         cols.extend(STAGE_REGISTRY[name].columns(cfg))
+    for spec in FINISH_REGISTRY.values():
+        cols.extend(spec.columns(cfg))
     return cols
 
 
@@ -102,6 +133,8 @@ def _summary_counts(summary: Mapping[str, Any]) -> dict[str, int]:
     counts = {k: v for k, v in summary["counts"].items() if k != "kept_map"}
     counts["guard\tsplits_mapped"] = 1
     counts["guard\tstaged_docs"] = int(summary["docs"])
+    if summary.get("reused"):
+        counts["fact\tsplits_reused"] = 1
     for step, us in summary.get("timing_us", {}).items():
         counts[f"time\t{step}"] = int(us)
     return counts
@@ -120,7 +153,6 @@ def map_spec(cfg: CrawlwashConfig) -> MapSpec:
         out_dir=cfg.output.dir, read=cfg.read, output=cfg.output, data_schema=docs_schema(extra),
         extra_names=tuple(f.name for f in extra), line_stage="boilerplate" if frequent_on else None,
         line_min_chars=cfg.boilerplate.frequent_min_chars, dedup=cfg.dedup if "dedup" in stages else None,
-        resume=cfg.output.if_exists == "resume",
     )  # fmt: skip
 
 
@@ -182,7 +214,9 @@ class DecideAndApply(beam.PTransform):
 
         apply_spec = ApplySpec(
             out_dir=out_dir, output=out, data_schema=schemas[DATA],
-            boilerplate=cfg.boilerplate if frequent_on else None, cluster_sizes=dedup_on and cfg.dedup.near.enabled,
+            frequent_lines=boilerplate.FrequentLineRemoval(cfg.boilerplate) if frequent_on else None,
+            cluster_sizes=dedup_on and cfg.dedup.near.enabled,
+            finishers=finishers(cfg),
         )  # fmt: skip
         applied = (
             grouped

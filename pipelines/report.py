@@ -7,6 +7,8 @@
     removed lines lines and characters the line passes removed from kept          (data/ removed_by_reason)
                   documents, per stage and reason
     dedup         near-duplicate cluster sizes and dedup drops per reason         (data/ dedup_cluster_size, stats)
+    training      URL-stage drops per reason, PII values masked per kind, tokens   (stats.json)
+                  per language (or how to turn token counts on)
     hosts         kept documents per host                                         (data/ url)
     samples       kept documents with their removed lines highlighted (audit      (data/, rejected/)
                   rows), rejected documents per reason, failed records            (errors/)
@@ -220,6 +222,30 @@ def _scan_errors(run: RunOutput) -> dict[str, Any]:
     return {"by_stage": dict(sorted(by_stage.items())), "_samples": samples}
 
 
+TOKENS_OFF = (
+    "Token counts are off. Set <code>tokens.tokenizer</code> to a local Hugging Face <code>tokenizer.json</code> "
+    "(or a tiktoken encoding already in its local cache), e.g. <code>--set tokens.tokenizer=/path/to/tokenizer.json"
+    "</code>: every kept document then gets <code>n_tokens</code>, and stats.json the totals per language."
+)
+
+
+def training_numbers(run: RunOutput) -> dict[str, Any]:
+    """What makes the output training-ready, from stats.json: pages the URL stage dropped (by reason; never
+    extracted), PII values masked per kind, tokens per language (None when off)."""
+    stats, config = run.stats, run.config
+    tokens = stats.get("tokens_by_lang")
+    tokenizer = config.get("tokens", {}).get("tokenizer") or (None if tokens is None else "(see config.yaml)")
+    return {
+        "url_dropped": stats["dropped_by_stage"].get("url", {}),
+        "url_stage_on": "url" in config.get("pipeline", {}).get("stages", []),
+        "pii_masked": stats.get("pii_masked"),
+        "pii_replacement": config.get("pii", {}).get("replacement"),
+        "tokenizer": tokenizer,
+        "tokens_by_lang": dict(sorted(tokens.items(), key=lambda kv: (-kv[1], kv[0]))) if tokens else None,
+        "tokens": sum(tokens.values()) if tokens else (0 if tokenizer else None),
+    }
+
+
 def collect(run: RunOutput) -> dict[str, Any]:
     """Every number of the report (and the sampled rows, under keys starting with '_')."""
     stats = run.stats
@@ -247,6 +273,7 @@ def collect(run: RunOutput) -> dict[str, Any]:
         "dropped_by_stage": stats["dropped_by_stage"],
         "failed_by_stage": stats["failed_by_stage"],
         "audit_rows_by_stage": stats.get("audit_rows_by_stage", {}),
+        "training": training_numbers(run),
         "shards": {kind: len(run.shards(kind)) for kind in (DATA, REJECTED, ERRORS)},
         "data": data,
         "rejected_rows": rejected["records"],
@@ -505,6 +532,35 @@ def _data_sections(r: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _training_sections(r: Mapping[str, Any]) -> list[str]:
+    """URL-stage drops, PII masked, tokens."""
+    t = r["training"]
+    url_rows = list(t["url_dropped"].items())
+    url_note = (f"{sum(n for _, n in url_rows)} pages dropped by the URL stage before extraction (never extracted)."
+                if t["url_stage_on"] else "The URL stage is off (<code>pipeline.stages</code> does not list "
+                "<code>url</code>).")  # fmt: skip
+    if t["pii_masked"] is None:
+        pii = "<p>PII masking is off (<code>pii.enabled</code>).</p>"
+    else:
+        pii = (f"<p>Values masked in the kept text ({_e(t['pii_replacement'])}s), per kind; each document's "
+               "counts are in <code>pii_counts</code>.</p>" + _table(("kind", "values masked"), t["pii_masked"].items()))  # fmt: skip
+    if t["tokenizer"] is None:
+        tok = f"<p id='tokens-off'>{TOKENS_OFF}</p>"
+    else:
+        tok = (f"<p>{t['tokens']} tokens in the kept text with <code>{_e(t['tokenizer'])}</code> "
+               "(<code>n_tokens</code> per document).</p>"
+               + _table(("language", "tokens"), (t["tokens_by_lang"] or {}).items()))  # fmt: skip
+    return [
+        "<h2 id='training'>Training-ready output</h2>",
+        f"<h3>Blocked URLs</h3><p>{url_note}</p>",
+        _table(("reason", "pages"), url_rows),
+        "<h3>Personal data masked</h3>",
+        pii,
+        "<h3>Tokens</h3>",
+        tok,
+    ]
+
+
 def _sample_sections(r: Mapping[str, Any]) -> list[str]:
     """Sampled kept and rejected documents, failed records and the outputs."""
     audit_by_id: dict[str, list[Mapping[str, Any]]] = {}
@@ -542,7 +598,7 @@ def render(r: Mapping[str, Any]) -> str:
     """The page of `collect`'s numbers."""
     public = {k: v for k, v in r.items() if not k.startswith("_")}
     embedded = json.dumps(public, sort_keys=True).replace("</", "<\\/")
-    sections = _overview_sections(r) + _data_sections(r) + _sample_sections(r)
+    sections = _overview_sections(r) + _data_sections(r) + _training_sections(r) + _sample_sections(r)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -222,7 +222,8 @@ def _broken_header(root: Path) -> BadCase:
 def _content_length_short(root: Path) -> BadCase:
     name = "cl-short.warc"
     first = good_record(name, 0, 5)
-    block = http_response(article_html(6))
+    # article 25, not 6: 6 (tennis scores, 27% of its tokens digits and dashes) fails Gopher's letter rule
+    block = http_response(article_html(25))
     liar = warc_record("response", block, _rid(name, 1), good_url(name, 1), content_length=len(block) - 1000)
     (root / name).write_bytes(first + liar + good_record(name, 2, 7))
     # the liar's declared block ends 1000 bytes early: its (cut) page is read, then the bytes where its

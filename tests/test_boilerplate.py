@@ -29,6 +29,7 @@ from transforms.clean import (
     REASON_NAVIGATION,
     REASON_NO_LETTERS,
     REASON_POLICY,
+    REASON_RELATED,
     REASON_REPEATED,
     BoilerplateConfig,
     LineRules,
@@ -159,7 +160,8 @@ def test_navigation_runs_only_at_the_edges() -> None:
     ]
     v = clean_lines(lines, RULES)
     assert v.kept == ["A Title", LONG, "Ingredients", "Eggs", "Flour", "Milk", LONG]
-    assert v.removed == {REASON_NAVIGATION: ["Home", "News", "Sport", "Related", "More", "Popular"]}
+    # "Related" is a related-articles label (its own reason), and still part of the trailing menu run
+    assert v.removed == {REASON_NAVIGATION: ["Home", "News", "Sport", "More", "Popular"], REASON_RELATED: ["Related"]}
 
 
 def test_navigation_needs_a_run_and_a_prose_anchor() -> None:

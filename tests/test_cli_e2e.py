@@ -44,9 +44,10 @@ def test_outputs_and_balanced_ledger(full_run: Path) -> None:
     # the map phase's own timers (the per-stage table of `make bench`) and the finish time go to run_info.json,
     # never to stats.json or _SUCCESS (which re-runs must write byte-identical)
     facts = json.loads((full_run / "run_info.json").read_text())
-    assert set(facts) == {"finished", "map_seconds"} and not {"finished", "map_seconds"} & set(manifest)
+    assert set(facts) == {"finished", "map_seconds", "splits_reused"} and not set(facts) & set(manifest)
+    assert facts["splits_reused"] == 0  # nothing retried
     steps = facts["map_seconds"]
-    assert set(steps) == {"read", "extract", "normalize", "language", "boilerplate", "line_keys", "quality",
+    assert set(steps) == {"read", "url", "extract", "normalize", "language", "boilerplate", "line_keys", "quality",
                           "dedup_keys", "stage_write"}  # fmt: skip
     assert steps["extract"] > 0 and all(v >= 0 for v in steps.values())
     assert "timing_us" not in stats

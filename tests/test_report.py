@@ -65,8 +65,14 @@ def test_report_numbers_equal_stats(report: tuple[str, dict], stats: dict) -> No
         assert f'<div class="n" id="n-{key}">{stats[key]}</div>' in page
     funnel = {row["stage"]: row for row in r["funnel"]}
     assert [row["stage"] for row in r["funnel"]] == [
-        "read", "extract", "normalize", "language", "boilerplate", "quality", "dedup"
+        "read", "url", "extract", "normalize", "language", "boilerplate", "quality", "dedup"
     ]  # fmt: skip
+    assert funnel["url"]["dropped"] == 0  # no page of warc/, the WET sample or the seeds is on a blocklist
+    training = r["training"]
+    assert training["url_dropped"] == {} and training["url_stage_on"]
+    assert training["pii_masked"] == stats["pii_masked"] and set(stats["pii_masked"]) == {"email", "phone", "ip", "card"}
+    assert training["tokenizer"] is None and "tokens_by_lang" not in stats
+    assert "<p id='tokens-off'>Token counts are off. Set <code>tokens.tokenizer</code>" in page
     assert r["funnel"][-1]["left"] == stats["kept"]
     assert funnel["read"]["dropped"] == sum(stats["dropped_by_stage"]["read"].values())
     assert funnel["read"]["failed"] == stats["failed_by_stage"]["read"]

@@ -95,7 +95,8 @@ def test_killed_run_resumes_to_identical_shards(
     # the same command again: the completed splits are not read again
     run = run_cli(_args(small_cc, out, *resume), cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-3000:]
-    assert run.stderr.count("already done (resume)") >= done
+    assert run.stderr.count("already done (resume or retry)") >= done
+    assert json.loads((out / "run_info.json").read_text())["splits_reused"] >= done
     assert _snapshot(out) == clean
     assert not (out / "_temporary").exists()
     # once complete, resuming again does nothing and reports the same ledger

@@ -188,7 +188,7 @@ def profile_beam_args(name: str) -> list[str]:
     ("name", "runner", "required"),
     [
         ("dataflow", "DataflowRunner", ["project", "region", "temp_location", "sdk_container_image"]),
-        ("flink", "FlinkRunner", ["flink_master", "environment_type", "environment_config"]),
+        ("flink", "FlinkRunner", ["job_endpoint", "environment_type", "environment_config"]),
         ("spark", "SparkRunner", ["job_endpoint", "environment_type", "environment_config"]),
     ],
 )

@@ -140,3 +140,47 @@ def test_killed_sdk_worker_fails_cleanly_and_a_rerun_is_correct(
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert _snapshot(out) == expected
     assert (out / "_SUCCESS").exists()
+
+
+class _TearDownMidSplit:
+    """A map-phase stage that, on the split's 3rd document, calls the DoFn's teardown as Beam's SDK harness does
+    from its shutdown thread when the runner is gone (a lost Flink TaskManager or Spark executor)."""
+
+    def __init__(self, fn_ref: list) -> None:
+        self.fn_ref, self.seen = fn_ref, 0
+
+    def setup(self) -> None: ...
+
+    def teardown(self) -> None: ...
+
+    def outcomes(self, doc):  # noqa: ANN001, ANN201
+        self.seen += 1
+        if self.seen == 3 and self.fn_ref:
+            self.fn_ref[0].teardown()
+        yield doc
+
+
+def test_a_stopping_worker_never_commits_a_split(tmp_path: Path) -> None:
+    """Once teardown has begun, the split being read is abandoned: no done marker, so no retry reuses it (a
+    marker is trusted as the split's final result), and WorkerStopping goes to the runner."""
+    from pipelines.config import load_config
+    from pipelines.pipeline import map_spec
+    from transforms.engine import MapSplitFn, WorkerStopping
+    from transforms.read import Split
+
+    path = WARC_DIR / "chatnoir-eu+chatnoir-resiliparse" / "warcfile.warc.gz"
+    cfg = load_config(None, [f"output.dir={tmp_path}", "pipeline.stages=[extract]"])
+    ref: list = []
+    fn = MapSplitFn(map_spec(cfg), [("extract", _TearDownMidSplit(ref))])
+    ref.append(fn)
+    fn.setup()
+    split = Split(str(path), path.stat().st_size)
+    with pytest.raises(WorkerStopping, match="the worker is stopping: split .* abandoned, not committed"):
+        list(fn.process(split))
+    splits = tmp_path / "_temporary" / "splits"
+    assert not list(splits.glob("*.done.json")) and not list(splits.glob("*.docs.parquet"))
+    # a fresh instance (the runner's retry) reads the split whole and commits it
+    retry = MapSplitFn(map_spec(cfg), [("extract", _TearDownMidSplit([]))])
+    retry.setup()
+    (summary,) = list(retry.process(split))
+    assert summary["docs"] == 16 and (splits / f"{split.sid}.done.json").is_file()  # its 16 HTML responses

@@ -47,7 +47,9 @@ from pydantic import Field
 
 from transforms.clean.lines import (
     PATTERN_RULES,
+    REASON_FREQUENT,
     REASON_NAVIGATION,
+    REASON_NEAR_REPEATED,
     REASON_REPEATED,
     LineRules,
     clean_lines,
@@ -56,11 +58,13 @@ from transforms.clean.lines import (
     remove_frequent_lines,
 )
 from transforms.core import (
+    REMOVED_BY_REASON,
     Doc,
     Dropped,
     Section,
     StageFn,
     StageOutputs,
+    add_removed,
     apply_stage,
     note_removed,
     sample_keep,
@@ -75,6 +79,7 @@ __all__ = [
     "BoilerplateConfig",
     "BoilerplateResult",
     "CleanDocumentFn",
+    "FrequentLineRemoval",
     "RemoveBoilerplate",
     "audit_rows",
     "clean_document",
@@ -83,7 +88,7 @@ __all__ = [
 
 STAGE = "boilerplate"
 REASON_EMPTY_AFTER_BOILERPLATE = "empty_after_boilerplate"
-ALL_LINE_RULES: tuple[str, ...] = (*PATTERN_RULES, REASON_REPEATED, REASON_NAVIGATION)
+ALL_LINE_RULES: tuple[str, ...] = (*PATTERN_RULES, REASON_REPEATED, REASON_NEAR_REPEATED, REASON_NAVIGATION)
 
 COLUMNS: list[pa.Field] = [
     pa.field("boilerplate_lines_removed", pa.int32(), nullable=True),
@@ -100,7 +105,9 @@ RuleName = Literal[
     "copyright_notice",
     "policy_link",
     "link_list",
+    "related_link",
     "repeated_paragraph",
+    "near_repeated_line",
     "navigation_run",
 ]
 
@@ -111,8 +118,8 @@ class BoilerplateConfig(Section):
     rules: tuple[RuleName, ...] = Field(
         ALL_LINE_RULES,
         description="Per-document rules that are on: pattern rules (no_letters, lorem_ipsum, javascript_notice, "
-        "cookie_notice, back_to_top, copyright_notice, policy_link, link_list), repeated_paragraph and "
-        "navigation_run.",
+        "cookie_notice, back_to_top, copyright_notice, policy_link, link_list, related_link), repeated_paragraph, "
+        "near_repeated_line and navigation_run.",
     )
     notice_max_words: int = Field(
         60,
@@ -159,6 +166,19 @@ class BoilerplateConfig(Section):
     repeated_ignore_digits: bool = Field(
         False,
         description="repeated_paragraph: fold digits to 0 (off: lines differing in numbers are distinct).",
+    )
+    near_min_words: int = Field(
+        6,
+        ge=1,
+        description="near_repeated_line: least number of words (whitespace-separated) of both lines of a pair "
+        "(sentences, not labels, names or URLs).",
+    )
+    near_min_similarity: float = Field(
+        0.8,
+        gt=0.0,
+        le=1.0,
+        description="near_repeated_line: least Jaccard similarity of the two lines' character 5-gram sets "
+        "(normalized text); the later line of an isolated pair goes (transforms/clean/near.py).",
     )
     frequent_lines: bool = Field(True, description="Run the corpus-wide frequent-line pass.")
     frequent_min_chars: int = Field(
@@ -210,6 +230,8 @@ class BoilerplateConfig(Section):
             repeated_min_chars=self.repeated_min_chars,
             repeated_min_run_chars=self.repeated_min_run_chars,
             repeated_ignore_digits=self.repeated_ignore_digits,
+            near_min_words=self.near_min_words,
+            near_min_similarity=self.near_min_similarity,
         )
 
 
@@ -288,6 +310,33 @@ def strip_frequent(
     if not removed or sum(len(line) for line in removed) > cfg.frequent_max_fraction * len(text):
         return text, []
     return join_lines(kept), removed
+
+
+class FrequentLineRemoval:
+    """The apply phase's edit of one kept document row: its frequent lines out (`transforms/write/apply.py` calls it
+    with the frequent keys; the writer knows nothing of boilerplate).
+
+    Sets the row's `frequent_lines_removed`, and when lines go its `text`, `n_chars` and `removed_by_reason`.
+    Returns (keep, outcomes): the sampled audit rows of the removed lines and, when no text is left, the
+    document's own `empty_after_boilerplate` row (keep is then False)."""
+
+    def __init__(self, cfg: BoilerplateConfig) -> None:
+        self.cfg = cfg
+
+    def __call__(self, row: dict[str, Any], frequent: Collection[int]) -> tuple[bool, list[Dropped]]:
+        text, removed = strip_frequent(row["text"], row["url"], frequent, self.cfg)
+        row["frequent_lines_removed"] = len(removed)
+        if not removed:
+            return True, []
+        doc = Doc(row["id"], row["source"], row["source_record"], text=row["text"], url=row["url"])
+        out = audit_rows(doc, {REASON_FREQUENT: removed}, self.cfg.audit_sample_rate)
+        if not text:
+            out.append(Dropped.of(doc, STAGE, REASON_EMPTY_AFTER_BOILERPLATE, detail="frequent lines"))
+            return False, out
+        row["text"] = text
+        row["n_chars"] = len(text)
+        row[REMOVED_BY_REASON] = add_removed(row.get(REMOVED_BY_REASON), STAGE, {REASON_FREQUENT: removed})
+        return True, out
 
 
 class RemoveBoilerplate(beam.PTransform):

@@ -12,7 +12,7 @@ import numpy as np
 from transforms.clean.frequent_core import LINE, LINE_WITH_SPLIT, frequent_line_keys, frequent_line_splits
 from transforms.core import concat, sid_hex, sid_int, split_rows, unpack
 from transforms.core.shuffle import GUARD, guard, max_rows_for, meter
-from transforms.write import KIND_LINES, read_table, split_path
+from transforms.core.staged import KIND_LINES, read_table, split_path
 
 __all__ = ["FrequentLines"]
 

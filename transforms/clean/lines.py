@@ -6,7 +6,10 @@ for every line whether it stays, and if not, why (a stable `REASON_*` code). The
 
 1. Pattern rules, each on one line (C4-style, but narrowed so article sentences survive): javascript notices,
    cookie notices, short policy-link lines, lorem ipsum, "Back to top", copyright / rights notices, pipe- or
-   bullet-separated link lists, lines without a single letter and fewer than 4 digits ("|", "-", "1", "* * *").
+   bullet-separated link lists, lines without a single letter and fewer than 4 digits ("|", "-", "1", "* * *"),
+   and links to related articles: a "read more" label in one of the shared pages' languages, alone or before a
+   headline ("Read more: Tencent profit falls ...", "Lea también: ...", "Czytaj też: ..."; a sentence after the
+   label stays). Measured on the AEB ground truth and the trafilatura evaluation snippets: no real text removed.
 2. Repeated paragraphs: a line whose normalized key (casefolded, punctuation and whitespace folded) was already
    seen earlier in the document is a repeat; the first occurrence always stays. Repeats are removed by *runs*:
    a run of consecutive repeats goes when its total normalized length reaches `repeated_min_run_chars` (500, about 80 words), so
@@ -15,6 +18,8 @@ for every line whether it stays, and if not, why (a stable `REASON_*` code). The
    attributions, a product's feature bullets. Those are real text (the AEB ground truth keeps them; removing them
    cost recall there) and the quality stage's repetition filters judge a page that is mostly such repeats.
    Lines whose key is shorter than `repeated_min_chars` never count as paragraphs ("Share", "|", "Q:").
+   Near-identical (not exact) sentences said twice are `transforms/clean/near.py`'s `near_repeated_line`: the
+   later of an isolated pair goes, series of alike lines stay.
 3. Navigation runs: at the start and at the end of a document, a run of short lines (few words, no sentence
    or label punctuation at the end, not starting with a number, not a table row) of at least `nav_min_run` lines is a menu, a "Related / Most popular" block or a
    footer. Lines already removed by 1. or 2. do not break a run. Runs in the middle of a document are never
@@ -41,6 +46,8 @@ from urllib.parse import urlsplit
 import numpy as np
 from courlan import extract_domain
 
+from transforms.clean.near import near_repeats
+
 __all__ = [
     "PATTERN_RULES",
     "REASON_BACK_TO_TOP",
@@ -51,8 +58,10 @@ __all__ = [
     "REASON_LINK_LIST",
     "REASON_LOREM_IPSUM",
     "REASON_NAVIGATION",
+    "REASON_NEAR_REPEATED",
     "REASON_NO_LETTERS",
     "REASON_POLICY",
+    "REASON_RELATED",
     "REASON_REPEATED",
     "LineRules",
     "LineVerdicts",
@@ -75,9 +84,11 @@ REASON_LOREM_IPSUM = "lorem_ipsum"
 REASON_BACK_TO_TOP = "back_to_top"
 REASON_COPYRIGHT = "copyright_notice"
 REASON_LINK_LIST = "link_list"
+REASON_RELATED = "related_link"
 REASON_NO_LETTERS = "no_letters"
 REASON_NAVIGATION = "navigation_run"
 REASON_REPEATED = "repeated_paragraph"
+REASON_NEAR_REPEATED = "near_repeated_line"
 REASON_FREQUENT = "frequent_line"
 
 # The per-line pattern rules, in the order they are tried (the first match names the reason).
@@ -90,6 +101,7 @@ PATTERN_RULES: tuple[str, ...] = (
     REASON_COPYRIGHT,
     REASON_POLICY,
     REASON_LINK_LIST,
+    REASON_RELATED,
 )
 
 _I = re.IGNORECASE
@@ -141,16 +153,44 @@ _COPYRIGHT_HINTS = (
     "may not be",
 )
 _LINK_SEPARATORS = re.compile(r"\s*[|•·»]\s*")
+# The labels news sites put before a link to another of their articles, inside or under the article ("Read more:
+# ...", "Lea también: ...", "Lesen Sie auch: ...", "Czytaj też: ..."), in the languages of the shared pages.
+_RELATED_LABELS = (
+    r"read (?:more|also|next)|also read|see also|related(?: (?:articles?|posts?|stor(?:y|ies)|content|reading))?|"
+    r"recommended(?: reading)?|you (?:may|might) also like|don'?t miss|further reading|"
+    r"lesen sie (?:auch|mehr)|auch interessant|das könnte sie auch interessieren|mehr zum thema|weiterlesen|"
+    r"siehe auch|passend dazu|zum thema|weitere artikel|ebenfalls interessant|auch lesenswert|mehr dazu|"
+    r"verwandte artikel|lesetipp|"
+    r"lea (?:también|más)|lee (?:también|más)|lea|lee|(?:también )?(?:le|te) puede interesar|puede interesarle|"
+    r"(?:te|le) recomendamos|puedes ver|ver también|véase también|mira(?: también)?|contenido relacionado|"
+    r"(?:notas|noticias) relacionadas|artículos relacionados|"
+    r"(?:à )?lire aussi|lire également|(?:à )?voir aussi|sur le même sujet|articles (?:similaires|liés)|"
+    r"leia (?:também|mais)|veja (?:também|mais)|saiba mais|confira também|(?:notícias|matérias) relacionadas|"
+    r"leggi anche|potrebbe interessarti|vedi anche|articoli correlati|lees (?:ook|meer)|zie ook|"
+    r"czytaj (?:też|także|więcej)|zobacz (?:też|także)|przeczytaj (?:też|także|również)|polecamy"
+)
+# The label alone (a heading over related links), or the label, a separator and a headline: at most 25 words, no
+# sentence break inside and no full stop at the end (headlines have none; "Mira: no es tan fácil." is a sentence).
+_RELATED = re.compile(
+    rf"^\W*(?:{_RELATED_LABELS})(?:\W*$|\s*(?::|»|>>|→|\||\s[-–—])\s*(?P<rest>.*)$)", _I
+)
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
 _TERMINAL = tuple(".!?。！？…:：\"'”’»)]")
 _KEY_JUNK = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
+# Repeats are the article's own lines said twice: they never make a neighbouring copyright line part of a footer.
+_NOT_ANCHORS = frozenset({REASON_REPEATED, REASON_NEAR_REPEATED})
 
 
 @dataclass(frozen=True, slots=True)
 class LineRules:
     """Thresholds of the line rules (the Beam config section `boilerplate` maps onto this)."""
 
-    rules: frozenset[str] = frozenset(PATTERN_RULES) | {REASON_NAVIGATION, REASON_REPEATED}
+    rules: frozenset[str] = frozenset(PATTERN_RULES) | {
+        REASON_NAVIGATION,
+        REASON_REPEATED,
+        REASON_NEAR_REPEATED,
+    }
     notice_max_words: int = 60
     policy_max_words: int = 15
     copyright_max_words: int = 40
@@ -163,6 +203,8 @@ class LineRules:
     repeated_min_chars: int = 20
     repeated_min_run_chars: int = 500
     repeated_ignore_digits: bool = False
+    near_min_words: int = 6
+    near_min_similarity: float = 0.8
 
 
 @dataclass(slots=True)
@@ -194,6 +236,14 @@ def _is_link_list(line: str, rules: LineRules) -> bool:
     if len(items) < rules.link_list_min_items:
         return False
     return all(len(i.split()) <= rules.link_list_max_item_words for i in items)
+
+
+def _is_related_link(line: str) -> bool:
+    m = _RELATED.match(line)
+    if m is None:
+        return False
+    rest = (m.group("rest") or "").rstrip(" )]")
+    return not rest or (len(rest.split()) <= 25 and not rest.endswith(".") and not _SENTENCE_BREAK.search(rest))
 
 
 def line_rule_reason(line: str, rules: LineRules) -> str | None:
@@ -235,7 +285,9 @@ def line_rule_reason(line: str, rules: LineRules) -> str | None:
         elif reason == REASON_POLICY:
             if n_words <= rules.policy_max_words and _POLICY.search(line):
                 return reason
-        elif reason == REASON_LINK_LIST and _is_link_list(line, rules):
+        elif (reason == REASON_LINK_LIST and _is_link_list(line, rules)) or (
+            reason == REASON_RELATED and n_words <= 30 and _is_related_link(line)
+        ):
             return reason
     return None
 
@@ -258,9 +310,11 @@ def _is_short(line: str, rules: LineRules) -> bool:
 
 
 def _mark_navigation(lines: Sequence[str], reasons: list[str | None], rules: LineRules) -> None:
-    """Mark runs of short lines that touch the start or the end of the document (see module docstring)."""
-    candidates = [i for i, r in enumerate(reasons) if r is None and lines[i]]
-    short = {i for i in candidates if _is_short(lines[i], rules)}
+    """Mark runs of short lines that touch the start or the end of the document (see module docstring). A link to a
+    related article ("Related", "Read more: ...") removed by its own rule still belongs to the menu or footer block
+    it sits in: it counts toward a run (and keeps its reason)."""
+    candidates = [i for i, r in enumerate(reasons) if lines[i] and (r is None or r == REASON_RELATED)]
+    short = {i for i in candidates if reasons[i] is not None or _is_short(lines[i], rules)}
     if len(short) == len(candidates):  # no prose anchor: a list or a poem, not a page with a menu
         return
     for leading, ordered in ((True, candidates), (False, candidates[::-1])):
@@ -271,15 +325,17 @@ def _mark_navigation(lines: Sequence[str], reasons: list[str | None], rules: Lin
             run.append(i)
         if len(run) < rules.nav_min_run:
             continue
-        if leading and rules.nav_keep_heading and _word_count(lines[run[-1]]) >= 2:
+        if leading and rules.nav_keep_heading and reasons[run[-1]] is None and _word_count(lines[run[-1]]) >= 2:
             run.pop()  # the line just before the first longer line is likely the page's (short) title
         for i in run:
-            reasons[i] = REASON_NAVIGATION
+            if reasons[i] is None:
+                reasons[i] = REASON_NAVIGATION
 
 
-def _mark_repeats(lines: Sequence[str], reasons: list[str | None], rules: LineRules) -> None:
+def _mark_repeats(keys: Sequence[str], reasons: list[str | None], rules: LineRules) -> None:
     """Mark repeated paragraphs: runs of consecutive repeats (blank and already-removed lines do not break a run)
-    whose total normalized length reaches `repeated_min_run_chars`; the first occurrences stay."""
+    whose total normalized length reaches `repeated_min_run_chars`; the first occurrences stay. `keys` are the
+    lines' `paragraph_key`s ("" for blank lines)."""
     seen: set[str] = set()
     run: list[int] = []
     run_chars = 0
@@ -290,10 +346,11 @@ def _mark_repeats(lines: Sequence[str], reasons: list[str | None], rules: LineRu
                 reasons[j] = REASON_REPEATED
         run.clear()
 
-    for i, line in enumerate(lines):
-        if reasons[i] is not None or not line:
+    for i, key in enumerate(keys):
+        if reasons[i] is not None or not key:
             continue
-        key = paragraph_key(line, rules.repeated_ignore_digits)
+        if rules.repeated_ignore_digits:
+            key = _DIGIT.sub("0", key)
         if len(key) >= rules.repeated_min_chars and key in seen:
             run.append(i)
             run_chars += len(key)
@@ -320,7 +377,7 @@ def _confirm_copyright(lines: Sequence[str], reasons: list[str | None]) -> None:
 
     def anchor(k: int) -> bool:
         r = reasons[order[k]] if 0 <= k < len(order) else None
-        return r is not None and r != REASON_REPEATED and k not in pending
+        return r is not None and r not in _NOT_ANCHORS and k not in pending
 
     todo = [k for k in pending if anchor(k - 1) or anchor(k + 1)]
     while todo:
@@ -339,8 +396,13 @@ def clean_lines(lines: Sequence[str], rules: LineRules) -> LineVerdicts:
     for i, line in enumerate(lines):
         if line:
             reasons[i] = line_rule_reason(line, rules)
+    keys = [paragraph_key(line) if line else "" for line in lines]
     if REASON_REPEATED in rules.rules:
-        _mark_repeats(lines, reasons, rules)
+        _mark_repeats(keys, reasons, rules)
+    if REASON_NEAR_REPEATED in rules.rules:
+        eligible = [bool(key) and reason is None for key, reason in zip(keys, reasons, strict=True)]
+        for i in near_repeats(lines, keys, eligible, rules.near_min_words, rules.near_min_similarity):
+            reasons[i] = REASON_NEAR_REPEATED
     if REASON_NAVIGATION in rules.rules:
         _mark_navigation(lines, reasons, rules)
     _confirm_copyright(lines, reasons)

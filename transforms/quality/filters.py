@@ -7,7 +7,8 @@ first failing rule, families in FineWeb's order (Gopher repetition, Gopher quali
 the signals as `q_*` columns when `write_signals` is on, so users can re-filter without re-running.
 
 Language-aware (the doc's `lang`, set by the language stage; None = unknown): words of scripts without spaces
-come from ICU (see signals), stop words are per language (no list -> no stop-word rule). Presets:
+come from ICU (see signals), stop words are per language (no list -> no stop-word rule). Every statistic and
+every comparison is datatrove's (`transforms/quality/signals.py`; `benchmarks/datatrove_parity.py`). Presets:
 - `auto` (the default): each document is judged by its own language's rules. English (and a document of unknown
   language) by the section's values, which are FineWeb's; every other language by FineWeb-2's published
   values for it (`transforms/quality/fineweb2.py`: repetition, FineWeb and Gopher quality thresholds, stop
@@ -110,21 +111,23 @@ class QualityConfig(Section):
     gopher_max_mean_word_length_chars: float | None = _f(
         10.0, "Drop when the mean word length is above (as the minimum: per preset and language)."
     )
-    gopher_max_hash_word_ratio: float | None = _f(0.1, "Drop when '#' symbols per word exceed this.")
-    gopher_max_ellipsis_word_ratio: float | None = _f(0.1, "Drop when '...'/'…' per word exceed this.")
+    gopher_max_hash_word_ratio: float | None = _f(0.1, "Drop when '#' symbols per token exceed this.")
+    gopher_max_ellipsis_word_ratio: float | None = _f(0.1, "Drop when '...'/'…' per token exceed this.")
     gopher_max_bullet_lines_frac: float | None = _f(
-        0.9, "Drop when more lines than this start with a bullet."
+        0.9, "Drop when more lines than this start with a bullet ('•' or '-')."
     )
     gopher_max_ellipsis_lines_frac: float | None = _f(
         0.3, "Drop when more lines than this end with an ellipsis."
     )
     gopher_min_alpha_words_frac: float | None = _f(
-        0.8, "Drop when fewer words than this contain an alphabetic character."
+        0.8,
+        "Drop when fewer tokens than this contain an alphabetic character (symbol and digit tokens count, as in "
+        "datatrove; tokens of prose punctuation such as commas and quotes do not: README, Quality statistics).",
     )
     gopher_min_stop_words: int | None = _f(
         2,
-        "Drop when fewer stop-word occurrences (Gopher's list for English, FineWeb-2's for other languages; a "
-        "language without a list gets no stop-word rule).",
+        "Drop when fewer distinct stop words occur (Gopher's list for English, FineWeb-2's for other languages; "
+        "a language without a list gets no stop-word rule).",
     )
 
     # Gopher repetition
@@ -145,12 +148,12 @@ class QualityConfig(Section):
     rep_max_top_4gram_char_frac: float | None = _f(
         0.16, "Max char fraction of the most frequent word 4-gram."
     )
-    rep_max_dup_5gram_char_frac: float | None = _f(0.15, "Max char fraction covered by repeated 5-grams.")
-    rep_max_dup_6gram_char_frac: float | None = _f(0.14, "Max char fraction covered by repeated 6-grams.")
-    rep_max_dup_7gram_char_frac: float | None = _f(0.13, "Max char fraction covered by repeated 7-grams.")
-    rep_max_dup_8gram_char_frac: float | None = _f(0.12, "Max char fraction covered by repeated 8-grams.")
-    rep_max_dup_9gram_char_frac: float | None = _f(0.11, "Max char fraction covered by repeated 9-grams.")
-    rep_max_dup_10gram_char_frac: float | None = _f(0.10, "Max char fraction covered by repeated 10-grams.")
+    rep_max_dup_5gram_char_frac: float | None = _f(0.15, "Max char fraction in repeats of earlier 5-grams.")
+    rep_max_dup_6gram_char_frac: float | None = _f(0.14, "Max char fraction in repeats of earlier 6-grams.")
+    rep_max_dup_7gram_char_frac: float | None = _f(0.13, "Max char fraction in repeats of earlier 7-grams.")
+    rep_max_dup_8gram_char_frac: float | None = _f(0.12, "Max char fraction in repeats of earlier 8-grams.")
+    rep_max_dup_9gram_char_frac: float | None = _f(0.11, "Max char fraction in repeats of earlier 9-grams.")
+    rep_max_dup_10gram_char_frac: float | None = _f(0.10, "Max char fraction in repeats of earlier 10-grams.")
 
     # C4 (document filter; removing lines is the boilerplate stage's job)
     c4_min_sentences: int | None = _f(5, "Drop documents with fewer sentences in the lines C4 would keep.")
@@ -164,16 +167,19 @@ class QualityConfig(Section):
 
     # FineWeb
     fineweb_min_line_punct_ratio: float | None = _f(
-        0.12, "Drop when the fraction of lines ending in terminal punctuation is at or below this."
+        0.12,
+        "Drop when the fraction of lines ending in terminal punctuation is below this (FineWeb's . ' \" ! ? for "
+        "English; datatrove's TERMINAL_PUNCTUATION, sentence ends of many scripts, for the other languages and "
+        "an unknown one).",
     )
     fineweb_max_short_line_ratio: float | None = _f(
-        0.67, "Drop when the fraction of short lines is at or above this."
+        0.67, "Drop when the fraction of short lines is above this."
     )
     fineweb_short_line_length_chars: int = _f(30, "A line of at most this many characters is short.")
     fineweb_max_char_dup_ratio: float | None = _f(
-        0.01, "Drop when characters in repeated lines are at or above this fraction of all characters."
+        0.01, "Drop when characters in repeated lines are above this fraction of the characters (newlines excluded)."
     )
-    fineweb_max_newline_word_ratio: float | None = _f(0.3, "Drop when line breaks per word exceed this.")
+    fineweb_max_newline_word_ratio: float | None = _f(0.3, "Drop when line breaks per token exceed this.")
 
     @model_validator(mode="before")
     @classmethod
@@ -236,7 +242,7 @@ class Rule:
     family: str
     name: str
     signal: str
-    op: Literal["lt", "gt", "le", "ge"]
+    op: Literal["lt", "gt"]
     threshold: str | None  # config field; None = fixed threshold 0 behind the bool field `flag`
     flag: str | None = None
     needs: Literal["stop_words", "segmented"] | None = None
@@ -249,8 +255,6 @@ class Rule:
 _OPS = {
     "lt": lambda v, t: v < t,
     "gt": lambda v, t: v > t,
-    "le": lambda v, t: v <= t,
-    "ge": lambda v, t: v >= t,
 }
 
 # In the order they are checked (within a family, first failing wins).
@@ -339,9 +343,10 @@ RULES: tuple[Rule, ...] = (
     Rule("c4", "lorem_ipsum", "c4_lorem_ipsum", "gt", None, flag="c4_filter_lorem_ipsum"),
     Rule("c4", "curly_bracket", "c4_curly_bracket", "gt", None, flag="c4_filter_curly_bracket"),
     Rule("c4", "too_few_sentences", "c4_sentences", "lt", "c4_min_sentences"),
-    Rule("fineweb", "line_punct_ratio", "fineweb_line_punct_ratio", "le", "fineweb_min_line_punct_ratio"),
-    Rule("fineweb", "short_line_ratio", "fineweb_short_line_ratio", "ge", "fineweb_max_short_line_ratio"),
-    Rule("fineweb", "char_dup_ratio", "fineweb_char_dup_ratio", "ge", "fineweb_max_char_dup_ratio"),
+    # datatrove keeps a document at exactly the threshold of each FineWeb rule (`ratio < thr`, `ratio > thr`)
+    Rule("fineweb", "line_punct_ratio", "fineweb_line_punct_ratio", "lt", "fineweb_min_line_punct_ratio"),
+    Rule("fineweb", "short_line_ratio", "fineweb_short_line_ratio", "gt", "fineweb_max_short_line_ratio"),
+    Rule("fineweb", "char_dup_ratio", "fineweb_char_dup_ratio", "gt", "fineweb_max_char_dup_ratio"),
     Rule(
         "fineweb", "newline_word_ratio", "fineweb_newline_word_ratio", "gt", "fineweb_max_newline_word_ratio"
     ),

@@ -124,7 +124,7 @@ def _lid_labels() -> list[str]:
     """Every label of the bundled lid.176 model (its prediction over all labels of any text)."""
     import fasttext
 
-    from transforms.language.labels import bundled_model_path
+    from transforms.core.models import bundled_model_path
 
     model = fasttext.load_model(bundled_model_path()).f
     return sorted({label.replace("__label__", "") for _, label in model.predict("text\n", 1000, 0.0, "replace")})

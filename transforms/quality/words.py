@@ -1,5 +1,7 @@
-"""Words of a text, for the quality signals: a regex where words are separated by spaces, ICU word breaks for the
-scripts written without spaces (pure core, no Beam).
+"""Words and tokens of a text (pure core, no Beam): `tokens` are what the quality statistics are computed over
+(datatrove's tokens: punctuation and symbols included, see the section below); `split_words` gives the words
+alone (a regex where words are separated by spaces, ICU word breaks for the scripts written without spaces), as
+the language stage's Han-word evidence reads them.
 
 Chinese, Japanese, Thai, Lao, Khmer, Burmese and Tibetan put no spaces between words. Counting their characters
 as words (what the signals did before) makes every repetition rule see "n-grams" of single characters, which
@@ -15,8 +17,8 @@ and one behaviour, and it is the fastest of the candidates, in the same process 
 segmenters can be more accurate on domain words, but the quality rules only need words of a plausible size, and
 FineWeb-2's per-language thresholds (`transforms/quality/fineweb2.py`) were tuned on segmenter words too.
 
-Everything else keeps the regex: letters/digits and combining marks (the vowel signs of Indic scripts, Arabic
-diacritics), with single inner apostrophes, hyphens, dots or commas ("don't", "173,569", "e.g").
+In `split_words` everything else is a regex word: letters/digits and combining marks (the vowel signs of Indic
+scripts, Arabic diacritics), with single inner apostrophes, hyphens, dots or commas ("don't", "173,569", "e.g").
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from icu4py.breakers import WordBreaker
 
 from transforms.core.charclass import category_class
 
-__all__ = ["UNSEGMENTED_RANGES", "split_words"]
+__all__ = ["UNSEGMENTED_RANGES", "split_words", "tokens", "tokens_for"]
 
 # Characters of scripts written without spaces between words.
 UNSEGMENTED_RANGES = (
@@ -83,3 +85,109 @@ def split_words(text: str) -> tuple[list[str], int]:
         else:
             words.append(token)
     return words, unsegmented
+
+
+# -- tokens: what datatrove's word tokenizers give the statistics ------------------------------------------------
+#
+# FineWeb and FineWeb-2 computed every word statistic over the tokens of a word tokenizer (spaCy's rule-based one
+# for most languages), punctuation and symbols included: "Gopher: 80% of words contain a letter" is measured over
+# them, and the n-gram statistics see them too. spaCy's tokenizer costs 10-20x a regex pass (24-34 ms against 2 ms
+# per page on the bench, `benchmarks/datatrove_parity.py`), so its common behaviour is written here as one regex
+# and a few fix-ups (measured against it by the same script):
+# - whitespace separates; a URL or an e-mail address is one token;
+# - a word is letters, digits and marks, joined across an inner ' or ’ or _, across "." (not lowercase.Uppercase,
+#   which spaCy splits as a sentence end), across "," ":" "/" between digits ("1,000.50", "9:00", "1/2"), across
+#   "-" from a letter to a digit ("COVID-19") and across "+" unless between digits ("C3+C5"); any other hyphen,
+#   slash or colon is a token of its own ("well", "-", "known"); a hyphen or "+" at a word's end stays ("Kinder-",
+#   "Google+");
+# - a single letter followed by "." keeps it ("U.S.", "J.", "z."), and so does an English abbreviation ("Dr.");
+#   any other final "." is a token;
+# - "'s" / "’s" are split off ("it", "'s"), and in English also 'm 're 've 'll 'd n't ("do", "n't") and "cannot";
+#   a number glued to a unit is split ("10", "km"); a "/" opening a token stays on it ("/usr");
+# - every other non-space character is a token of its own, except runs of . / \ | ^ @ ~ - ("...", "./") and
+#   the smileys :) ;) :-) ):.
+# Runs of scripts without spaces are split into words by ICU (`split_words`).
+_LU = category_class("Lu")
+_LL = category_class("Ll")
+_W = rf"(?:[^\W_{UNSEGMENTED_RANGES}]|[{_MARKS}])"
+_L = rf"[^\W\d_{UNSEGMENTED_RANGES}]"
+_JOIN = (
+    rf"(?:['’_]|[,:/](?<=\d[,:/])(?=\d)|\.(?!(?<=[{_LL}]\.)[{_LU}])|-(?<={_L}-)(?=\d)|\+(?!(?<=\d\+)\d))"
+)
+_END = r"(?=[\s,;:!?)\]}]|$)"
+_URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'()\[\]{}]*[^\s<>\"'()\[\]{}.,;:!?]|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+_TAIL = rf"(?:(?<=(?<!{_L}){{L}})\.|-{_END}|(?<!\d)\++{_END})?"
+_TOKENS_RE = re.compile(
+    rf"{_URL}|[{UNSEGMENTED_RANGES}]+"
+    rf"|(?:(?<!\S)/)?{_W}+(?:{_JOIN}(?={_W}){_W}+)*" + _TAIL.replace("{L}", _L) + r"|[:;]-?\)|\):|[./\\|^@~\-]{2,}|\S"
+)
+# German (spaCy's `de` rules): a hyphen between letters joins ("E-Mail"), a number keeps its final "." (the
+# ordinal "1."), and German abbreviations keep theirs.
+_DE_JOIN = _JOIN.replace(rf"-(?<={_L}-)(?=\d)", rf"-(?<={_L}-)(?={_W})")
+_DE_TOKENS_RE = re.compile(
+    rf"{_URL}|[{UNSEGMENTED_RANGES}]+"
+    rf"|(?:(?<!\S)/)?{_W}+(?:{_DE_JOIN}(?={_W}){_W}+)*(?:\.(?<=\d\.){_END})?"
+    + _TAIL.replace("{L}", _L)
+    + r"|[:;]-?\)|\):|[./\\|^@~\-]{2,}|\S"
+)
+_UNITS = (
+    "km|m|cm|mm|nm|kg|g|mg|t|lb|oz|ft|yd|in|ha|mph|kmh|km/h|h|min|s|ms|ml|l|gb|mb|kb|tb|hz|khz|mhz|ghz|"
+    "kw|w|v|mah|°c|°f|км|м|см|мм|кг|г"
+)
+_NUMBER_UNIT_RE = re.compile(rf"(\d+(?:[.,]\d+)*)({_UNITS})", re.IGNORECASE)
+_CLITICS = ("'s", "’s")
+_EN_CLITICS = ("n't", "n’t", "'m", "’m", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", *_CLITICS)
+# spaCy's English exceptions that keep their period (the common ones on web pages)
+_EN_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr co corp inc ltd vs gov mt jan feb mar apr jun jul aug sep sept oct nov dec "
+    "e.g i.e a.m p.m".split()
+)
+_DE_ABBREVIATIONS = frozenset(
+    "bzw usw ca nr dr abs mio mrd st co abb lt ggf inkl evtl vgl hr fr str tel etc jh jhd bsp max min zzgl "
+    "prof dipl ing gmbh jan feb bspw bd al sog vs".split()
+)
+
+
+def _split_clitics(tok: str, english: bool) -> list[str]:
+    """spaCy's suffix rules ("'s") and English exceptions (do n't, I 'm) for a token with an apostrophe (a token
+    that is only a clitic stays whole)."""
+    low = tok.lower()
+    for c in _EN_CLITICS if english else _CLITICS:
+        if low.endswith(c) and len(tok) > len(c):
+            return [tok[: -len(c)], tok[-len(c) :]]
+    return [tok]
+
+
+def tokens(text: str, lang: str | None = None) -> list[str]:
+    """The tokens of `text` as datatrove's word tokenizers see them (case kept; punctuation and symbols are
+    tokens; see above); `lang` "en" adds spaCy's English exceptions."""
+    base = lang.split("-")[0].split("_")[0].lower() if lang else None
+    english = base == "en"
+    abbreviations = _EN_ABBREVIATIONS if english else _DE_ABBREVIATIONS if base == "de" else None
+    out: list[str] = []
+    append = out.append
+    pending_dot = False
+    for tok in (_DE_TOKENS_RE if base == "de" else _TOKENS_RE).findall(text):
+        c = tok[0]
+        if pending_dot and tok == "." and out[-1].lower() in abbreviations:
+            out[-1] += "."
+            pending_dot = False
+            continue
+        pending_dot = False
+        if _UNSEG_RE.match(c):
+            out.extend(_icu_words(tok))
+        elif c.isdigit() and not tok[-1].isdigit() and (m := _NUMBER_UNIT_RE.fullmatch(tok)):
+            out.extend(m.groups())
+        elif ("'" in tok or "’" in tok) and len(tok) > 1 and base != "de":
+            out.extend(_split_clitics(tok, english))
+        elif english and tok.lower() == "cannot":
+            out.extend((tok[:3], tok[3:]))
+        else:
+            append(tok)
+            pending_dot = abbreviations is not None
+    return out
+
+
+def tokens_for(text: str, lang: str | None) -> list[str]:
+    """The tokens the quality statistics of a document in `lang` are computed over."""
+    return tokens(text, lang)

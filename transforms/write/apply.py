@@ -3,7 +3,9 @@
     (shard, {split summaries, URL/exact verdicts, near verdicts, frequent marks}) + frequent keys (side input)
         -> for each split of the shard, in split id order: read <sid>.docs.parquet a row group at a time,
            drop the dedup losers (rejected rows with the kept document's id), drop the frequent lines of the
-           documents that stay, set `dedup_cluster_size`, and copy the split's staged rejected / errors rows
+           documents that stay, set `dedup_cluster_size`, run the finish steps on the text that is written
+           (PII masking, token counts: `transforms.core.FinishFn`), and copy the split's staged rejected / errors
+           rows
         -> _temporary/out/{data,rejected,errors}/part-<shard>-of-<N>.parquet, and the shard's ledger counts
 
 Texts are read from the staged files here and nowhere else after the map phase: the verdicts that reach this
@@ -15,23 +17,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import apache_beam as beam
 import pyarrow as pa
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from transforms.clean import (
-    REASON_EMPTY_AFTER_BOILERPLATE,
-    REASON_FREQUENT,
-    BoilerplateConfig,
-    audit_rows,
-    strip_frequent,
-)
-from transforms.clean.boilerplate import STAGE as BOILERPLATE
-from transforms.core import REMOVED_BY_REASON, Doc, Dropped, add_removed, sample_keep, unpack
+from transforms.core import Dropped, Failed, FinishFn, sample_keep, unpack
 from transforms.core.stage import METRICS_NAMESPACE
+from transforms.core.staged import KIND_DOCS, KIND_ERRORS, KIND_REJECTED, iter_batches, out_path, split_path
 from transforms.dedup import REASON_CODES, REASON_NEAR_DUPLICATE, REASON_NEAR_DUPLICATE_OF_PRIOR, VERDICT
 from transforms.dedup import STAGE as DEDUP
 from transforms.write.ledger import outcome_keys
@@ -44,19 +39,21 @@ from transforms.write.output import (
     OutputConfig,
     compression_options,
     dropped_to_row,
+    failed_to_row,
     shard_name,
 )
-from transforms.write.staging import (
-    KIND_DOCS,
-    KIND_ERRORS,
-    KIND_REJECTED,
-    StagedWriter,
-    iter_batches,
-    out_path,
-    split_path,
-)
+from transforms.write.staging import StagedWriter
 
-__all__ = ["ApplyShardFn", "ApplySpec", "SplitVerdicts"]
+__all__ = ["ApplyShardFn", "ApplySpec", "RowEdit", "SplitVerdicts"]
+
+
+class RowEdit(Protocol):
+    """An edit of a kept document row in the apply phase, given the corpus-wide frequent keys: the boilerplate
+    stage's frequent-line removal (`transforms.clean.FrequentLineRemoval`, passed in by the pipeline, so that the
+    writer imports no stage). Edits the row in place; returns (keep, outcomes to drop: audit rows, and the
+    document itself when keep is False)."""
+
+    def __call__(self, row: dict[str, Any], frequent: Collection[int]) -> tuple[bool, list[Dropped]]: ...
 
 
 @dataclass(frozen=True)
@@ -64,8 +61,9 @@ class ApplySpec:
     out_dir: str
     output: OutputConfig
     data_schema: pa.Schema
-    boilerplate: BoilerplateConfig | None = None  # the frequent-line pass, when on
+    frequent_lines: RowEdit | None = None  # the frequent-line pass, when on
     cluster_sizes: bool = False  # near dedup on: kept documents get dedup_cluster_size (1 outside clusters)
+    finishers: tuple[FinishFn, ...] = ()  # steps on each kept row, in order, just before it is written
 
 
 class SplitVerdicts:
@@ -107,10 +105,6 @@ def _dropped_from_row(row: Mapping[str, Any], stage: str, reason: str, detail: s
     )
 
 
-def _audit_doc(row: Mapping[str, Any]) -> Doc:
-    return Doc(id=row["id"], source=row["source"], source_record=row["source_record"], url=row["url"])
-
-
 class _ShardOutput:
     """The three files of one shard and its ledger counts."""
 
@@ -133,6 +127,11 @@ class _ShardOutput:
         if sample_keep(outcome.id, self._output.rejected_sample_rate):
             self.rejected.write(dropped_to_row(outcome, self._output.rejected_max_text_chars))
 
+    def fail(self, outcome: Failed) -> None:
+        for key in outcome_keys(outcome):
+            self.counts[key] += 1
+        self.errors.write(failed_to_row(outcome))
+
     def close(self) -> dict[str, int]:
         return {DATA: self.data.close(), REJECTED: self.rejected.close(), ERRORS: self.errors.close()}
 
@@ -144,6 +143,10 @@ class ApplyShardFn(beam.DoFn):
         super().__init__()
         self._spec = spec
         self._shards = Metrics.counter(METRICS_NAMESPACE, "apply.shards")
+
+    def setup(self) -> None:
+        for finisher in self._spec.finishers:
+            finisher.setup()
 
     def process(
         self,
@@ -197,19 +200,20 @@ class ApplyShardFn(beam.DoFn):
             return
         if self._spec.cluster_sizes:
             row["dedup_cluster_size"] = v.cluster_size.get(local, 1)
-        bp = self._spec.boilerplate
-        if bp is not None:
-            text, removed = strip_frequent(row["text"], row["url"], frequent, bp)
-            row["frequent_lines_removed"] = len(removed)
-            if removed:
-                for audit in audit_rows(_audit_doc(row), {REASON_FREQUENT: removed}, bp.audit_sample_rate):
-                    out.drop(audit)
-                if not text:
-                    out.drop(_dropped_from_row(row, BOILERPLATE, REASON_EMPTY_AFTER_BOILERPLATE, "frequent lines"))
-                    return
-                row["text"] = text
-                row["n_chars"] = len(text)
-                row[REMOVED_BY_REASON] = add_removed(
-                    row.get(REMOVED_BY_REASON), BOILERPLATE, {REASON_FREQUENT: removed}
-                )
+        edit = self._spec.frequent_lines
+        if edit is not None:
+            keep, outcomes = edit(row, frequent)
+            for outcome in outcomes:
+                out.drop(outcome)
+            if not keep:
+                return
+        totals: Counter[str] = Counter()
+        for finisher in self._spec.finishers:
+            try:
+                totals.update(finisher.finish(row))
+            except Exception as exc:  # noqa: BLE001 -- one bad document is an errors/ row, the shard goes on
+                out.fail(Failed(stage=finisher.stage, error=Failed.describe(exc), source=row["source"],
+                                source_record=row["source_record"], id=row["id"], url=row["url"]))  # fmt: skip
+                return
+        out.counts.update(totals)
         out.keep(row)

@@ -8,6 +8,8 @@ Counts are flat string keys summed over the phases (the map phase counts per spl
     dropped<TAB>stage<TAB>reason  records dropped
     failed<TAB>stage              records failed
     lines<TAB>stage<TAB>reason    audit rows of lines removed from kept documents (not records)
+    total<TAB>name<TAB>key        totals over the kept documents of the finish steps (values masked per PII
+                                  kind, tokens per language): stats.json `{name: {key: n}}`
     failed_source<TAB>path        failed records per input file (the error budget names the worst)
     time<TAB>step                 microseconds the map phase spent in one step (read, a stage, dedup keys, ...),
                                   from its own timers: not part of stats.json (runs must be byte-identical), the
@@ -25,9 +27,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from transforms.core import UNIT_RECORD, Dropped, Failed
+from transforms.core.finish import TOTAL
 
 __all__ = [
     "ErrorBudgetExceeded",
+    "FACTS",
     "TIMING",
     "LedgerError",
     "build_stats",
@@ -40,6 +44,8 @@ READ, KEPT = "read", "kept"
 GUARD = "guard"
 TIME = "time"
 TIMING = "timing_us"  # build_stats' key for the step timings; Finalize moves it from stats.json to run_info.json
+FACT = "fact"
+FACTS = "run_facts"  # ... and of counts that differ between runs of the same job (splits reused after a retry)
 
 
 class LedgerError(RuntimeError):
@@ -75,6 +81,8 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
     failed_sources: dict[str, int] = {}
     guards: dict[str, int] = {}
     timing: dict[str, int] = {}
+    facts: dict[str, int] = {}
+    totals: dict[str, dict[str, int]] = {}
     for key, n in counts.items():
         parts = key.split("\t")
         if parts[0] == "dropped":
@@ -89,6 +97,10 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
             guards[parts[1]] = n
         elif parts[0] == TIME:
             timing[parts[1]] = n
+        elif parts[0] == FACT:
+            facts[parts[1]] = n
+        elif parts[0] == TOTAL:
+            totals.setdefault(parts[1], {})[parts[2]] = n
     dropped = sum(sum(v.values()) for v in dropped_by.values())
     failed = sum(failed_by.values())
     worst = sorted(failed_sources.items(), key=lambda kv: (-kv[1], kv[0]))[:top_sources]
@@ -104,8 +116,12 @@ def build_stats(counts: Mapping[str, int], top_sources: int = 10) -> dict[str, A
         "worst_sources": [{"source": s, "failed": n} for s, n in worst],
         "job": dict(sorted(guards.items())),
     }
+    for name, values in sorted(totals.items()):
+        stats[name] = dict(sorted(values.items()))
     if timing:
         stats[TIMING] = dict(sorted(timing.items()))
+    if facts:
+        stats[FACTS] = dict(sorted(facts.items()))
     return stats
 
 

@@ -38,15 +38,9 @@ from apache_beam.io.filesystems import FileSystems
 from pydantic import Field
 
 from transforms.core import EXTRACTED_CHARS, REMOVED_BY_REASON, Doc, Dropped, Failed, Section
-from transforms.write.ledger import TIMING, check
-from transforms.write.staging import (
-    RUN_FILE,
-    TEMP_DIR,
-    RunFingerprintError,
-    check_fingerprint,
-    out_path,
-    write_bytes_atomic,
-)
+from transforms.core.staged import TEMP_DIR, out_path
+from transforms.write.ledger import FACTS, TIMING, check
+from transforms.write.staging import RUN_FILE, RunFingerprintError, check_fingerprint, write_bytes_atomic
 
 __all__ = [
     "CARD",
@@ -376,6 +370,7 @@ class _FinalizeFn(beam.DoFn):
             manifest["outputs"][kind] = files
         stats = dict(stats)
         timing_us = stats.pop(TIMING, {})
+        run_facts = stats.pop(FACTS, {})
         write_bytes_atomic(FileSystems.join(out, STATS), (json.dumps(stats, indent=2) + "\n").encode())
         check(stats, self._cfg.max_error_ratio)
         manifest["stats"] = {k: stats[k] for k in ("read", "kept", "dropped", "failed")}
@@ -383,6 +378,8 @@ class _FinalizeFn(beam.DoFn):
         facts = {
             "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "map_seconds": {step: round(us / 1e6, 3) for step, us in timing_us.items()},
+            # splits whose staged files an earlier attempt left (a retried bundle, a restarted job, a resume)
+            "splits_reused": run_facts.get("splits_reused", 0),
         }
         write_bytes_atomic(FileSystems.join(out, RUN_FACTS), (json.dumps(facts, indent=2) + "\n").encode())
         if self._fingerprint is not None:

@@ -13,7 +13,8 @@
 
 Every file is written under a unique temporary name and renamed into place, so a retried or re-run split (or
 a straggler of a killed run still writing) never leaves a half-written file under a final name. A split's files
-are trusted only when its marker exists; the marker is written after all of them.
+are trusted only when its marker exists; the marker is written after all of them. The paths and the readers are
+`transforms/core/staged.py`'s (the stages that read these files import them from there).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -29,67 +30,26 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 
+from transforms.core.staged import split_path
+
 __all__ = [
-    "KIND_DOCS",
-    "KIND_ERRORS",
-    "KIND_KEYS",
-    "KIND_LINES",
-    "KIND_REJECTED",
     "ROW_GROUP_BYTES",
-    "TEMP_DIR",
     "RunFingerprintError",
     "StagedWriter",
     "check_fingerprint",
     "fingerprint",
-    "iter_batches",
-    "out_path",
-    "plan_dir",
     "read_marker",
-    "read_table",
-    "split_path",
-    "splits_dir",
     "write_bytes_atomic",
     "write_marker",
 ]
 
-TEMP_DIR = "_temporary"
-SPLITS_DIR = "splits"
-OUT_DIR = "out"
 RUN_FILE = "run.json"
-PLAN_DIR = "plan"
-KIND_DOCS, KIND_REJECTED, KIND_ERRORS = "docs", "rejected", "errors"
-KIND_KEYS, KIND_LINES = "keys", "lines"
 # A row group is flushed at this many bytes of row data even below `output.row_group_rows` (memory bound).
 ROW_GROUP_BYTES = 8 << 20
 
 
 class RunFingerprintError(ValueError):
     """`if_exists: resume` on a directory whose run used another config or input list."""
-
-
-def _join(*parts: str) -> str:
-    return FileSystems.join(*parts)
-
-
-def split_path(out_dir: str, sid: str, kind: str) -> str:
-    """A staged file of one split (`kind`: docs, rejected, errors, keys, lines; 'done' is the marker, 'progress'
-    the progress note of a split being read)."""
-    suffix = f"{kind}.json" if kind in ("done", "progress") else f"{kind}.parquet"
-    return _join(out_dir, TEMP_DIR, SPLITS_DIR, f"{sid}.{suffix}")
-
-
-def splits_dir(out_dir: str) -> str:
-    return _join(out_dir, TEMP_DIR, SPLITS_DIR)
-
-
-def plan_dir(out_dir: str) -> str:
-    """Where the plan leaves one note per input file: how many splits it was cut into (for progress)."""
-    return _join(out_dir, TEMP_DIR, PLAN_DIR)
-
-
-def out_path(out_dir: str, kind: str, name: str) -> str:
-    """A final shard before the finalize step renames it into `OUTPUT/<kind>/`."""
-    return _join(out_dir, TEMP_DIR, OUT_DIR, kind, name)
 
 
 def _temp_name(path: str) -> str:
@@ -187,20 +147,6 @@ class StagedWriter:
                 self._writer = None
                 if self._tmp and FileSystems.exists(self._tmp):
                     FileSystems.delete([self._tmp])
-
-
-def iter_batches(path: str, batch_rows: int = 1000) -> Iterator[list[dict[str, Any]]]:
-    """The rows of a staged Parquet file, a batch at a time (memory bounded by one batch)."""
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-        pf = pq.ParquetFile(f)
-        for batch in pf.iter_batches(batch_size=batch_rows):
-            yield batch.to_pylist()
-
-
-def read_table(path: str, columns: Sequence[str] | None = None) -> pa.Table:
-    """A whole small staged file (keys, lines)."""
-    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-        return pq.read_table(f, columns=list(columns) if columns is not None else None)
 
 
 def write_marker(out_dir: str, sid: str, summary: Mapping[str, Any]) -> None:

@@ -1,0 +1,45 @@
+"""Data flows one way between the stage packages: the boilerplate stage (`transforms/clean`) and the writer
+(`transforms/write`) share their pieces through `transforms/core` (the staged-file layout in `core/staged.py`; the
+apply phase's row edit is passed in by the pipeline), never by importing each other; the language stage gets its
+per-process model through `transforms/core` (`per_process.py`), not from the map-phase engine."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+TRANSFORMS = Path(__file__).resolve().parents[1] / "transforms"
+
+
+def imported_packages(package: str) -> dict[str, set[str]]:
+    """For each module of `transforms/<package>`, the `transforms.<x>` packages it imports (at any depth)."""
+    out: dict[str, set[str]] = {}
+    for path in sorted((TRANSFORMS / package).glob("*.py")):
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            found |= {n.split(".")[1] for n in names if n.startswith("transforms.") and n.count(".") >= 1}
+        out[path.name] = found
+    return out
+
+
+@pytest.mark.parametrize(("package", "forbidden"), [("clean", "write"), ("write", "clean")])
+def test_clean_and_write_do_not_import_each_other(package: str, forbidden: str) -> None:
+    offenders = {
+        module: sorted(found) for module, found in imported_packages(package).items() if forbidden in found
+    }
+    assert offenders == {}
+    assert "core" in set().union(*imported_packages(package).values())  # the check does see imports
+
+
+def test_language_imports_only_core_and_below() -> None:
+    """The language stage imports `transforms/core` and its own modules, never the map-phase engine or a stage
+    above it (hanwords' ICU word breaks, `transforms.quality.words`, are the one piece of another stage)."""
+    found = imported_packages("language")
+    assert {module for module, packages in found.items() if "engine" in packages} == set()
+    assert set().union(*found.values()) == {"core", "language", "quality"}
+    assert {module for module, packages in found.items() if "quality" in packages} == {"hanwords.py"}
