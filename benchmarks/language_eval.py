@@ -17,11 +17,12 @@ letter in a German page, are removed in both and count only in the absolute figu
 Banks: dev (tuned on), holdout and holdout2 (held out), holdout3 (written fresh for the fifth pass; its code-mixed
 gambling lines were then used to find what fastText misses, and the word-frequency evidence was built against
 that, so it is no longer untouched), holdout4 (written after the sixth pass's tuning and run once: the honest
-figure for that pass). Also the controls' kept-text fraction per language.
+figure for that pass), holdout5 (the two gambling kinds only, written after issue 25's tuning and run once). Also
+the controls' kept-text fraction per language.
 Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2|holdout3|holdout4] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|holdout3|holdout4|holdout5] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -501,6 +502,54 @@ HOLDOUT4_GENERATORS = {
     "zh_in_ja": gen_zh_spam_h4,
 }
 
+# Fifth held-out set (`--bank holdout5`): written after issue 25's tuning of the two gambling kinds (on the dev bank
+# only) and run once, before and after: the honest figure for that change. Gambling kinds only (the other kinds
+# use the dev banks). New brands, slang, hashtags, Title Case lines, Vietnamese without its diacritics.
+H5_ID_BRANDS = ["GARUDA88", "MANTAP138", "SENSA77", "PETIR99", "HOKIBET", "JAGO303", "BOSS88", "RAJAWIN"]
+H5_ID_PARTS = [
+    "main mahjong ways 2 pasti jp", "scatter hitam muncul terus", "depo 5k via qris tanpa potongan",
+    "wd berapapun pasti dibayar lunas", "admin ramah siap bantu 24 jam", "rtp akurat update setiap menit",
+    "freebet untuk member baru tanpa deposit", "rollingan mingguan sampai {pct}%", "link anti nawala dan anti blokir",
+    "bocoran pola gates of olympus malam ini", "cuan jutaan rupiah tiap hari", "bandar togel hadiah 4d terbesar",
+    "sweet bonanza x500 gampang pecah", "akun pro server luar negeri",
+]
+H5_ID_TEMPLATES = [
+    "{brand} | {p1} | {p2}",
+    "Daftar {brand}: {p1}. {p2}.",
+    "{p1}! {p2} hanya di {brand}",
+    "Situs Slot Gacor Hari Ini {brand} Gampang Menang",
+    "#{brand} #slotgacor {p1}",
+    "Bosku, {p1} di {brand}, {p2} {y}",
+    "Login {brand} alternatif: {p1}, {p2}, {p3}",
+]
+H5_VI_BRANDS = ["KUWIN", "8XBET", "HI88", "ONE88", "XOSO66", "MB66", "NOHU90", "AE888"]
+H5_VI_PARTS = [
+    "nạp đầu tặng {pct}% tối đa {d} triệu", "tài xỉu online minh bạch", "game bài đổi thưởng ăn tiền thật",
+    "soi cầu lô đề chuẩn xác", "hoàn trả cược thể thao {d}%", "rút tiền về ví điện tử trong vài phút",
+    "vòng quay may mắn miễn phí mỗi ngày", "cá cược esports và bóng đá ngoại hạng Anh", "bắn cá ăn xu cực đã",
+    "hỗ trợ khách hàng suốt ngày đêm", "nha cai uy tin so 1", "ca cuoc bong da truc tuyen",
+    "nap tien nhanh rut tien gon",
+]
+H5_VI_TEMPLATES = [
+    "{brand} | {p1} | {p2}",
+    "Link vào {brand} mới nhất: {p1}, {p2}",
+    "{p1} – {brand} chính chủ",
+    "Nha cai {brand}: {p1}",
+    "{brand} {y}: {p1}! {p2}.",
+    "Tải {brand} ngay hôm nay, {p1} và {p2}",
+]
+
+
+def gen_gambling_id_h5(rng: random.Random) -> str:
+    return _compose3(rng, H5_ID_TEMPLATES, H5_ID_PARTS, H5_ID_BRANDS)
+
+
+def gen_gambling_vi_h5(rng: random.Random) -> str:
+    return _compose3(rng, H5_VI_TEMPLATES, H5_VI_PARTS, H5_VI_BRANDS)
+
+
+HOLDOUT5_GENERATORS = {"gambling_id": gen_gambling_id_h5, "gambling_vi": gen_gambling_vi_h5}
+
 HOLDOUT2_GENERATORS = {
     "han_list": gen_han_list_h2,
     "mojibake": gen_mojibake_h2,
@@ -608,6 +657,7 @@ BANKS = {
     "holdout2": HOLDOUT2_GENERATORS,
     "holdout3": HOLDOUT3_GENERATORS,
     "holdout4": HOLDOUT4_GENERATORS,
+    "holdout5": HOLDOUT5_GENERATORS,
 }
 
 
@@ -633,7 +683,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2, holdout3, holdout4 (held-out sets)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout5 (held-out sets)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

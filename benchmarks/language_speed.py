@@ -2,9 +2,11 @@
 
 Same documents, same process, measured in one run: extraction of the bench WARC's pages with trafilatura, then
 `clean_language` (per-line fastText, letter-weighted language vote, strip foreign lines, re-vote, one capped
-scoring call, word-frequency evidence on the judged lines) on the extracted texts. Also printed apart: the per-line analysis with the vote (what replaced the
-old whole-text call), the strip given that analysis, and the time inside the model's predict calls during the whole
-stage (fastText itself, the floor of per-line language ID). Target: whole stage ratio <= 0.15.
+scoring call, word-frequency evidence on the judged lines) on the extracted texts. Also printed apart: the stage's
+pass 1 (the line table: per-line fastText, the vote that replaced the old whole-text call, the facts against the
+page's language), passes 2 and 3 given that table (the decisions and the edit), and the time inside the model's
+predict calls during the whole stage (fastText itself, the floor of per-line language ID). Target: whole stage
+ratio <= 0.15.
 
     .venv/bin/python benchmarks/language_speed.py [--max-docs 300]
 """
@@ -25,10 +27,10 @@ from fastwarc.warc import ArchiveIterator, WarcRecordType
 from transforms.language import (
     LanguageConfig,
     LanguageModel,
-    analyze_lines,
     clean_language,
-    strip_foreign_lines,
-    vote_language,
+    decide,
+    edit_text,
+    read_lines,
 )
 
 BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
@@ -82,13 +84,11 @@ def main(argv: list[str] | None = None) -> None:
 
     model, _ = fresh_model()  # the parts, each on a fresh line cache
     t0 = time.perf_counter()
-    analyses = [analyze_lines(t, model, cfg) for t in texts]
-    langs = [vote_language(a).lang for a in analyses]
+    tables = [read_lines(t, model, cfg) for t in texts]
     t_doc = time.perf_counter() - t0
     t0 = time.perf_counter()
     removed = sum(
-        strip_foreign_lines(t, lang, model, cfg, analysis=a).lines_removed
-        for t, lang, a in zip(texts, langs, analyses)
+        edit_text(t, tb, decide(tb, model, cfg)).lines_removed for t, tb in zip(texts, tables) if tb.scripts
     )
     t_lines = time.perf_counter() - t0
 
@@ -96,8 +96,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"docs: {len(texts)}  lines: {n_lines}  lines removed: {removed}")
     print(f"trafilatura extraction : {t_extract:8.3f} s")
     print(f"word-frequency index build (once per worker, not in the ratios): {t_build:.2f} s")
-    print(f"per-line fastText + vote: {t_doc:8.3f} s  ratio {t_doc / t_extract:.4f}")
-    print(f"strip (given the lines) : {t_lines:8.3f} s  ratio {t_lines / t_extract:.4f}")
+    print(f"pass 1 (line table, vote): {t_doc:8.3f} s  ratio {t_doc / t_extract:.4f}")
+    print(f"passes 2-3 (given table) : {t_lines:8.3f} s  ratio {t_lines / t_extract:.4f}")
     print(f"whole stage (clean_language): {t_all:8.3f} s  ratio {t_all / t_extract:.4f}  (target <= 0.15)")
     print(f"  of which the model's predict calls: {in_fasttext[0]:8.3f} s  ratio {in_fasttext[0] / t_extract:.4f}"
           f"  ({in_fasttext[0] * 1000 / len(texts):.2f} ms/doc)")  # fmt: skip

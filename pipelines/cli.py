@@ -253,7 +253,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.quiet, live, args.verbose)
     if args.verbose:
         beam_args = _verbose_workers(beam_args)
-    from apache_beam.options.pipeline_options import TestOptions
+    from apache_beam.options.pipeline_options import PortableOptions, TestOptions
 
     from pipelines.runner import RunnerError, build_options, run_job
 
@@ -291,6 +291,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         print(f"crawlwash: job failed: {_job_failure(exc)}", file=sys.stderr)
         return 1
     seconds = time.monotonic() - started
+    if stats is None:  # --output_executable_path: the job is a jar now, for the cluster's own submit
+        path = options.view_as(PortableOptions).output_executable_path
+        print(f"crawlwash: wrote the job to {path}; it writes {cfg.output.dir} when the cluster runs it (Spark: "
+              "spark-submit --class org.apache.beam.runners.spark.SparkPipelineRunner JAR; docs/runners.md)")  # fmt: skip
+        return 0
     print(f"crawlwash: wrote {cfg.output.dir}")
     print(_summary(stats, seconds))
     return _write_report(cfg.output.dir) if _wants_report(cfg, options) else 0

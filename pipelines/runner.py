@@ -194,6 +194,8 @@ def _check_cluster_runner(key: str, runner: str, args: Sequence[str], options: P
             "--job_endpoint=HOST:PORT (a running Beam Flink job server); use --flink_master=[local] to ask for an "
             "embedded local Flink on purpose"
         )
+    if all_opts.get("output_executable_path"):
+        has_endpoint = True  # the job is written as a jar for the cluster's own submit (Dataproc, spark-submit)
     if key == "sparkrunner" and not has_endpoint:
         if all_opts.get("spark_submit_uber_jar"):
             if not all_opts.get("spark_rest_url"):
@@ -258,8 +260,11 @@ def build_options(beam_args: Sequence[str], cfg: CrawlwashConfig) -> PipelineOpt
 
 def run_job(
     cfg: CrawlwashConfig, options: PipelineOptions, config_yaml: str, progress: float | None = None
-) -> dict:
+) -> dict | None:
     """Check inputs and output, save the resolved config, run the pipeline, return the ledger (stats.json).
+
+    With `--output_executable_path=JAR` (Flink and Spark runners) the job server writes the job as a jar instead of
+    running it (the Dataproc and spark-submit route: docs/runners.md) and None is returned.
 
     With `output.if_exists: resume` and a run that already completed with the same config and inputs, nothing
     runs: its ledger is returned. `progress`: show the job's progress while it runs (pipelines/progress.py): a live
@@ -283,9 +288,13 @@ def run_job(
     log.info("running on %s: %d input file(s), %.1f MB -> %s", runner, len(inputs), total / 1e6, out_dir)
     p = beam.Pipeline(options=options)
     build_pipeline(p, cfg, fingerprint)
-    with Progress(out_dir, dict(inputs), enabled=progress is not None, log_every=progress or 15.0):  # local runners run the whole job inside p.run()
+    executable = options.view_as(PortableOptions).output_executable_path
+    with Progress(out_dir, dict(inputs), enabled=progress is not None and not executable, log_every=progress or 15.0):  # local runners run the whole job inside p.run()
         result = p.run()
         result.wait_until_finish()
+    if executable:  # the job server wrote the job as a jar: it runs when the cluster's own submit starts it
+        log.info("wrote the job to %s; nothing ran yet", executable)
+        return None
     with FileSystems.open(stats_path) as f:
         stats = json.loads(f.read().decode("utf-8"))
     stats["shuffle_bytes"] = _shuffle_bytes(result)

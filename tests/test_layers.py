@@ -1,6 +1,7 @@
 """Data flows one way between the stage packages: the boilerplate stage (`transforms/clean`) and the writer
 (`transforms/write`) share their pieces through `transforms/core` (the staged-file layout in `core/staged.py`; the
-apply phase's row edit is passed in by the pipeline), never by importing each other."""
+apply phase's row edit is passed in by the pipeline), never by importing each other; the language stage gets its
+per-process model through `transforms/core` (`per_process.py`), not from the map-phase engine."""
 
 from __future__ import annotations
 
@@ -33,3 +34,12 @@ def test_clean_and_write_do_not_import_each_other(package: str, forbidden: str) 
     }
     assert offenders == {}
     assert "core" in set().union(*imported_packages(package).values())  # the check does see imports
+
+
+def test_language_imports_only_core_and_below() -> None:
+    """The language stage imports `transforms/core` and its own modules, never the map-phase engine or a stage
+    above it (hanwords' ICU word breaks, `transforms.quality.words`, are the one piece of another stage)."""
+    found = imported_packages("language")
+    assert {module for module, packages in found.items() if "engine" in packages} == set()
+    assert set().union(*found.values()) == {"core", "language", "quality"}
+    assert {module for module, packages in found.items() if "quality" in packages} == {"hanwords.py"}

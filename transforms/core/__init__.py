@@ -21,6 +21,7 @@ _EXPORTS = {
     "FailedCoder": "coders",
     "KEPT": "stage",
     "Layout": "packed",
+    "PerProcess": "per_process",
     "REMOVED_BY_REASON": "doc",
     "Section": "section",
     "StageFn": "stage",

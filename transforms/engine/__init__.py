@@ -1,5 +1,5 @@
-"""The map phase: one split through every per-document stage, fused, and the heavy objects shared per worker
-process.
+"""The map phase: one split through every per-document stage, fused, and the extraction sandboxes shared per
+worker process.
 
 The public API is importable from the package (`from transforms.engine import ...`); each name is
 loaded from its module on first use (PEP 562), so importing a pure module of the package never imports Beam.
@@ -17,7 +17,6 @@ _EXPORTS = {
     "WorkerStopping": "map_phase",
     "SandboxPool": "resources",
     "dedup_key_row": "map_phase",
-    "language_model": "resources",
     "sandbox_pool": "resources",
     "stage_documents": "map_phase",
     "token_counter": "resources",

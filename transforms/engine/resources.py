@@ -1,12 +1,12 @@
-"""Heavy objects shared by every DoFn instance of a worker process (`apache_beam.utils.shared.Shared`).
+"""Heavy objects of the map phase's stages, made once per worker process (`transforms.core.PerProcess`).
 
 A runner may run several instances of a stage in one process (one per thread, one per fused stage, new ones after
-a retry); each loading its own copy would multiply the memory and start-up time: fastText's lid.176 model and
-the 57 MB word-frequency model (`LanguageModel`), the URL stage's lists (`UrlFilter`), the tokenizer of the
-token counts, and the extraction sandbox, a child process of its own. Here
-each is made once per process and handed out: one language model per model path, and a bounded pool of
-extraction sandboxes per extraction config (a sandbox serves one document at a time, so concurrent threads
-borrow different ones, and never more than `extract.sandbox_pool_size`).
+a retry); each loading its own copy would multiply the memory and start-up time: the URL stage's lists
+(`UrlFilter`), the tokenizer of the token counts, and the extraction sandbox, a child process of its own. Here
+each is made once per process and handed out: a bounded pool of extraction sandboxes per extraction config (a
+sandbox serves one document at a time, so concurrent threads borrow different ones, and never more than
+`extract.sandbox_pool_size`). (The language model of a process is the language stage's own:
+`transforms.language.beam.language_model`.)
 """
 
 from __future__ import annotations
@@ -16,25 +16,21 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from apache_beam.utils import shared
-
+from transforms.core import PerProcess
 from transforms.extract import ExtractConfig, ExtractorSandbox
-from transforms.language import LanguageModel
 from transforms.tokens import load_counter
 from transforms.url import UrlConfig, UrlFilter
 
-__all__ = ["SandboxPool", "TokenCounter", "language_model", "sandbox_pool", "token_counter", "url_filter"]
+__all__ = ["SandboxPool", "TokenCounter", "sandbox_pool", "token_counter", "url_filter"]
 
-# One handle per kind of object; the objects live in Beam's per-process map behind them.
-_LANGUAGE_MODELS = shared.Shared()
-_SANDBOX_POOLS = shared.Shared()
-_URL_FILTERS = shared.Shared()
-_TOKENIZERS = shared.Shared()
+_SANDBOX_POOLS: PerProcess[SandboxPool] = PerProcess()
+_URL_FILTERS: PerProcess[UrlFilter] = PerProcess()
+_TOKENIZERS: PerProcess[TokenCounter] = PerProcess()
 
 
 class TokenCounter:
-    """text -> tokens with one loaded tokenizer (an object, so that `shared.Shared` can reference it weakly:
-    hold it while you use it)."""
+    """text -> tokens with one loaded tokenizer (an object, so that `PerProcess` (Beam's `Shared`) can reference
+    it weakly: hold it while you use it)."""
 
     def __init__(self, resolved: str) -> None:
         self._count = load_counter(resolved)
@@ -45,12 +41,7 @@ class TokenCounter:
 
 def token_counter(resolved: str) -> TokenCounter:
     """The process's tokenizer for `tokens.tokenizer` (as its config resolved it), loaded on first use."""
-    return _TOKENIZERS.acquire(lambda: TokenCounter(resolved), tag=resolved)
-
-
-def language_model(path: str | None) -> LanguageModel:
-    """The process's language model for `path` (None: the bundled lid.176.ftz), loaded on first use."""
-    return _LANGUAGE_MODELS.acquire(lambda: LanguageModel(path), tag=path or "")
+    return _TOKENIZERS.get(resolved, lambda: TokenCounter(resolved))
 
 
 class SandboxPool:
@@ -102,13 +93,11 @@ class SandboxPool:
 
 def url_filter(config: UrlConfig) -> UrlFilter:
     """The process's URL filter for this config (the UT1 index memory-mapped, the word lists compiled once)."""
-    return _URL_FILTERS.acquire(
-        lambda: UrlFilter.from_config(config), tag=json.dumps(config.model_dump(), sort_keys=True)
+    return _URL_FILTERS.get(
+        json.dumps(config.model_dump(), sort_keys=True), lambda: UrlFilter.from_config(config)
     )
 
 
 def sandbox_pool(config: ExtractConfig) -> SandboxPool:
     """The process's sandbox pool for this extraction config."""
-    return _SANDBOX_POOLS.acquire(
-        lambda: SandboxPool(config), tag=json.dumps(config.model_dump(), sort_keys=True)
-    )
+    return _SANDBOX_POOLS.get(json.dumps(config.model_dump(), sort_keys=True), lambda: SandboxPool(config))

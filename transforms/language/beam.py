@@ -14,19 +14,27 @@ from collections.abc import Iterator
 import apache_beam as beam
 import pyarrow as pa
 
-from transforms.core import Doc, Dropped, StageFn, StageOutputs, apply_stage, note_removed, sample_keep
-from transforms.engine import language_model
+from transforms.core import (
+    Doc,
+    Dropped,
+    PerProcess,
+    StageFn,
+    StageOutputs,
+    apply_stage,
+    note_removed,
+    sample_keep,
+)
 from transforms.language.config import (
     REASON_LANG_NOT_ALLOWED,
     REASON_LANG_SCORE_BELOW_THRESHOLD,
     REASON_NO_TEXT,
     LanguageConfig,
 )
+from transforms.language.edit import clean_language
 from transforms.language.labels import normalize_label
 from transforms.language.model import LanguageModel
-from transforms.language.strip import clean_language
 
-__all__ = ["COLUMNS", "CleanLanguage", "CleanLanguageFn", "STAGE"]
+__all__ = ["COLUMNS", "CleanLanguage", "CleanLanguageFn", "STAGE", "language_model"]
 
 STAGE = "language"
 
@@ -37,6 +45,14 @@ COLUMNS: list[pa.Field] = [
     # JSON object reason -> lines removed, e.g. {"foreign_script": 1}; "{}" when nothing was removed
     pa.field("foreign_removed_by_reason", pa.string(), nullable=True),
 ]
+
+_LANGUAGE_MODELS: PerProcess[LanguageModel] = PerProcess()
+
+
+def language_model(path: str | None) -> LanguageModel:
+    """The process's language model for `path` (None: the bundled lid.176.ftz), loaded on first use: one per
+    worker process, shared by every instance of the stage in it."""
+    return _LANGUAGE_MODELS.get(path or "", lambda: LanguageModel(path))
 
 
 class CleanLanguageFn(StageFn):

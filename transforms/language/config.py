@@ -139,7 +139,8 @@ class LanguageConfig(Section):
         ge=0.0,
         le=1.0,
         description="... and only when the words that favour that group hold at least this share of the letters "
-        "of the text fastText read (a German line with a few English words stays).",
+        "of the text fastText read, words both languages use alike left out (loanwords such as bonus, deposit, "
+        "jackpot: a German line with a few English words stays, code-mixed spam does not hide behind them).",
     )
     wordfreq_max_native_score: float = Field(
         default=0.9,

@@ -3,6 +3,8 @@ language uses, the groups of languages told apart badly (counted as one), the bu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from transforms.core.models import bundled_model_path
 from transforms.language.scripts import (
     ARABIC,
@@ -20,7 +22,15 @@ from transforms.language.scripts import (
     THAI,
 )
 
-__all__ = ["bundled_model_path", "expected_scripts", "language_group", "normalize_label"]
+__all__ = [
+    "bundled_model_path",
+    "expected_scripts",
+    "group_probabilities",
+    "language_group",
+    "native_and_foreign",
+    "normalize_label",
+    "top_other_group",
+]
 
 
 # ISO 639-3 (GlotLID) -> ISO 639-1 (lid.176) for the languages where both exist and matter most.
@@ -276,3 +286,23 @@ def simplified_only_chars() -> frozenset[str]:
         except UnicodeEncodeError:
             chars.add(ch)
     return frozenset(chars)
+
+
+def group_probabilities(preds: Sequence[tuple[str, float]]) -> dict[str, float]:
+    """A line's probability summed per language group (`language_group`), in the order the groups first occur."""
+    by_group: dict[str, float] = {}
+    for lang, p in preds:
+        g = language_group(lang)
+        by_group[g] = by_group.get(g, 0.0) + p
+    return by_group
+
+
+def native_and_foreign(by_group: dict[str, float], doc_group: str) -> tuple[float, float]:
+    """(probability of the document's language group, probability of the most likely other group)."""
+    return by_group.get(doc_group, 0.0), max((v for g, v in by_group.items() if g != doc_group), default=0.0)
+
+
+def top_other_group(by_group: dict[str, float], doc_group: str) -> str:
+    """The most likely group other than the document's (the first of equals); the document's when there is none."""
+    others = {g: v for g, v in by_group.items() if g != doc_group}
+    return max(others, key=others.__getitem__) if others else doc_group

@@ -1,0 +1,500 @@
+"""Pass 1 of the language stage: the line table, every fact about each line that the decisions read.
+
+`read_lines` fills the table in three steps, top to bottom of this module:
+1. each line's own facts (`_own_facts`): its letters per script, the mojibake flag, fastText's top-k languages for
+   the text fastText read (URLs, code and digit tokens left out) and that text's letters, its weight in the vote,
+   and the flags of lines that are legitimately in another language (names and titles, quotes and references,
+   table label rows);
+2. the page's language (`vote_language`): a letter-weighted vote over those predictions;
+3. each line's facts against the page's language (`relate`): the letters in scripts that language does not use,
+   the probability fastText gives its language group and the best other group, the words' evidence
+   (`wordlm`: the best foreign group's log10 likelihood ratio and the share of the letters favouring it), and for a
+   Japanese page the Chinese evidence of each Han line without kana (simplified-only characters, `hanwords`).
+
+Nothing here decides what goes: `transforms.language.decisions` (pass 2) reads the table and decides over runs of
+lines, `transforms.language.edit` (pass 3) makes the edit and counts it. Every column is a list with one entry per
+line of the text (`text.split("\\n")`), of plain types (int, float, bool, str; the script histogram, fastText's
+(language, probability) pairs and the probability per language group are small per-line maps), so that a compiled
+implementation can fill the same table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from transforms.language.config import UNKNOWN_LANG, LanguageConfig
+from transforms.language.labels import (
+    _GROUP_OF,
+    _GROUPS,
+    _HAN_GROUP,
+    _MARKER_SCRIPT,
+    group_probabilities,
+    language_group,
+    native_and_foreign,
+    top_other_group,
+)
+from transforms.language.model import LanguageModel
+from transforms.language.mojibake import is_mojibake
+from transforms.language.scripts import _DROP_ASCII_LETTERS, HAN, HANGUL, KANA, LATIN, script_counts
+
+__all__ = [
+    "LangResult",
+    "LineTable",
+    "PageScripts",
+    "identify",
+    "is_label_row",
+    "is_name_like",
+    "is_quote_or_reference",
+    "read_lines",
+    "relate",
+    "vote_language",
+]
+
+Preds = list[tuple[str, float]]
+
+
+class LangResult(NamedTuple):
+    lang: str
+    score: float
+    lang2: str | None
+    score2: float | None
+
+
+_UNKNOWN = LangResult(UNKNOWN_LANG, 0.0, None, None)
+
+
+@dataclass(frozen=True)
+class PageScripts:
+    """The scripts of the page's language: allowed, tolerated (Latin added), the marker script that settles a
+    line without fastText (kana, Hangul), and the primary ones whose lines are judged by language. None: the
+    page's language is unknown (every line stays)."""
+
+    allowed: frozenset[str] | None
+    tolerated: frozenset[str] | None
+    marker: str | None
+    primary: frozenset[str] | None
+
+    @classmethod
+    def of(cls, doc_lang: str, model: LanguageModel) -> PageScripts:
+        allowed = model.scripts_for(doc_lang) if doc_lang != UNKNOWN_LANG else None
+        tolerated = allowed | {LATIN} if allowed is not None else None
+        primary = allowed - {LATIN} if allowed and allowed != {LATIN} else allowed
+        return cls(allowed, tolerated, _MARKER_SCRIPT.get(doc_lang), primary)
+
+
+@dataclass
+class LineTable:
+    """One row per line of a document, one column per fact (see the module docstring).
+
+    `preds[i]` is line i's top-k (language, probability) list, or None for lines that are not judged by language
+    (no or too few letters, mojibake, nothing fastText knows). Lines with kana are Japanese and lines mostly in
+    Hangul are Korean without asking fastText.
+    """
+
+    # step 1: each line's own facts
+    lines: list[str]
+    letters: list[int]  # letters of the line (all scripts)
+    counts: list[dict[str, int]]  # letters per script code (`scripts`)
+    mojibake: list[bool]
+    preds: list[Preds | None]
+    texts: list[str]  # what fastText read ("" for lines without a prediction)
+    evidence: list[int]  # letters of `texts`: the weight of the line's prediction
+    material: list[float]  # factor on the letters in the vote: keyword lists and brand codes weigh less
+    name_like: list[bool]  # flags of lines never judged foreign by language (on predicted lines only)
+    quote_or_reference: list[bool]
+    label_row: list[bool]
+    # step 2: the page's language, voted by the lines (`read_lines` without a language given)
+    vote: LangResult = _UNKNOWN
+    # step 3: the facts against the page's language (`relate`; empty until then)
+    doc_lang: str = UNKNOWN_LANG
+    doc_group: str = UNKNOWN_LANG
+    scripts: PageScripts | None = None
+    native_langs: tuple[str, ...] = ()  # languages of the page's group the word lists cover; (): no words
+    # letters in scripts the page's language does not use
+    foreign_script: list[int] = field(default_factory=list)
+    # fastText: probability per language group; of the page's group; of the most likely other group, and that
+    # group (the page's own when there is none)
+    groups: list[dict[str, float]] = field(default_factory=list)
+    native: list[float] = field(default_factory=list)
+    foreign: list[float] = field(default_factory=list)
+    top_foreign: list[str] = field(default_factory=list)
+    # the words (`wordlm`): the best foreign group's log10 likelihood ratio, that group ("" when no word
+    # counts), and the share of the letters in words that favour it (words both sides use alike left out)
+    word_llr: list[float] = field(default_factory=list)
+    word_group: list[str] = field(default_factory=list)
+    word_share: list[float] = field(default_factory=list)
+    # a Japanese page's Han lines without kana: simplified-only characters, log10 P(Chinese) / P(Japanese) of
+    # their Han words (`hanwords`)
+    simplified: list[int] = field(default_factory=list)
+    han_llr: list[float] = field(default_factory=list)
+
+
+def read_lines(
+    text: str, model: LanguageModel, cfg: LanguageConfig, doc_lang: str | None = None
+) -> LineTable:
+    """Pass 1: the line table of `text`, with the facts against `doc_lang` (or, when it is None and lines are to
+    be judged, against the page's voted language)."""
+    table = _own_facts(text, model, cfg)
+    if doc_lang is None:
+        table.vote = vote_language(table)
+        doc_lang = table.vote.lang
+        if not cfg.strip_lines or doc_lang == UNKNOWN_LANG:
+            return table
+    relate(table, doc_lang, model, cfg)
+    return table
+
+
+# --- step 1: each line's own facts ---------------------------------------------------------------------------
+
+_HAS_DIGIT = re.compile(r"[0-9]")
+
+_NON_LETTER = re.compile(r"[\W\d_]+")
+
+
+def _count_letters(text: str) -> int:
+    if text.isascii():  # the common case, without building a regex substitution
+        return len(text) - len(text.translate(_DROP_ASCII_LETTERS))
+    return len(_NON_LETTER.sub("", text))
+
+
+# Tokens that are not words of any language: URLs, domains, e-mail and @handles, file paths, shell variables,
+# code identifiers (snake_case, dotted.names, key=value). fastText reads them as English (or noise).
+# A digit or one of those marks: one search decides whether a line needs rewriting.
+_REWRITE = re.compile(r"[0-9@/\\=$_{}<>]|www\.|[a-z]\.[a-z]")
+
+# A whole ASCII token (between spaces) with a digit or one of the marks above.
+# ("://" and "www." are covered by "/" and "[a-z0-9].[a-z]".)
+_NO_LANGUAGE_TOKEN = re.compile(r"(?<!\S)[\x21-\x7e]*?(?:[0-9@/\\=$_{}<>]|[a-z0-9]\.[a-z])[\x21-\x7e]*(?!\S)")
+
+
+def _prediction_text(line: str, max_chars: int) -> str:
+    """The text fastText sees for a line: stripped, capped at a word boundary, all-caps lowered.
+
+    lid.176 is trained on ordinary mixed-case text and reads all-caps headlines as noise (a Spanish headline in
+    capitals comes out 'en'); the first few hundred characters of a line decide its language as well as all.
+    ASCII tokens with digits ("SLOT88", "20mg", "80%", "2024") carry no language either; fastText reads them as
+    noise (a brand name like "MAXWIN303" pulls a whole Indonesian line towards English). Nor do URLs, paths and
+    code identifiers (a line of shell or a list of links is not English). What is left may be empty: the line
+    then gives no evidence.
+    """
+    text = line.strip()
+    if _REWRITE.search(text):
+        text = " ".join(_NO_LANGUAGE_TOKEN.sub(" ", text).split())
+    if len(text) > max_chars:
+        cut = text.rfind(" ", 0, max_chars)
+        text = text[: cut if cut > max_chars // 2 else max_chars]
+    if text.isupper():
+        text = text.lower()
+    return text
+
+
+_CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+
+
+def _without_quoted_cjk(line: str, counts: dict[str, int]) -> str:
+    """A line of Latin text with a short Japanese or Chinese phrase in it (a quote, a term, a name: "the phrase
+    'こんにちは' sums it up") is read without that phrase: fastText reads a few kana as Japanese whatever the
+    rest says. Only where Latin letters are at least 3/4 of the line's; a line mostly in Han or kana is read
+    as it is."""
+    cjk = counts.get(KANA, 0) + counts.get(HAN, 0)
+    if not cjk or counts.get(LATIN, 0) * 4 < 3 * sum(counts.values()):
+        return line
+    return _CJK_CHARS.sub(" ", line)
+
+
+def _own_facts(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineTable:
+    """Step 1: script histogram, mojibake flag, language prediction, vote weight and flags of every line."""
+    lines = text.split("\n")
+    n = len(lines)
+    letters = [0] * n
+    counts: list[dict[str, int]] = [{}] * n
+    mojibake = [False] * n
+    preds: list[Preds | None] = [None] * n
+    read: list[str] = [""] * n
+    evidence = [0] * n
+    to_predict: list[int] = []
+    for i, line in enumerate(lines):
+        c = script_counts(line)
+        total = sum(c.values())
+        if total == 0:
+            continue
+        letters[i] = total
+        counts[i] = c
+        if cfg.detect_mojibake and (HAN in c or KANA in c) and is_mojibake(line.strip()):
+            mojibake[i] = True
+            continue
+        if total < cfg.line_min_letters:
+            continue
+        if KANA in c and (c[KANA] + c.get(HAN, 0)) * 2 > total:
+            preds[i] = [("ja", 1.0)]
+            read[i], evidence[i] = line, total
+        elif c.get(HANGUL, 0) * 2 > total:
+            preds[i] = [("ko", 1.0)]
+            read[i], evidence[i] = line, total
+        else:
+            to_predict.append(i)
+    if to_predict:
+        texts = [
+            _prediction_text(_without_quoted_cjk(lines[i], counts[i]), cfg.max_predict_chars)
+            for i in to_predict
+        ]
+        # a line read as it is: its letters are already counted (the regex count only for rewritten lines)
+        alpha = [letters[i] if t == lines[i] else _count_letters(t) for i, t in zip(to_predict, texts)]
+        keep = [k for k, a in enumerate(alpha) if a >= cfg.line_min_letters]
+        results = model.predict_many([texts[k] for k in keep], k=cfg.top_k, threshold=0.005)
+        for k, p in zip(keep, results):
+            if not model.no_evidence(p):
+                i = to_predict[k]
+                preds[i], read[i], evidence[i] = p, texts[k], alpha[k]
+    material = [1.0] * n
+    name_like = [False] * n
+    quote = [False] * n
+    label = [False] * n
+    for i in range(n):
+        if preds[i] is not None:
+            material[i] = _material_weight(lines[i], HAN in counts[i])
+            name_like[i] = is_name_like(read[i], cfg.name_max_words)
+            quote[i] = is_quote_or_reference(lines[i])
+            label[i] = is_label_row(lines[i])
+    return LineTable(
+        lines, letters, counts, mojibake, preds, read, evidence, material, name_like, quote, label
+    )
+
+
+# Keyword lists and menus: short items between separators (CJK lists need no separator but a space).
+_LIST_SEP = re.compile(r"\s*[|\u3001\uff0c\u00b7\u2022/\uff5c]\s*")
+
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+# Brand and product codes (SLOT88, FB88, 12BET, W88): mixed letters and digits in one ASCII token of the text (a
+# segment of a path or URL, "/homepages/15/d39327265/htdocs", is no brand: fastText does not read it either).
+_BRAND_CODE = re.compile(r"(?<![\w./-])(?:[A-Za-z]+\d+|\d+[A-Za-z]{2,})(?![\w.-])")
+
+_MATERIAL_WEIGHT = 0.25
+
+_PARAGRAPH_LETTERS = 200
+
+_LIST_CHARS = "|\u3001\uff0c\u00b7\u2022/\uff5c"
+
+
+def _material_weight(line: str, has_han: bool = True) -> float:
+    """How much a line counts in deciding the page's language: keyword lists (a Han "spider pool" county list,
+    a menu) and lines with brand codes (SLOT88, FB88) are what injections and templates are made of, not the
+    page's own text, so they weigh `_MATERIAL_WEIGHT` of their letters; a page of nothing else still gets a
+    language from them."""
+    if _HAS_DIGIT.search(line) and _BRAND_CODE.search(line):
+        return _MATERIAL_WEIGHT
+    seps = sum(line.count(c) for c in _LIST_CHARS)
+    if seps < 4 and (not has_han or line.count(" ") < 4):
+        return 1.0  # fewer than 5 items (only spaces between Han characters separate items too)
+    items = [t for t in _LIST_SEP.split(_CJK_SPACE.sub("|", line)) if t.strip()]
+    if len(items) >= 5 and sum(len(t) for t in items) <= 8 * len(items):
+        return _MATERIAL_WEIGHT
+    return 1.0
+
+
+_WORD_SPLIT = re.compile(r"[^\w]+|[\d_]+")
+
+
+def is_label_row(line: str) -> bool:
+    """A table row of short labels ("| | January 2021 | | Su | Mo | Tu | ... | 1 | 2 |", "| Belegt / occupied |"):
+    cells of one or two words say nothing reliable about the language of the page's text (calendars, specs and
+    price tables keep their template's language), so such rows are never judged foreign by language."""
+    if not line.startswith("|"):
+        return False
+    cells = [c for c in line.split("|") if c.strip()]
+    return bool(cells) and sum(len(c.split()) for c in cells) <= 2 * len(cells)
+
+
+def is_name_like(line: str, max_words: int) -> bool:
+    """A short line of capitalized words (a title, an award, a product or a person's name).
+
+    Names and titles carry little evidence of the language of the text around them (an English award title in a
+    German page is legitimate), so such lines are never judged foreign on their own language.
+    """
+    if len(line) > 16 * max_words:
+        return False
+    words = [w for w in _WORD_SPLIT.split(line) if w]
+    if not words or len(words) > max_words:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps >= 0.75 * len(words)
+
+
+# A quotation: most of the line's letters inside double quotation marks (an English quote in a German article).
+_QUOTED = re.compile(
+    '["\u201e\u201c\u00ab\u300c\u300e]([^"\u201c\u201d\u00ab\u00bb\u300d\u300f]{3,})["\u201c\u201d\u00bb\u300d\u300f]'
+)
+
+# A bibliographic reference or footnote: a year together with a citation mark (a year in parentheses, "et al.",
+# "Surname, I." or "Surname AB," authors, or a leading footnote number).
+_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d[a-z]?\b")
+
+_CITATION = re.compile(
+    r"\(\s*(?:1[6-9]|20)\d\d[a-z]?\s*\)|\bet al\b|\b[A-Z][a-z]+,\s(?:[A-Z]\.\s?){1,3}|\b[A-Z][a-z]+\s[A-Z]{1,2}[,.]"
+    r"|^\W*(?:\[\d+\]|\(\d+\)|\d+\s|[\u2070-\u209f\u00b9\u00b2\u00b3]+)"
+)
+
+_QUOTE_MARK = re.compile('["\u201e\u201c\u00ab\u300c\u300e]')
+
+
+def is_quote_or_reference(line: str) -> bool:
+    """A quotation or a bibliographic reference: legitimately in another language than the text around it.
+
+    Quotes and cited titles keep their original language (an English quotation or paper title in a German
+    article); injected spam is neither quoted nor cited, so such lines are never judged foreign by language.
+    """
+    if _HAS_DIGIT.search(line) and _YEAR.search(line) and _CITATION.search(line):
+        return True
+    if not _QUOTE_MARK.search(line):
+        return False
+    quotes = _QUOTED.findall(line)
+    if not quotes:
+        return False
+    return _count_letters("".join(quotes)) >= 0.6 * _count_letters(line)
+
+
+# --- step 2: the page's language -----------------------------------------------------------------------------
+
+# Kana letters (hiragana, katakana) that make a page Japanese whatever else it holds: Chinese is never written with
+# kana, so Chinese lines injected into a Japanese page (gambling spam runs, often longer than the page's own text)
+# must not turn the page "Chinese" and get its Japanese lines stripped. 10% of the page's Han and kana letters.
+KANA_JAPANESE_SHARE = 0.1
+
+
+def _kana_decides(table: LineTable, indices: Sequence[int] | None, scores: dict[str, float]) -> None:
+    """When kana are at least `KANA_JAPANESE_SHARE` of the Han and kana letters, Japanese leads the vote over the
+    Chinese group (its mass is raised just above theirs); nothing changes otherwise."""
+    kana = han = 0
+    for i in range(len(table.lines)) if indices is None else indices:
+        c = table.counts[i]
+        kana += c.get(KANA, 0)
+        han += c.get(HAN, 0)
+    if not kana or kana < KANA_JAPANESE_SHARE * (kana + han):
+        return
+    top_han = max((v for k, v in scores.items() if language_group(k) == _HAN_GROUP), default=0.0)
+    if top_han >= scores.get("ja", 0.0):
+        scores["ja"] = top_han * 1.0001 + 1e-9
+
+
+def _vote_weight(table: LineTable, i: int) -> float:
+    """Factor on line `i`'s letters in the vote: keyword lists and brand codes weigh less (`material`), and so
+    do short lines (menus, captions, links and injected one-liners) against paragraphs, which carry a page's own
+    text: a line's letters count in full from `_PARAGRAPH_LETTERS` letters up."""
+    return table.material[i] * min(1.0, table.evidence[i] / _PARAGRAPH_LETTERS)
+
+
+def vote_language(table: LineTable, indices: Sequence[int] | None = None) -> LangResult:
+    """Document language as a letter-weighted vote of its lines' predictions (of the lines `indices`, or all).
+
+    Each judged line adds `letters * probability` to each of its top-k languages; the winner is the language
+    with the largest total, and its score is that total over all judged letters (the letter-weighted mean
+    probability of the winner, in [0, 1]). Unlike one fastText call on the whole text, a block of foreign lines
+    weighs exactly its share of the letters (fastText on a whole page is swayed far beyond that share by a few
+    lines with distinctive character n-grams, such as Han lists or Vietnamese diacritics).
+    """
+    scores: dict[str, float] = {}
+    weight = 0.0
+    for i in range(len(table.lines)) if indices is None else indices:
+        p = table.preds[i]
+        if not p:
+            continue
+        w = table.evidence[i] * _vote_weight(table, i)
+        weight += w
+        for lang, prob in p:
+            scores[lang] = scores.get(lang, 0.0) + w * prob
+    if not weight:
+        return _UNKNOWN
+    _kana_decides(table, indices, scores)
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    lang, top = ranked[0]
+    if len(ranked) > 1:
+        return LangResult(lang, min(top / weight, 1.0), ranked[1][0], min(ranked[1][1] / weight, 1.0))
+    return LangResult(lang, min(top / weight, 1.0), None, None)
+
+
+def identify(text: str, model: LanguageModel, cfg: LanguageConfig | None = None) -> LangResult:
+    """Language of a whole document: top language and score, runner-up and score (see `vote_language`)."""
+    return vote_language(_own_facts(text, model, cfg or LanguageConfig()))
+
+
+# --- step 3: each line's facts against the page's language ---------------------------------------------------
+
+
+def relate(table: LineTable, doc_lang: str, model: LanguageModel, cfg: LanguageConfig) -> None:
+    """Step 3: fill the table's columns that depend on the page's language `doc_lang`."""
+    n = len(table.lines)
+    doc_group = language_group(doc_lang)
+    scripts = PageScripts.of(doc_lang, model)
+    table.doc_lang, table.doc_group, table.scripts = doc_lang, doc_group, scripts
+    table.foreign_script = [0] * n
+    if scripts.tolerated is not None:
+        tolerated = scripts.tolerated
+        table.foreign_script = [sum(v for s, v in c.items() if s not in tolerated) for c in table.counts]
+    table.groups = [{}] * n
+    table.native, table.foreign, table.top_foreign = [0.0] * n, [0.0] * n, [doc_group] * n
+    for i, p in enumerate(table.preds):
+        if p:
+            by_group = group_probabilities(p)
+            table.groups[i] = by_group
+            table.native[i], table.foreign[i] = native_and_foreign(by_group, doc_group)
+            table.top_foreign[i] = top_other_group(by_group, doc_group)
+    _word_evidence(table, model, cfg)
+    _han_evidence(table, model)
+
+
+def _word_evidence(table: LineTable, model: LanguageModel, cfg: LanguageConfig) -> None:
+    """Word-frequency evidence (`transforms.language.wordlm`) of the lines against the page's language group: the
+    best foreign group's log10 likelihood ratio over the words fastText read, that group, and the share of the
+    letters in words that favour it. Only on the lines fastText may misjudge: short ones, and those it gives the
+    page's group less than `wordfreq_max_native_score` (on long lines it is reliable, and most of a page's words
+    are in such lines). Off when disabled, or when the lists cover no language of the page's group."""
+    n = len(table.lines)
+    table.native_langs = ()
+    table.word_llr, table.word_group, table.word_share = [0.0] * n, [""] * n, [0.0] * n
+    if not cfg.wordfreq_enabled or table.doc_lang == UNKNOWN_LANG:
+        return
+    g = _GROUP_OF.get(table.doc_lang)
+    members = _GROUPS[g].split() if g is not None else [table.doc_lang]
+    table.native_langs = tuple(lang for lang in members if model.words.covers(lang))
+    if not table.native_langs:
+        return
+    judged = [
+        i
+        for i, p in enumerate(table.preds)
+        if p
+        and (
+            table.evidence[i] < cfg.wordfreq_skip_min_letters
+            or table.native[i] < cfg.wordfreq_max_native_score
+        )
+    ]
+    texts = [table.texts[i] for i in judged]
+    letters = [table.evidence[i] for i in judged]
+    for i, (llr, group, share) in zip(
+        judged, model.words.llr_many(texts, table.native_langs, language_group, letters)
+    ):
+        table.word_llr[i], table.word_group[i], table.word_share[i] = llr, group, share
+
+
+def _han_evidence(table: LineTable, model: LanguageModel) -> None:
+    """In a Japanese page, the evidence that a line mostly of Han characters and without kana is Chinese: the
+    characters of simplified Chinese that Japanese does not use, and the words' likelihood ratio of Chinese
+    against Japanese (`HanWordModel`). fastText's zh/ja split on short Han-only text is not reliable either way."""
+    n = len(table.lines)
+    table.simplified, table.han_llr = [0] * n, [0.0] * n
+    if table.scripts is None or table.scripts.marker != KANA:
+        return
+    simplified = model.simplified_only
+    for i, c in enumerate(table.counts):
+        if (
+            table.letters[i]
+            and not table.mojibake[i]
+            and not c.get(KANA, 0)
+            and c.get(HAN, 0) * 2 > table.letters[i]
+        ):
+            line = table.lines[i]
+            table.simplified[i] = sum(1 for ch in line if ch in simplified)
+            table.han_llr[i] = model.han_words.llr(line)
