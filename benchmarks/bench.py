@@ -62,6 +62,16 @@ DT_PACKAGES = [
     "lxml_html_clean",
     "aiohttp",
     "requests",
+    # the word tokenizers datatrove assigns to the languages of benchmarks/tokenizer_compare.py
+    "jieba==0.42.1",  # zh (spaCy's segmenter)
+    "sudachipy==0.7.0",  # ja (datatrove's spaCy Japanese tokenizer)
+    "sudachidict-core==20261015",
+    "pyvi==0.1.1",  # vi (spaCy's Vietnamese tokenizer)
+    "pythainlp==5.4.0",  # th
+    "pyidaungsu-numpy2==0.1.4",  # my
+    "kiwipiepy==0.20.4",  # ko: KiwiTokenizer's model_type "sbg" ...
+    "kiwipiepy_model==0.20.0",  # ... is in this model package, not in 0.22 and later
+    "indic-nlp-library==0.92",  # bn
 ]
 # datatrove's FT176LID asks for this URL; its asset cache names the file after it (datatrove.io).
 DT_LID_URL = "https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin"
