@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -141,7 +142,9 @@ def one_run(warc: Path, n: int, split_bytes: int, work: Path) -> dict:
         stats = json.loads((out / "stats.json").read_text())
         job = sorted(rest("/jobs/overview")["jobs"], key=lambda j: j["start-time"])[-1]
         detail = rest(f"/jobs/{job['jid']}")
-        map_ms = max((v["duration"] for v in detail["vertices"] if "Map, Finish" in v["name"]), default=0)
+        # The vertex that runs the map phase's ParDo (label "Map"); Flink names a vertex after the operators chained
+        # into it, so the label appears as a whole word among others.
+        map_ms = max((v["duration"] for v in detail["vertices"] if re.search(r"\bMap\b", v["name"])), default=0)
         moved = sum(v["metrics"].get("write-bytes", 0) for v in detail["vertices"])
         docs = stats["read"] - sum(stats["dropped_by_stage"].get("read", {}).values()) - stats[
             "failed_by_stage"
@@ -161,6 +164,8 @@ def one_run(warc: Path, n: int, split_bytes: int, work: Path) -> dict:
             "moved_bytes_per_doc": round(moved / docs) if docs else None,
             "balanced": stats["balanced"],
             "digest": digests(out),
+            "vertices": [{"name": v["name"][:300], "parallelism": v["parallelism"], "duration_ms": v["duration"],
+                          "write_bytes": v["metrics"].get("write-bytes", 0)} for v in detail["vertices"]],
         }
     finally:
         sh("down", "flink")
