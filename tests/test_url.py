@@ -94,6 +94,26 @@ def test_word_rules_on_the_lower_cased_url(ut1_filter: UrlFilter) -> None:
     assert ut1_filter.verdict("https://tube.example.org/best-sex-videos") == ("banned_subword", "phrase=sexvideo")
 
 
+def test_banned_words_glued_to_english_words(ut1_filter: UrlFilter) -> None:
+    """datatrove splits URLs only at non-alphanumerics; a token that splits entirely into English words, one of
+    them banned, is blocked too: the fewest words win, names and words that hold a banned word pass."""
+    v = ut1_filter.verdict
+    assert v("http://freejizz.org/") == ("banned_word", "word=jizz in=freejizz")
+    assert v("https://www.example.com/tags/hotcreampievideos") == ("banned_word", "word=creampie in=hotcreampievideos")
+    assert v("https://www.example.org/bestpornsite/") == ("banned_word", "word=porn in=bestpornsite")
+    assert v("https://www.example.net/xxxclips") == ("banned_word", "word=xxx in=xxxclips")
+    for innocent in ("https://therapistfinder.com/", "https://www.expertsexchange.com/", "https://penisland.net/",
+                     "https://whorepresents.com/", "https://www.cockburnlibrary.org/", "https://spicersltd.co.uk/",
+                     "https://www.pakistantoday.com.pk/", "https://hancockcountyohio.gov/",
+                     "https://www.wessexwater.co.uk/", "https://titanicbelfast.com/", "https://scattergood.org/"):  # fmt: skip
+        assert v(innocent) is None, innocent
+    c = ut1_filter._compound
+    assert c is not None
+    assert c.split("therapistfinder") == ["therapist", "finder"]
+    assert c.split("expertsexchange") == ["experts", "exchange"]
+    assert c.split("hornimanmuseum") is None  # "horniman" is no word of the list: never split, never blocked
+
+
 def test_real_bench_pages_on_ut1(ut1_filter: UrlFilter) -> None:
     """The bench file's 990 real pages: exactly these four hosts are on UT1 (listed there as adult)."""
     from fastwarc import ArchiveIterator, WarcRecordType

@@ -7,11 +7,13 @@
         -> words of the lower-cased URL (split on non-alphanumerics, and also at letter/digit boundaries)
            in the banned list -> banned_word; >= soft_word_threshold of them in the soft list -> soft_banned_words
         -> a banned phrase anywhere in the URL's letters and digits (Aho-Corasick) -> banned_subword
+        -> a banned word glued to English words in one token ("freejizz", `compound.py`) -> banned_word
 
 The word rules are datatrove's (its lists and its normalisation: phrases are matched on the URL with everything
 but letters and digits removed), applied to the lower-cased URL (datatrove's are case-sensitive, so
-"/Free-PORN" passes it). Banned words are whole words: "middlesex", "scunthorpe", "analytics", "cockburn",
-"therapist" hold a banned word only as a substring and pass. Parent domains are checked because many UT1
+"/Free-PORN" passes it). Banned words are whole words, or parts of a token that splits entirely into English
+words ("freejizz"): "middlesex", "scunthorpe", "analytics", "cockburn", "therapistfinder" hold a banned word only
+as a substring and pass (`compound.py` says how). Parent domains are checked because many UT1
 entries are subdomains of hosting platforms (name.blogspot.com): a listed host blocks its subdomains, never its
 parent or its siblings. An IP address host is looked up as it is (it has no parent domains).
 """
@@ -27,6 +29,7 @@ import ahocorasick
 from xxhash import xxh3_64_intdigest
 
 from transforms.url.blocklist import DomainIndex, data_path, read_member
+from transforms.url.compound import CompoundWords
 from transforms.url.config import (
     REASON_BANNED_SUBWORD,
     REASON_BANNED_WORD,
@@ -161,6 +164,7 @@ class UrlFilter:
         self._soft_threshold = cfg.soft_word_threshold
         self._words = words
         self._automaton = None
+        self._compound = CompoundWords(words.banned, words.soft) if words is not None else None
         if words is not None and words.subwords:
             automaton = ahocorasick.Automaton()
             for phrase in words.subwords:
@@ -237,4 +241,6 @@ class UrlFilter:
         if self._automaton is not None:
             for _, phrase in self._automaton.iter(_NON_ALNUM.sub("", text)):
                 return UrlVerdict(REASON_BANNED_SUBWORD, f"phrase={phrase}")
+        if self._compound is not None and (glued := self._compound.find(tokens)) is not None:
+            return UrlVerdict(REASON_BANNED_WORD, f"word={glued[0]} in={glued[1]}")
         return None
