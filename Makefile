@@ -3,10 +3,14 @@
 #   make test  - create .venv, install with test extras, run the default test suite
 #   make test-cluster - the default pipeline on a real local Flink and Spark cluster (CI runs it)
 #   make test-airflow - the Airflow DAG end to end in its own venv (CI runs it)
-#   make bench - speed on one core next to datatrove 0.10.1 and a bare trafilatura loop, per-stage table
+#   make bench - every speed ratio: a long generated WARC (one vs two CPUs), the shared bench vs datatrove and bare
 #   make wheel - the wheel that Dataflow workers install (--extra_package dist/crawlwash-*.whl)
 #   make cluster-deps - Flink, Spark and Beam's job servers for deploy/local/cluster.sh (into .cache/)
+# The install builds crawlwash's compiled hot paths (native/, Rust): it needs `cargo` (rustup's default place is
+# searched too); the crates come from crates.io as native/Cargo.lock pins them.
 PYTHON ?= python3.11
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+NATIVE := native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -17,7 +21,8 @@ DATASETS_STAMP := $(DATASETS_VENV)/.installed
 
 .PHONY: run test test-slow test-cluster test-airflow bench wheel install clean cluster-deps cluster-deps-flink cluster-deps-spark
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(NATIVE)
+	@command -v cargo >/dev/null || { echo "crawlwash builds a Rust extension (native/): install cargo, e.g. from rustup.rs" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
@@ -66,4 +71,4 @@ wheel: $(STAMP)
 	$(PY) -m pip wheel --no-deps -w dist .
 
 clean:
-	rm -rf $(VENV) out build dist *.egg-info .bench
+	rm -rf $(VENV) out build dist *.egg-info .bench native/target transforms/core/_native*.so

@@ -10,7 +10,8 @@ and reads OUT. For each document and each of two tokenizations:
 it writes the statistics as datatrove's filters compute them (the same expressions, on datatrove's own helpers:
 `find_duplicates`, `find_top_duplicate`, `find_all_duplicate`, `get_n_grams`, `PUNCTUATION_SET`), and the
 verdicts of datatrove's real filters built with the same thresholds (the parity script checks that these
-statistics, held against the thresholds, give the same verdicts: a check of the oracle itself).
+statistics, held against the thresholds, give the same verdicts: a check of the oracle itself). A document with
+`"return_tokens": true` also gets the assigned tokenizer's tokens back (`benchmarks/tokenizer_compare.py`).
 """
 
 from __future__ import annotations
@@ -212,6 +213,8 @@ def main() -> None:
                     out[f"{name}_error"] = f"{type(e).__name__}: {e}"[:200]
                     continue
                 out[name] = {"stats": stats, "verdict": v, "tokenize_s": seconds, "n_tokens": len(words)}
+                if name == "assigned" and d.get("return_tokens"):
+                    out[name]["tokens"] = words
             fout.write(json.dumps(out) + "\n")
 
 

@@ -105,6 +105,32 @@ def datatrove_lang(lang: str | None) -> str | None:
     return entry["config"] if entry else None
 
 
+def oracle_record(key: str, text: str, lang: str | None, toks: list[str], cfg: QualityConfig, **extra) -> dict:
+    """One input line of `datatrove_oracle.py`: the text, crawlwash's tokens and everything crawlwash judged it by."""
+    stop = stop_words_for(lang)
+    return {
+        "id": key, "text": text, "tokens": toks, "dt_lang": datatrove_lang(lang),
+        "thresholds": cfg.for_language(lang).model_dump(mode="json"),
+        "stop_words": sorted(stop) if stop else None, "line_ends": list(fineweb_line_ends(lang)), **extra,
+    }  # fmt: skip
+
+
+def run_oracle(records: list[dict]) -> dict[str, dict]:
+    """datatrove's answers (`datatrove_oracle.py`, in its own venv) for `oracle_record`s, by id."""
+    if not DT_PYTHON.exists():
+        from bench import ensure_datatrove
+
+        ensure_datatrove()
+    with tempfile.TemporaryDirectory(prefix="crawlwash-parity-") as tmp:
+        src, dst = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        with open(src, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        subprocess.run([str(DT_PYTHON), str(REPO / "benchmarks" / "datatrove_oracle.py"), str(src), str(dst)],
+                       check=True, stderr=subprocess.DEVNULL)  # fmt: skip
+        with open(dst, encoding="utf-8") as f:
+            return {d["id"]: d for d in map(json.loads, f)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=None, help="only the first N pipeline documents")
@@ -112,10 +138,6 @@ def main() -> None:
     ap.add_argument("--no-pipeline-docs", action="store_true", help="only the --extra documents")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    if not DT_PYTHON.exists():
-        from bench import ensure_datatrove
-
-        ensure_datatrove()
     docs = [] if args.no_pipeline_docs else pipeline_docs(args.limit)
     for path in args.extra:
         with open(path, encoding="utf-8") as f:
@@ -123,28 +145,18 @@ def main() -> None:
     cfg = QualityConfig()
     ours: dict[str, dict] = {}
     tok_s: dict[str, list[float]] = defaultdict(list)
-    with tempfile.TemporaryDirectory(prefix="crawlwash-parity-") as tmp:
-        src, dst = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
-        with open(src, "w", encoding="utf-8") as f:
-            for i, (doc_id, text, lang) in enumerate(docs):
-                key = f"{i}:{doc_id}"
-                t0 = time.perf_counter()
-                toks = tokens_for(text, lang)
-                tok_s[base_lang(lang) or "und"].append(time.perf_counter() - t0)
-                sig = compute_signals(text, lang)
-                ours[key] = {"lang": base_lang(lang) or "und", "sig": sig, "kept": decide(sig, lang, cfg) is None}
-                stop = stop_words_for(lang)
-                f.write(json.dumps({
-                    "id": key, "text": text, "tokens": toks, "dt_lang": datatrove_lang(lang),
-                    "thresholds": cfg.for_language(lang).model_dump(mode="json"),
-                    "stop_words": sorted(stop) if stop else None, "line_ends": list(fineweb_line_ends(lang)),
-                }, ensure_ascii=False) + "\n")  # fmt: skip
+    records = []
+    for i, (doc_id, text, lang) in enumerate(docs):
+        key = f"{i}:{doc_id}"
         t0 = time.perf_counter()
-        subprocess.run([str(DT_PYTHON), str(REPO / "benchmarks" / "datatrove_oracle.py"), str(src), str(dst)],
-                       check=True, stderr=subprocess.DEVNULL)  # fmt: skip
-        oracle_s = time.perf_counter() - t0
-        with open(dst, encoding="utf-8") as f:
-            oracle = {d["id"]: d for d in map(json.loads, f)}
+        toks = tokens_for(text, lang)
+        tok_s[base_lang(lang) or "und"].append(time.perf_counter() - t0)
+        sig = compute_signals(text, lang)
+        ours[key] = {"lang": base_lang(lang) or "und", "sig": sig, "kept": decide(sig, lang, cfg) is None}
+        records.append(oracle_record(key, text, lang, toks, cfg))
+    t0 = time.perf_counter()
+    oracle = run_oracle(records)
+    oracle_s = time.perf_counter() - t0
     report(ours, oracle, tok_s, cfg, oracle_s)
 
 

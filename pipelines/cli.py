@@ -76,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         "info logging, only the summary",
     )
     run_p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show debug messages: each split a worker finished (records, kept, seconds), models loaded",
+    )
+    run_p.add_argument(
         "--progress-every",
         type=float,
         default=15.0,
@@ -135,19 +141,30 @@ class _WorkerLogFilter(logging.Filter):
         return True
 
 
-def _setup_logging(quiet: bool, live: bool) -> None:
-    """`live`: a progress line is drawn on the terminal; workers' per-split info lines would break it."""
+def _setup_logging(quiet: bool, live: bool, verbose: bool = False) -> None:
+    """Warnings and errors always show. `quiet`: nothing else but the summary; `verbose`: crawlwash's debug
+    messages too (a line per split a worker finished). `live`: a progress bar is drawn on the terminal, which
+    workers' info lines would break."""
     logging.basicConfig(
         level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
-    level = logging.WARNING if quiet else logging.INFO
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
     for name in ("crawlwash", "transforms", "pipelines"):
         logging.getLogger(name).setLevel(level)
     forwarded = logging.getLogger("apache_beam.runners.portability.local_job_service")
-    forwarded.setLevel(logging.INFO)
-    forwarded.addFilter(_WorkerLogFilter(logging.WARNING if live else level))
+    forwarded.setLevel(logging.DEBUG if verbose else logging.INFO)
+    forwarded.addFilter(_WorkerLogFilter(logging.WARNING if live and not verbose else level))
+
+
+def _verbose_workers(beam_args: list[str]) -> list[str]:
+    """With --verbose, workers in other processes send crawlwash's debug messages too (unless the user already
+    chose log levels for them)."""
+    if any(a.startswith("--sdk_harness_log_level_overrides") for a in beam_args):
+        return beam_args
+    levels = json.dumps({"transforms": "DEBUG", "pipelines": "DEBUG"})
+    return [*beam_args, f"--sdk_harness_log_level_overrides={levels}"]
 
 
 def _summary(stats: dict, seconds: float) -> str:
@@ -233,7 +250,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         return _look(args)
 
     live = not args.quiet and sys.stderr.isatty()
-    _setup_logging(args.quiet, live)
+    _setup_logging(args.quiet, live, args.verbose)
+    if args.verbose:
+        beam_args = _verbose_workers(beam_args)
     from apache_beam.options.pipeline_options import PortableOptions, TestOptions
 
     from pipelines.runner import RunnerError, build_options, run_job

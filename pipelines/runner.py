@@ -75,8 +75,9 @@ REQUIRED_OPTIONS: dict[str, tuple[str, ...]] = {
 
 WHEEL_HINT = (
     "build the wheel with `python -m pip wheel --no-deps -w dist .` and pass "
-    "--extra_package=dist/crawlwash-0.1.0-py3-none-any.whl, or pass --setup_file=./pyproject.toml, or a custom SDK "
-    "image built from the Dockerfile"
+    "--extra_package=dist/crawlwash-0.1.0-cp311-cp311-linux_x86_64.whl (CPython 3.11, Linux x86-64: the Beam SDK "
+    "image's platform), or pass --setup_file=./pyproject.toml (workers then compile the Rust extension and need "
+    "cargo), or a custom SDK image built from the Dockerfile"
 )
 
 _DIRECT_RUNNERS = {"directrunner", "bundlebaseddirectrunner", "switchingdirectrunner"}

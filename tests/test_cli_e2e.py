@@ -47,8 +47,8 @@ def test_outputs_and_balanced_ledger(full_run: Path) -> None:
     assert set(facts) == {"finished", "map_seconds", "splits_reused"} and not set(facts) & set(manifest)
     assert facts["splits_reused"] == 0  # nothing retried
     steps = facts["map_seconds"]
-    assert set(steps) == {"read", "url", "extract", "normalize", "language", "boilerplate", "line_keys", "quality",
-                          "dedup_keys", "stage_write"}  # fmt: skip
+    assert set(steps) == {"read", "url", "warm_up", "extract", "normalize", "language", "boilerplate", "line_keys",
+                          "quality", "dedup_keys", "stage_write"}  # fmt: skip
     assert steps["extract"] > 0 and all(v >= 0 for v in steps.values())
     assert "timing_us" not in stats
 

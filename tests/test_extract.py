@@ -507,6 +507,33 @@ def test_extract_fn_timeout_is_a_failed_row_and_the_next_document_extracts() -> 
         assert out[0].text.startswith(truth[:60]) and out[0].html is None and out[0].charset == "utf-8"
 
 
+def test_prefetched_pages_give_the_same_rows_and_a_slow_one_its_own_timeout(png_payload) -> None:
+    # The map phase sends the next page to the sandbox before it runs the later stages on the current one
+    # (`prefetch`). Each page still gets its own outcome and its own time budget, counted from when it was sent.
+    fn = ExtractFn(ExtractConfig(timeout_s=1.0, max_html_bytes=10_000_000))
+    fn.setup()
+    fn._overlap = True  # whatever CPUs this test may use
+    payload, truth = _aeb(AEB_REUTERS)
+    docs = [_html_doc("a", payload), _html_doc("slow", _pathological_page()), _html_doc("b", payload),
+            _html_doc("png", png_payload), _html_doc("c", b"<html>" + b" " * 10_000_001)]  # fmt: skip
+    try:
+        list(fn.process(_html_doc("warm", payload)))  # waits for the child to start
+        outcomes = []
+        for doc, following in zip(docs, [*docs[1:], None], strict=True):
+            outcomes.append(list(fn.outcomes(doc)))
+            fn.prefetch(following)
+            time.sleep(0.6)  # the later stages of `doc`: the budget of `following` runs meanwhile
+        pool = fn._pool
+    finally:
+        fn.teardown()
+        pool.close()
+    a, slow, b, png, big = (out[0] for out in outcomes)
+    assert isinstance(a, Doc) and isinstance(b, Doc) and a.text == b.text and a.text.startswith(truth[:60])
+    assert slow.tag == FAILED and slow.value.error == "ExtractionTimeout: exceeded 1.0 s"
+    assert png.tag == FAILED and png.value.error.startswith("UndecodableHtml: ")
+    assert big.tag == FAILED and big.value.error.startswith("HtmlTooLarge: ")
+
+
 def test_extract_text_transform(no_text_page, png_payload, spb_page) -> None:
     reuters, reuters_truth = _aeb(AEB_REUTERS)
     nyt, _ = _aeb(AEB_NYT)
@@ -547,3 +574,33 @@ def test_extract_text_transform(no_text_page, png_payload, spb_page) -> None:
             label="failed",
         )
         assert_that(untouched, equal_to([True]), label="untouched")
+
+
+def test_map_phase_stages_the_same_files_with_and_without_prefetch(tmp_path: Path) -> None:
+    # Reading ahead and extracting the next page meanwhile changes no byte of what a split stages.
+    from pipelines.config import load_config
+    from pipelines.pipeline import STAGE_REGISTRY, map_spec
+    from transforms.engine.map_phase import MapSplitFn
+    from transforms.read import Split
+
+    staged = {}
+    for overlap in (False, True):
+        out = tmp_path / str(overlap)
+        # a budget no page reaches even on a loaded machine: a timeout would differ between runs, not the read-ahead
+        cfg = load_config(None, [f"output.dir={out}", "extract.timeout_s=600"])
+        chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
+        fn = MapSplitFn(map_spec(cfg), chain)
+        fn.setup()
+        (extract,) = (stage for name, stage in chain if name == "extract")
+        extract._overlap = overlap
+        pool = extract._pool
+        try:
+            for path in (CC_WARC, AUT_WARC):
+                (summary,) = fn.process(Split(str(path), path.stat().st_size))
+                assert summary["counts"]["read"] > 10
+        finally:
+            fn.teardown()
+            pool.close()
+        files = sorted((out / "_temporary" / "splits").glob("*.parquet"))
+        staged[overlap] = {f.name: f.read_bytes() for f in files}
+    assert staged[True] == staged[False] and len(staged[True]) >= 8

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -119,42 +118,25 @@ def test_signature_is_deterministic_and_estimates_jaccard() -> None:
         assert estimated_jaccard(sig, signature_of(t, p)) < 0.1
 
 
-def test_minhash_blocks_give_the_same_signature(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_minhash_signature_is_its_definition() -> None:
+    # per permutation i: min over the shingle hashes x of ((a_i x + b_i) mod 2^64) >> 32, as uint32
     hashes = np.unique(np.arange(1, 10_001, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    whole = minhash_signature(hashes, 64, 3)
-    monkeypatch.setattr(minhash, "_BLOCK", 7)
-    assert np.array_equal(minhash_signature(hashes, 64, 3), whole)
+    a, b = minhash.permutations(64, 3)
+    with np.errstate(over="ignore"):
+        expected = ((hashes[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)).min(axis=0).astype(np.uint32)
+    assert np.array_equal(minhash_signature(hashes, 64, 3), expected)
     with pytest.raises(ValueError):
         minhash_signature(np.empty(0, dtype=np.uint64))
 
 
-def test_token_hash_cache_changes_no_hash_and_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = _stripped(SEED_SPAM)
-    minhash._TOKEN_CACHE.clear()
-    cold = shingle_hashes(text)
-    assert np.array_equal(shingle_hashes(text), cold)  # every token from the cache now
-    monkeypatch.setattr(minhash, "_TOKEN_CACHE_SIZE", 8)  # fewer than the text's distinct words
-    minhash._TOKEN_CACHE.clear()
-    assert np.array_equal(shingle_hashes(text), cold)
-    assert np.array_equal(shingle_hashes(text), cold)
-    shingle_hashes("alpha beta gamma")  # the full cache is emptied first: it holds one document's words at most
-    assert sorted(minhash._TOKEN_CACHE) == ["alpha", "beta", "gamma"]
-
-
-def test_token_hash_cache_is_safe_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    # DoFns may run in several threads of one process: one thread emptying the full cache must not break another.
+def test_shingle_hashes_are_the_same_from_many_threads() -> None:
+    # The extension works without the GIL: DoFns running in several threads of one process get the same keys.
     from concurrent.futures import ThreadPoolExecutor
 
     texts = [_stripped(SEED_SPAM), _stripped(SEED_CLEAN), "alpha beta gamma delta " * 50]
     expected = [shingle_hashes(t) for t in texts]
-    monkeypatch.setattr(minhash, "_TOKEN_CACHE_SIZE", 16)
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # threads switch often: the interleavings a busy worker sees
-    try:
-        with ThreadPoolExecutor(4) as pool:
-            results = list(pool.map(lambda i: shingle_hashes(texts[i % 3]), range(300)))
-    finally:
-        sys.setswitchinterval(interval)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: shingle_hashes(texts[i % 3]), range(300)))
     assert all(np.array_equal(r, expected[i % 3]) for i, r in enumerate(results))
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -286,10 +287,13 @@ def test_dataset_card(full_run: Path, stats: dict, tmp_path: Path) -> None:
 
 
 def test_progress_lines_while_running(full_run: Path, stats: dict) -> None:
-    """Not a terminal: progress log lines (every 2 s in this run) with splits, records, docs/s and time left."""
+    """Not a terminal: progress log lines (every 2 s in this run) with splits, records, kept share, records/s and
+    time left."""
     lines = [line for line in (full_run.parent / "run.stderr").read_text().splitlines() if "progress: " in line]
     assert lines, "progress lines were logged"
-    pattern = re.compile(r"progress: map: splits (\d+)/(\d+|\?), (\d+) records, (\d+) staged, [\d.]+ docs/s, \d+% of")
+    pattern = re.compile(
+        r"progress: map: splits (\d+)/(\d+|\?), (\d+) records, (\d+) staged \([\d.]+%\), [\d.]+ records/s, \d+% of"
+    )
     parsed = [pattern.search(line) for line in lines if "map done" not in line]
     assert all(parsed), lines
     planned = stats["job"]["splits_planned"]
@@ -334,3 +338,33 @@ def test_progress_notes_inside_one_split(tmp_path: Path, monkeypatch: pytest.Mon
     assert running.done == {} and running.records == note["records"] and running.bytes_done == note["bytes"]
     assert running.planned is None  # no plan notes: the split was not planned by a pipeline
     assert running.line().startswith(f"map: splits 0/?, {note['records']} records, ")
+
+
+def test_progress_on_a_terminal_is_one_live_bar(tmp_path: Path) -> None:
+    """On a terminal: one tqdm bar redrawn in place, with records, records/s, the kept share, splits and time left;
+    cleared when the job ends (the summary table follows)."""
+    import io
+
+    from pipelines.progress import Progress
+    from transforms.write import plan_dir, splits_dir
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    Path(plan_dir(str(tmp_path))).mkdir(parents=True)
+    Path(plan_dir(str(tmp_path)), "a.json").write_text(json.dumps({"splits": 2}))
+    splits = Path(splits_dir(str(tmp_path)))
+    splits.mkdir(parents=True)
+    (splits / "s1.done.json").write_text(json.dumps({"path": "in.warc.gz", "start": 0, "end": 600,
+                                                     "counts": {"read": 300}, "docs": 90}))  # fmt: skip
+    (splits / "s2.progress.json").write_text(json.dumps({"records": 100, "kept": 10, "bytes": 200, "t": 0}))
+    screen = Terminal()
+    progress = Progress(str(tmp_path), {"in.warc.gz": 1000}, stream=screen, interval=0.05)
+    with progress:
+        time.sleep(0.5)
+    drawn = screen.getvalue()
+    assert "\r" in drawn and "\n" not in drawn  # redrawn in place, never a new line
+    line = [part for part in drawn.split("\r") if part.strip()][-1]  # the last drawing before the bar is cleared
+    assert re.search(r"^map  80%\|.*\| 400 records, [\d.]+ records/s, kept 25\.0%, splits 1/2 \[", line), line
+    assert drawn.split("\r")[-1].strip() == ""  # cleared at the end

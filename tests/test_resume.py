@@ -93,7 +93,7 @@ def test_killed_run_resumes_to_identical_shards(
     more = run_cli([*_args(small_cc, out, *resume), "--input", str(BENCH_WARC)], cwd=tmp_path)
     assert more.returncode == 2 and "different input list (inputs added: 1" in more.stderr
     # the same command again: the completed splits are not read again
-    run = run_cli(_args(small_cc, out, *resume), cwd=tmp_path)
+    run = run_cli([*_args(small_cc, out, *resume), "-v"], cwd=tmp_path)  # -v: each split's debug line
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stderr.count("already done (resume or retry)") >= done
     assert json.loads((out / "run_info.json").read_text())["splits_reused"] >= done

@@ -101,7 +101,7 @@ def test_dataflow_needs_gcs_temp_location(cfg):
 def test_dataflow_needs_worker_packaging(cfg):
     msg = _err(DATAFLOW_BASE, cfg)
     assert msg.startswith("runner DataflowRunner: the workers need the crawlwash code")
-    assert "--extra_package=dist/crawlwash-0.1.0-py3-none-any.whl" in msg
+    assert "--extra_package=dist/crawlwash-0.1.0-cp311-cp311-linux_x86_64.whl" in msg
 
 
 def test_dataflow_refuses_local_paths_unless_dry_run(cfg):
@@ -132,7 +132,7 @@ def test_portable_docker_workers_need_crawlwash(cfg):
         ["--environment_type=DOCKER", f"--environment_config={IMAGE}"],
         ["--environment_type=EXTERNAL", "--environment_config=localhost:50000"],
         ["--environment_type=LOOPBACK"],
-        ["--extra_package=dist/crawlwash-0.1.0-py3-none-any.whl"],
+        ["--extra_package=dist/crawlwash-0.1.0-cp311-cp311-linux_x86_64.whl"],
     ):
         build_options(["--runner=PortableRunner", "--job_endpoint=localhost:8099", *ok], cfg)
 

@@ -20,6 +20,7 @@ Airflow workers, so one DAG file serves every deployment:
                                    "environment_config": "registry.example.com/crawlwash-worker:0.1.0"}
     CRAWLWASH_PYTHON         interpreter that has crawlwash installed (default: the one running Airflow)
     CRAWLWASH_SCHEDULE       cron schedule                            (default: 0 3 * * *, 03:00 UTC daily)
+    CRAWLWASH_RETRIES        retries of a failed day, 10 minutes apart (default: 1; CI sets 0 to fail at once)
 
 Needs apache-airflow-providers-apache-beam and apache-airflow-providers-google (the Beam operator refuses to start
 without the Google provider, whatever the runner); crawlwash must be installed for CRAWLWASH_PYTHON. For
@@ -58,7 +59,7 @@ with DAG(
         "output_prefix": Param(_env("CRAWLWASH_OUTPUT_PREFIX", "/data/crawl/clean"), type="string"),
         "config": Param(_env("CRAWLWASH_CONFIG", ""), type="string"),
     },
-    default_args={"retries": 1, "retry_delay": pendulum.duration(minutes=10)},
+    default_args={"retries": int(_env("CRAWLWASH_RETRIES", "1")), "retry_delay": pendulum.duration(minutes=10)},
 ) as dag:
     clean_crawl = BeamRunPythonPipelineOperator(
         task_id="clean_crawl",

@@ -52,7 +52,7 @@ from transforms.clean.lines import (
     REASON_NEAR_REPEATED,
     REASON_REPEATED,
     LineRules,
-    clean_lines,
+    clean_text,
     host_of,
     join_lines,
     remove_frequent_lines,
@@ -255,7 +255,7 @@ class BoilerplateResult:
 
 def clean_document(text: str, rules: LineRules) -> BoilerplateResult:
     """The per-document pass (pure): repeated paragraphs, pattern rules and navigation runs."""
-    verdicts = clean_lines(text.split("\n"), rules)
+    verdicts = clean_text(text, rules)
     return BoilerplateResult(join_lines(verdicts.kept), verdicts.removed)
 
 

@@ -33,6 +33,13 @@ for every line whether it stays, and if not, why (a stable `REASON_*` code). The
    another rule of 1. or by 3. (or is such a confirmed notice). A lone credit line next to article text stays
    ("© Reuters", a wire service's rights line closing the story): it is part of the article as published, and a
    site's recurring footer is caught by the corpus-wide frequent-line pass anyway.
+
+How it runs: one call of the compiled extension (`native/src/lines.rs`) computes every line's features in one pass
+over the text and its casefolded form: word counts, letters, digits, the end punctuation, the paragraph key's length
+and its paragraph key, and which rules' trigger substrings (`_NEEDLES`) the line holds. The rules
+then decide in Python from that table; a rule's regular expression only runs on the few lines that hold one of its
+triggers. The corpus keys of the frequent-line pass come from the extension too (`corpus_line_keys`). Characters are
+classified by CPython's own Unicode database, so the keys are exactly those of the `re`/`str` definitions below.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ import numpy as np
 from courlan import extract_domain
 
 from transforms.clean.near import near_repeats
+from transforms.core import _native
 
 __all__ = [
     "PATTERN_RULES",
@@ -66,7 +74,9 @@ __all__ = [
     "LineRules",
     "LineVerdicts",
     "clean_lines",
+    "clean_text",
     "corpus_line_key",
+    "corpus_line_keys",
     "frequent_line_entries",
     "hash32",
     "host_line_keys",
@@ -175,9 +185,32 @@ _RELATED = re.compile(
     rf"^\W*(?:{_RELATED_LABELS})(?:\W*$|\s*(?::|»|>>|→|\||\s[-–—])\s*(?P<rest>.*)$)", _I
 )
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
-_TERMINAL = tuple(".!?。！？…:：\"'”’»)]")
-_KEY_JUNK = re.compile(r"[\W_]+")
-_DIGIT = re.compile(r"\d")
+# The rest of this section's definitions live in the extension, where the line table is computed:
+# - the paragraph key: casefolded, runs of characters that are not letters or digits ([\W_]+) folded to one space,
+#   stripped (the corpus keys: decimal digits, \d, as "0");
+# - `tokens`: len(line.split()); `words`: the tokens that hold a letter or digit (str.isalnum);
+# - NO_LETTERS: no str.isalpha character and fewer than 4 str.isdigit ones; TERMINAL: the line ends with one of
+#   .!?。！？…:："'”’»)] ; TABLE_ROW: starts and ends with "|"; FIRST_DIGIT: its first letter or digit is a digit.
+
+# Substrings of the casefolded line without which a rule's pattern cannot match (one group per rule): its regular
+# expression runs only on lines that hold one. The first four are the checks the rules always made; back_to_top
+# and policy_link have one word of each alternative, chosen without the letters i, k and s, which IGNORECASE
+# matches to characters that casefold to something else (ı, K, ſ): tests/test_native.py checks that property.
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    REASON_LOREM_IPSUM: ("lorem",),
+    REASON_JAVASCRIPT: ("script",),
+    REASON_COOKIE: ("cookie",),
+    REASON_COPYRIGHT: _COPYRIGHT_HINTS,
+    REASON_BACK_TO_TOP: ("top", "oben", "haut", "arr"),
+    REASON_POLICY: ("acy ", "term", "pol", "legal", "mpre", "daten", "nutzung", "ment"),
+    REASON_LINK_LIST: tuple("|•·»"),
+}
+_NEEDLE_BIT = {reason: 1 << (_native.NEEDLE_SHIFT + g) for g, reason in enumerate(_NEEDLES)}
+_ANALYZER = _native.LineAnalyzer([list(group) for group in _NEEDLES.values()])
+# A line without one of these flags cannot match any pattern rule.
+_CANDIDATE = _native.NO_LETTERS | sum(_NEEDLE_BIT.values())
+_UTF8 = ("utf-8", "surrogatepass")
+_DIGIT = re.compile(r"\d")  # repeated_ignore_digits
 # Repeats are the article's own lines said twice: they never make a neighbouring copyright line part of a footer.
 _NOT_ANCHORS = frozenset({REASON_REPEATED, REASON_NEAR_REPEATED})
 
@@ -223,8 +256,17 @@ class LineVerdicts:
 def paragraph_key(line: str, ignore_digits: bool = False) -> str:
     """The normalized form used to compare lines: casefolded, punctuation/symbols/whitespace folded to one
     space, digits optionally folded to 0 (cc_net's normalization, without accent stripping)."""
-    key = _KEY_JUNK.sub(" ", line.casefold()).strip()
-    return _DIGIT.sub("0", key) if ignore_digits else key
+    return _native.paragraph_key(line.casefold().encode(*_UTF8), ignore_digits).decode(*_UTF8)
+
+
+class _LineTable:
+    """The features of a document's lines (one list entry per line; see the module docstring)."""
+
+    __slots__ = ("chars", "flags", "keys", "tokens", "words")
+
+    def __init__(self, text: str) -> None:
+        table = _ANALYZER.table(text.encode(*_UTF8), text.casefold().encode(*_UTF8))
+        self.tokens, self.words, self.chars, self.keys, self.flags = table
 
 
 def _is_link_list(line: str, rules: LineRules) -> bool:
@@ -248,73 +290,69 @@ def _is_related_link(line: str) -> bool:
 
 def line_rule_reason(line: str, rules: LineRules) -> str | None:
     """The reason a single (stripped, non-empty) line is boilerplate by the pattern rules, or None."""
+    table = _LineTable(line)
+    if len(table.flags) != 1:
+        raise ValueError("a line holds no line break")
+    return _rule_reason(line, table.tokens[0], table.flags[0], rules)
+
+
+def _rule_reason(line: str, n_words: int, flags: int, rules: LineRules) -> str | None:
+    """`line_rule_reason` from the line's table entry: a regular expression runs only when its trigger is there."""
     enabled = rules.rules
-    n_words = len(line.split())
-    low = line.casefold()  # plain substring checks first: most lines never reach a regex
+    bit = _NEEDLE_BIT
     for reason in PATTERN_RULES:
         if reason not in enabled:
             continue
         if reason == REASON_NO_LETTERS:
             # "|", "-", "* * *", a page or comment count; phone numbers, years and times (4+ digits) stay
-            if not any(c.isalpha() for c in line) and sum(c.isdigit() for c in line) < 4:
+            if flags & _native.NO_LETTERS:
                 return reason
+        elif reason == REASON_RELATED:
+            break  # the last rule: after the loop
+        elif not flags & bit[reason]:
+            continue
         elif reason == REASON_LOREM_IPSUM:
-            if "lorem" in low and _LOREM.search(line):
+            if _LOREM.search(line):
                 return reason
         elif reason == REASON_JAVASCRIPT:
-            if (
-                n_words <= rules.notice_max_words
-                and "script" in low
-                and _JS_WORD.search(line)
-                and _JS_NOTICE.search(line)
-            ):
+            if n_words <= rules.notice_max_words and _JS_WORD.search(line) and _JS_NOTICE.search(line):
                 return reason
         elif reason == REASON_COOKIE:
-            if n_words <= rules.notice_max_words and "cookie" in low and _COOKIE.search(line):
+            if n_words <= rules.notice_max_words and _COOKIE.search(line):
                 return reason
         elif reason == REASON_BACK_TO_TOP:
             if n_words <= 30 and _BACK_TO_TOP.search(line):
                 return reason
         elif reason == REASON_COPYRIGHT:
-            if (
-                n_words <= rules.copyright_max_words
-                and any(k in low for k in _COPYRIGHT_HINTS)
-                and _COPYRIGHT.search(line)
-            ):
+            if n_words <= rules.copyright_max_words and _COPYRIGHT.search(line):
                 return reason
         elif reason == REASON_POLICY:
             if n_words <= rules.policy_max_words and _POLICY.search(line):
                 return reason
-        elif (reason == REASON_LINK_LIST and _is_link_list(line, rules)) or (
-            reason == REASON_RELATED and n_words <= 30 and _is_related_link(line)
-        ):
+        elif reason == REASON_LINK_LIST and _is_link_list(line, rules):
             return reason
+    if REASON_RELATED in enabled and n_words <= 30 and _is_related_link(line):  # the last rule, no trigger
+        return REASON_RELATED
     return None
 
 
-def _word_count(line: str) -> int:
-    """Whitespace tokens holding a letter or digit (a bullet "-" or a separator "|" is not a word)."""
-    return sum(1 for tok in line.split() if any(c.isalnum() for c in tok))
-
-
-def _is_short(line: str, rules: LineRules) -> bool:
+def _is_short(table: _LineTable, i: int, rules: LineRules) -> bool:
     """A menu-like line: few words, no sentence or label punctuation at the end, not data. Lines whose first
     letter or digit is a digit ("400 g", "390 kcal", "26899 Rhede", "2. Step", a poll's "- %165 votes") are quantities,
     addresses, steps or results, and table rows are tables: menus are made of words."""
-    if len(line) > rules.nav_max_chars or _word_count(line) > rules.nav_max_words:
+    if table.chars[i] > rules.nav_max_chars or table.words[i] > rules.nav_max_words:
         return False
-    if line.endswith(_TERMINAL) or (line.startswith("|") and line.endswith("|")):
-        return False
-    first = next((c for c in line if c.isalnum()), "")
-    return not first.isdigit()
+    return not table.flags[i] & (_native.TERMINAL | _native.TABLE_ROW | _native.FIRST_DIGIT)
 
 
-def _mark_navigation(lines: Sequence[str], reasons: list[str | None], rules: LineRules) -> None:
+def _mark_navigation(
+    lines: Sequence[str], table: _LineTable, reasons: list[str | None], rules: LineRules
+) -> None:
     """Mark runs of short lines that touch the start or the end of the document (see module docstring). A link to a
     related article ("Related", "Read more: ...") removed by its own rule still belongs to the menu or footer block
     it sits in: it counts toward a run (and keeps its reason)."""
     candidates = [i for i, r in enumerate(reasons) if lines[i] and (r is None or r == REASON_RELATED)]
-    short = {i for i in candidates if reasons[i] is not None or _is_short(lines[i], rules)}
+    short = {i for i in candidates if reasons[i] is not None or _is_short(table, i, rules)}
     if len(short) == len(candidates):  # no prose anchor: a list or a poem, not a page with a menu
         return
     for leading, ordered in ((True, candidates), (False, candidates[::-1])):
@@ -325,7 +363,7 @@ def _mark_navigation(lines: Sequence[str], reasons: list[str | None], rules: Lin
             run.append(i)
         if len(run) < rules.nav_min_run:
             continue
-        if leading and rules.nav_keep_heading and reasons[run[-1]] is None and _word_count(lines[run[-1]]) >= 2:
+        if leading and rules.nav_keep_heading and reasons[run[-1]] is None and table.words[run[-1]] >= 2:
             run.pop()  # the line just before the first longer line is likely the page's (short) title
         for i in run:
             if reasons[i] is None:
@@ -392,11 +430,29 @@ def _confirm_copyright(lines: Sequence[str], reasons: list[str | None]) -> None:
 
 def clean_lines(lines: Sequence[str], rules: LineRules) -> LineVerdicts:
     """Decide, for each line of one document, keep or remove (with a reason). Blank lines are kept as they are."""
+    return _clean(lines, "\n".join(lines), rules)
+
+
+def clean_text(text: str, rules: LineRules) -> LineVerdicts:
+    """`clean_lines` of a text's lines (split on "\n")."""
+    return _clean(text.split("\n"), text, rules)
+
+
+def _clean(lines: Sequence[str], text: str, rules: LineRules) -> LineVerdicts:
+    table = _LineTable(text)
+    if len(table.flags) != len(lines):
+        raise ValueError("a line holds no line break")
     reasons: list[str | None] = [None] * len(lines)
-    for i, line in enumerate(lines):
-        if line:
-            reasons[i] = line_rule_reason(line, rules)
-    keys = [paragraph_key(line) if line else "" for line in lines]
+    candidate = _CANDIDATE
+    related = REASON_RELATED in rules.rules
+    for i, (n_words, flags) in enumerate(zip(table.tokens, table.flags, strict=True)):
+        if not lines[i]:
+            continue
+        if flags & candidate:
+            reasons[i] = _rule_reason(lines[i], n_words, flags, rules)
+        elif related and n_words <= 30 and _is_related_link(lines[i]):  # the only rule without a trigger
+            reasons[i] = REASON_RELATED
+    keys = table.keys
     if REASON_REPEATED in rules.rules:
         _mark_repeats(keys, reasons, rules)
     if REASON_NEAR_REPEATED in rules.rules:
@@ -404,7 +460,7 @@ def clean_lines(lines: Sequence[str], rules: LineRules) -> LineVerdicts:
         for i in near_repeats(lines, keys, eligible, rules.near_min_words, rules.near_min_similarity):
             reasons[i] = REASON_NEAR_REPEATED
     if REASON_NAVIGATION in rules.rules:
-        _mark_navigation(lines, reasons, rules)
+        _mark_navigation(lines, table, reasons, rules)
     _confirm_copyright(lines, reasons)
     out = LineVerdicts()
     for line, reason in zip(lines, reasons, strict=True):
@@ -442,26 +498,28 @@ def host_of(url: str | None) -> str | None:
     return host.lower().removeprefix("www.") if host else None
 
 
-def _hash64(*parts: str) -> int:
-    h = hashlib.blake2b(digest_size=8)
-    for p in parts:
-        h.update(p.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return int.from_bytes(h.digest(), "big", signed=True)
-
-
 def hash32(value: str) -> int:
     """A 32-bit hash (BLAKE2b) of a host name or a document text: the values whose distinct count is taken."""
     digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=4).digest()
     return int.from_bytes(digest, "big")
 
 
+_NO_KEY = 1  # what `corpus_line_keys` gives a line without a key (corpus keys are even)
+
+
+def corpus_line_keys(text: str, min_chars: int) -> list[int]:
+    """The corpus key of every line of `text` (split on "\n"): BLAKE2b-64 (big-endian, signed) of "c\\0", the
+    line's paragraph key with digits folded to 0 and "\\0", lowest bit cleared; `_NO_KEY` (odd) for lines whose
+    key is shorter than `min_chars`."""
+    return _native.corpus_line_keys(text.casefold().encode(*_UTF8), min_chars)
+
+
 def corpus_line_key(line: str, min_chars: int) -> int | None:
     """The corpus key of a line (even), or None for lines shorter than `min_chars` once normalized."""
-    key = paragraph_key(line, ignore_digits=True)
-    if len(key) < min_chars:
-        return None
-    return _hash64("c", key) & ~1
+    keys = corpus_line_keys(line, min_chars)
+    if len(keys) != 1:
+        raise ValueError("a line holds no line break")
+    return None if keys[0] == _NO_KEY else keys[0]
 
 
 def host_line_keys(corpus_keys: np.ndarray, host32: np.ndarray | int) -> np.ndarray:
@@ -489,7 +547,8 @@ def frequent_line_entries(text: str, host: str | None, min_chars: int) -> tuple[
 
     The counting pass counts distinct hosts per corpus key and distinct texts per (corpus key, host). A document
     without a host counts as its own host (its host hash is its text hash)."""
-    keys = {k for line in text.split("\n") if line and (k := corpus_line_key(line, min_chars)) is not None}
+    keys = set(corpus_line_keys(text, min_chars))
+    keys.discard(_NO_KEY)
     text32 = hash32(text)
     host32 = hash32(host) if host else text32
     return np.array(sorted(keys), dtype=np.int64), host32, text32
@@ -498,11 +557,16 @@ def frequent_line_entries(text: str, host: str | None, min_chars: int) -> tuple[
 def remove_frequent_lines(
     text: str, frequent: Collection[int], host: str | None, min_chars: int
 ) -> tuple[list[str], list[str]]:
-    """Split a document's lines into (kept, removed) by membership of their keys in `frequent`."""
+    """Split a document's lines into (kept, removed) by membership of their keys (`line_keys`) in `frequent`."""
+    corpus = corpus_line_keys(text, min_chars)
+    hosted = (
+        host_line_keys(np.array(corpus, dtype=np.int64), hash32(host)).tolist() if host is not None else None
+    )
     kept: list[str] = []
     removed: list[str] = []
-    for line in text.split("\n"):
-        if line and any(k in frequent for k in line_keys(line, host, min_chars)):
+    for i, line in enumerate(text.split("\n")):
+        key = corpus[i]
+        if line and key != _NO_KEY and (key in frequent or (hosted is not None and hosted[i] in frequent)):
             removed.append(line)
         else:
             kept.append(line)

@@ -7,7 +7,9 @@ them, 0 by default), with single spaces inside lines and no leading or trailing 
 Cost: plain-ASCII text cannot hold mojibake or non-NFC sequences, so it skips NFC and ftfy entirely; text whose
 only non-ASCII characters are general punctuation (curly quotes, dashes) or CJK gets NFC only (mojibake always
 holds Latin-1, Latin Extended, Greek, Cyrillic or box-drawing characters); everything else goes through one
-`ftfy.fix_text` call with the options below.
+`ftfy.fix_text` call with the options below. The character passes after it (control characters, horizontal
+whitespace, stripping lines, blank lines) and the search windows of `_maybe_bad` run in the compiled extension
+(`native/src/normalize.rs`), one pass over the text each.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import ftfy.chardata
 import pyarrow as pa
 from pydantic import Field
 
-from transforms.core import Doc, Dropped, Section, StageFn, StageOutputs, apply_stage
+from transforms.core import Doc, Dropped, Section, StageFn, StageOutputs, _native, apply_stage
 
 __all__ = [
     "COLUMNS",
@@ -41,20 +43,18 @@ REASON_EMPTY_AFTER_NORMALIZE = "empty_after_normalize"
 
 # Line breaks other than \n (CR, CRLF, VT, FF, NEL, LINE/PARAGRAPH SEPARATOR) become \n.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
-# C0/C1 controls except \t and \n; invisible format characters that carry no meaning in running text (soft hyphen,
-# zero-width space, word joiner, BOM, bidi embeddings and isolates). ZWJ/ZWNJ stay: scripts and emoji need them.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
-)
+# Done by the extension (`_native.tidy_text`), in this order:
+# - C0/C1 controls except \t and \n, and invisible format characters that carry no meaning in running text (soft
+#   hyphen, zero-width space, word joiner, BOM, bidi embeddings and isolates) are removed: [\x00-\x08\x0e-\x1f
+#   \x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]. ZWJ/ZWNJ stay: scripts and emoji need them.
+# - Runs of horizontal whitespace (tab, space, NBSP, the Unicode space separators: [\t \u00a0\u1680\u2000-\u200a
+#   \u202f\u205f\u3000]) become one space; no run crosses a line break.
+# - Every line is stripped (str.strip) and blank lines are dropped, at most `max_blank_lines` kept between two lines.
 # Characters that can never be part of mojibake: mis-decoded UTF-8 always yields Latin-1/Latin Extended, Greek,
 # Cyrillic or box-drawing characters (the lead bytes), so a text whose non-ASCII characters are all general
 # punctuation (curly quotes, dashes, ellipsis) or CJK / Hangul / full-width forms has nothing for ftfy to repair.
 _MOJIBAKE_POSSIBLE = re.compile(r"[^\x00-\x7f\u2000-\u206f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
-# Horizontal whitespace (tab, NBSP, the Unicode space separators) collapses to one space.
-_HSPACE_CHARS = "\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-# Runs of them become one space. Matched: every run but a lone plain space (which would be replaced by itself),
-# so that a text with single spaces only is not rebuilt.
-_HSPACE_RUN = re.compile(f"(?:[{_HSPACE_CHARS.replace(' ', '')}]| (?=[{_HSPACE_CHARS}]))[{_HSPACE_CHARS}]*")
+_UTF8 = ("utf-8", "surrogatepass")
 
 
 class NormalizeConfig(Section):
@@ -110,7 +110,6 @@ def _fixer(ligatures: bool, controls: bool, nfc: bool, encoding: bool) -> ftfy.T
     )
 
 
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _BAD_REACH = 7  # ftfy 6.3.1: its badness alternatives are at most 7 characters long, each with a non-ASCII one
 
 
@@ -119,14 +118,7 @@ def _maybe_bad(text: str) -> bool:
     non-ASCII characters (every alternative of the pattern holds one and spans at most `_BAD_REACH`
     characters), joined by line breaks. A joined window can only add matches, which send the text down the
     exact `fix_text` path: never a wrong result, only a slower one."""
-    spans: list[list[int]] = []
-    for m in _NON_ASCII_RUN.finditer(text):
-        a, b = max(0, m.start() - _BAD_REACH), m.end() + _BAD_REACH
-        if spans and a <= spans[-1][1]:
-            spans[-1][1] = b
-        else:
-            spans.append([a, b])
-    return ftfy.badness.is_bad("\n".join(text[a:b] for a, b in spans))
+    return ftfy.badness.is_bad(_native.non_ascii_windows(text.encode(*_UTF8), _BAD_REACH).decode(*_UTF8))
 
 
 def _ftfy(text: str, cfg: NormalizeConfig) -> str:
@@ -160,24 +152,10 @@ def normalize_text(text: str, cfg: NormalizeConfig) -> str:
             text = _ftfy(text, cfg)
         elif cfg.nfc:
             text = unicodedata.normalize("NFC", text)
-    if cfg.remove_control_chars:
-        text = _CONTROL.sub("", text)
-    if cfg.collapse_whitespace:  # no run crosses a line break: one pass over the text, not one per line
-        text = _HSPACE_RUN.sub(" ", text)
-    out: list[str] = []
-    blanks = 0
-    strip = cfg.strip_lines
-    for line in text.split("\n"):
-        if strip:
-            line = line.strip()
-        if not (line if strip else line.strip()):
-            blanks += 1
-            continue
-        if out and blanks:
-            out.extend([""] * min(blanks, cfg.max_blank_lines))
-        blanks = 0
-        out.append(line)
-    return "\n".join(out)
+    tidy = _native.tidy_text(
+        text.encode(*_UTF8), cfg.remove_control_chars, cfg.collapse_whitespace, cfg.strip_lines, cfg.max_blank_lines
+    )
+    return tidy.decode(*_UTF8)
 
 
 class NormalizeFn(StageFn):

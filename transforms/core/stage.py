@@ -64,6 +64,16 @@ class StageFn(beam.DoFn):
         """The stage's decision for one document; `side` holds the DoFn's side inputs, if any."""
         raise NotImplementedError
 
+    def warm_up(self, doc: Doc) -> None:
+        """Get ready for documents like `doc` (start a helper process, load a model) before the first one is
+        timed: the map phase calls it on the first stage of its chain with the first document of a split, and
+        counts its time apart from the per-document steps. Nothing here."""
+
+    def prefetch(self, doc: Doc | None) -> None:
+        """`doc` is the next document this stage will be asked about (None: nothing follows): a stage may start
+        its work on it now, to run while the caller does other work. Nothing here; the map phase calls it on the
+        first stage of its chain (extraction) once that stage is done with the current document."""
+
     def process(self, doc, *side):  # no annotations: Beam would read them as type hints on side inputs
         yield from self.outcomes(doc, *side)
 

@@ -14,7 +14,9 @@ clusters are shallow). Hash-to-min converges in fewer rounds but can send a whol
   emit edge (v, m).
 
 Beam graphs are static, so `max_rounds` (large-star + small-star) rounds are unrolled; a round on a converged
-graph is a cheap no-op. The result is checked: at convergence the edges form stars whose centres are the
+graph is a cheap no-op. Each round is two GroupByKeys and two FlatMaps: a step's reducer and the keying of the next
+step run as one function, so every fused stage holds one user function (on the local runner each stage's setup
+costs in proportion to them, and a round on no edges costs only that setup). The result is checked: at convergence the edges form stars whose centres are the
 component minima (every edge points from a node to a centre, and no centre points anywhere). If some node is
 still not in such a star after `max_rounds`, the transform fails loudly (`on_unconverged="fail"`, the default:
 raise max_rounds) or, with `on_unconverged="partial"`, labels each node with the smallest node it reached (this
@@ -87,6 +89,18 @@ def _star_parts(edge: tuple[Any, Any]) -> Iterator[tuple[Any, Any]]:
         yield (parent, parent)
 
 
+def _large_star_keyed(element: tuple[Any, Iterable[Any]]) -> Iterator[tuple[Any, Any]]:
+    # large-star, keyed for the small-star step
+    for edge in large_star(element):
+        yield from _to_larger(edge)
+
+
+def _small_star_keyed(element: tuple[Any, Iterable[Any]], star_parts: bool) -> Iterator[tuple[Any, Any]]:
+    # small-star, keyed for the next round's large-star step (or, after the last round, for the star check)
+    for edge in small_star(element):
+        yield from (_star_parts if star_parts else _both_directions)(edge)
+
+
 def star_check(element: tuple[Any, Iterable[Any]]) -> tuple[Any, Any, bool]:
     """(node, label, converged) from the parents a node points to (itself when it is a centre)."""
     node, parents = element
@@ -137,21 +151,23 @@ class ConnectedComponents(beam.PTransform):
         self._on_unconverged = on_unconverged
 
     def expand(self, edges: beam.PCollection) -> beam.PCollection:
-        # edges: (u, v)
+        # edges: (u, v); each round's input is keyed both ways for the large-star step
+        keyed = edges | "BothDirections" >> beam.FlatMap(_both_directions)
+        last = self._max_rounds - 1
         for i in range(self._max_rounds):
-            edges = (
-                edges
-                | f"LargeStarKey{i}" >> beam.FlatMap(_both_directions)
+            to_smaller = (
+                keyed
                 | f"LargeStarGroup{i}" >> beam.GroupByKey()
-                | f"LargeStar{i}" >> beam.FlatMap(large_star)
-                | f"SmallStarKey{i}" >> beam.FlatMap(_to_larger)
+                | f"LargeStar{i}" >> beam.FlatMap(_large_star_keyed)
+            )
+            keyed = (
+                to_smaller
                 | f"SmallStarGroup{i}" >> beam.GroupByKey()
-                | f"SmallStar{i}" >> beam.FlatMap(small_star)
+                | f"SmallStar{i}" >> beam.FlatMap(_small_star_keyed, star_parts=i == last)
             )
         # checked: (node, label, converged)
         checked = (
-            edges
-            | "StarParts" >> beam.FlatMap(_star_parts)
+            keyed  # the last round's edges as star parts
             | "GroupByNode" >> beam.GroupByKey()
             | "StarCheck" >> beam.Map(star_check)
         )

@@ -10,15 +10,18 @@ Decisions (measured in benchmarks/dedup_eval.py; see transforms/dedup/config.py 
   `CJK_CHAR_SHARE` (30 %) of the letters are in those scripts the text is shingled into character n-grams
   (`char_shingle_size`, default 5 characters, whitespace removed) instead. A text with fewer tokens than the
   shingle size is one shingle (so short texts still get a signature); an empty text has none.
-- Shingle hashes are 64-bit: each word (or character) is hashed once with BLAKE2b-64, the n consecutive token
-  hashes are combined with fixed odd multipliers and finalized with splitmix64 (vectorized in NumPy). This is
-  stable across processes, machines and NumPy versions (no Python `hash`, no RNG).
+- Shingle hashes are 64-bit: each word is hashed with BLAKE2b-64 (a character: its code point through
+  splitmix64), the n consecutive token hashes are combined with fixed odd multipliers and finalized with
+  splitmix64. This is stable across processes, machines and versions (no Python `hash`, no RNG).
 - MinHash: h_i(x) = ((a_i * x + b_i) mod 2^64) >> 32 over the 64-bit shingle hashes x, a_i odd (Dietzfelbinger's
   multiply-add-shift universal family: no modulo, every bit of x reaches the top bits), the minimum per
   permutation as uint32. a_i, b_i derive from BLAKE2b(seed, i). (A first version used (a*x+b) mod (2^61-1) with
   a, x < 2^32 to avoid overflow: the product then wraps the modulus at most 4 times, the "permutations" are nearly
   monotone in x and the estimates were badly biased (0.55 for a true 0.92): measured, replaced.) Shingles are
-  processed in blocks so memory per document stays bounded for very long texts.
+  Shingling, hashing and the signature run in the compiled extension (`native/src/minhash.rs`, through
+  `transforms.core._native`): a NumPy version cost about 2 ms per page in per-token Python work and temporaries.
+  `rensa` (a maintained Rust MinHash) was measured and not used: it hashes tokens its own way, so its signatures
+  differ from these and a re-run would not match an index written before.
 - LSH: `bands` x `rows` <= num_perm. Defaults are derived as datasketch does (minimize the weighted false
   positive area below the LSH threshold plus false negative area above it), but for an LSH threshold set below the
   dedup threshold, because candidates are verified afterwards: at threshold 0.8 the LSH threshold is 0.7 and
@@ -36,6 +39,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+
+from transforms.core import _native
 
 __all__ = [
     "CJK_CHAR_SHARE",
@@ -61,9 +66,7 @@ __all__ = [
     "uses_char_shingles",
 ]
 
-_SHIFT = np.uint64(32)
 CJK_CHAR_SHARE = 0.3
-_BLOCK = 2048  # shingles hashed against all permutations at once (memory: _BLOCK * num_perm * 8 bytes)
 
 _NOT_WORD_RUN = re.compile(r"[\W_]+", re.UNICODE)
 # Scripts written without spaces between words.
@@ -81,6 +84,8 @@ _MULTIPLIERS = np.array(
     ],
     dtype=np.uint64,
 )
+_MULTIPLIER_BYTES = _MULTIPLIERS.astype("<u8").tobytes()
+_UTF8 = ("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True)
@@ -153,37 +158,6 @@ def shingle_set(text: str, shingle_size: int = 5, char_shingle_size: int = 5) ->
     return {sep.join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
-def _splitmix64(x: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        x = x + np.uint64(0x9E3779B97F4A7C15)
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
-
-
-# Token hashes seen lately (words recur across documents: most of a page's distinct words were hashed before).
-# Bounded: emptied when full. The hash of a token does not depend on the cache.
-_TOKEN_CACHE: dict[str, int] = {}
-_TOKEN_CACHE_SIZE = 1 << 17
-
-
-def _token_hash(tok: str) -> int:
-    return int.from_bytes(hashlib.blake2b(tok.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-
-
-def _token_hashes(tokens: list[str]) -> np.ndarray:
-    # Hash each distinct token once (BLAKE2b-64, through the cache), then gather in C (`map` over this document's
-    # own table: another thread may empty the shared cache meanwhile).
-    cache = _TOKEN_CACHE
-    distinct = dict.fromkeys(tokens)
-    if len(cache) + len(distinct) > _TOKEN_CACHE_SIZE:
-        cache.clear()
-    found = dict(zip(distinct, map(cache.get, distinct)))
-    for tok in [t for t, h in found.items() if h is None]:
-        found[tok] = cache[tok] = _token_hash(tok)
-    return np.fromiter(map(found.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-
-
 def shingle_hashes(text: str, shingle_size: int = 5, char_shingle_size: int = 5) -> np.ndarray:
     """Sorted unique 64-bit hashes of the text's shingles (uint64; empty when the text has no tokens)."""
     return normalized_shingle_hashes(normalize_for_dedup(text), shingle_size, char_shingle_size)
@@ -191,24 +165,11 @@ def shingle_hashes(text: str, shingle_size: int = 5, char_shingle_size: int = 5)
 
 def normalized_shingle_hashes(norm: str, shingle_size: int = 5, char_shingle_size: int = 5) -> np.ndarray:
     """`shingle_hashes` of a text already passed through `normalize_for_dedup`."""
-    tokens, chars = _tokens(norm)
-    if not tokens:
-        return np.empty(0, dtype=np.uint64)
-    n = char_shingle_size if chars else shingle_size
-    if chars:
-        th = _splitmix64(
-            np.frombuffer("".join(tokens).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        )
-    else:
-        th = _token_hashes(tokens)
-    n = min(n, len(th))
-    count = len(th) - n + 1
-    acc = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(n):
-            acc += th[j : j + count] * _MULTIPLIERS[j]
-    acc ^= np.uint64(n)
-    return np.unique(_splitmix64(acc))
+    chars = uses_char_shingles(norm)
+    packed = _native.shingle_hashes(
+        norm.encode(*_UTF8), chars, char_shingle_size if chars else shingle_size, _MULTIPLIER_BYTES
+    )
+    return np.frombuffer(packed, dtype="<u8").astype(np.uint64, copy=False)
 
 
 @functools.lru_cache(maxsize=16)
@@ -225,19 +186,22 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+@functools.lru_cache(maxsize=16)
+def _permutation_bytes(num_perm: int, seed: int) -> tuple[bytes, bytes]:
+    a, b = permutations(num_perm, seed)
+    return a.astype("<u8").tobytes(), b.astype("<u8").tobytes()
+
+
+def _signature_array(packed: bytes) -> np.ndarray:
+    return np.frombuffer(packed, dtype="<u4").astype(np.uint32, copy=False)
+
+
 def minhash_signature(hashes: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
     """MinHash signature (uint32[num_perm]) of a set of 64-bit shingle hashes (must not be empty)."""
     if len(hashes) == 0:
         raise ValueError("cannot sign an empty shingle set")
-    a, b = permutations(num_perm, seed)
-    x = np.asarray(hashes, dtype=np.uint64)
-    sig = np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for start in range(0, len(x), _BLOCK):
-            block = x[start : start + _BLOCK, None]
-            vals = (block * a[None, :] + b[None, :]) >> _SHIFT  # (a*x + b) mod 2^64, top 32 bits
-            np.minimum(sig, vals.min(axis=0), out=sig)
-    return sig.astype(np.uint32)
+    packed = np.ascontiguousarray(hashes, dtype="<u8").tobytes()
+    return _signature_array(_native.minhash_signature(packed, *_permutation_bytes(num_perm, seed)))
 
 
 def signature_of(text: str, params: MinHashParams) -> np.ndarray | None:
@@ -253,10 +217,14 @@ def sign(text: str, params: MinHashParams) -> tuple[np.ndarray, int] | None:
 
 def sign_normalized(norm: str, params: MinHashParams) -> tuple[np.ndarray, int] | None:
     """`sign` of a text already passed through `normalize_for_dedup` (one normalization for both dedup keys)."""
-    hashes = normalized_shingle_hashes(norm, params.shingle_size, params.char_shingle_size)
-    if len(hashes) == 0:
+    chars = uses_char_shingles(norm)
+    size = params.char_shingle_size if chars else params.shingle_size
+    signed = _native.minhash_sign(
+        norm.encode(*_UTF8), chars, size, _MULTIPLIER_BYTES, *_permutation_bytes(params.num_perm, params.seed)
+    )
+    if signed is None:
         return None
-    return minhash_signature(hashes, params.num_perm, params.seed), len(hashes)
+    return _signature_array(signed[0]), signed[1]
 
 
 # -- LSH -------------------------------------------------------------------------------------------------------
@@ -290,14 +258,8 @@ def optimal_bands_rows(
 
 
 def band_keys(signature: np.ndarray, bands: int, rows: int) -> list[int]:
-    """One signed 64-bit key per band: BLAKE2b-64 of (band index, that band's rows)."""
-    keys = []
-    sig = np.ascontiguousarray(signature, dtype=np.uint32)
-    for i in range(bands):
-        h = hashlib.blake2b(i.to_bytes(4, "little"), digest_size=8)
-        h.update(sig[i * rows : (i + 1) * rows].tobytes())
-        keys.append(int.from_bytes(h.digest(), "little", signed=True))
-    return keys
+    """One signed 64-bit key per band: BLAKE2b-64 (little-endian) of (band index as 4 bytes, that band's rows)."""
+    return _native.band_keys(np.ascontiguousarray(signature, dtype="<u4").tobytes(), bands, rows)
 
 
 def estimated_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:

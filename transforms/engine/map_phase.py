@@ -31,7 +31,7 @@ import json
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -330,9 +330,18 @@ class MapSplitFn(beam.DoFn):
         self._records = Metrics.counter(METRICS_NAMESPACE, "map.records")
         self._retries = Metrics.counter(METRICS_NAMESPACE, "map.read_retries")
         self._stopping = False
+        # The first stage that starts work on the next document while the current one goes on (extraction);
+        # the stages before it (the URL filter) run on the next document first, their records held in order.
+        overridden = [
+            i for i, (_, fn) in enumerate(self._chain)
+            if getattr(type(fn), "prefetch", StageFn.prefetch) is not StageFn.prefetch
+        ]  # fmt: skip
+        self._ahead_at: int | None = overridden[0] if overridden else None
+        self._warm = False
 
     def setup(self) -> None:
         self._stopping = False
+        self._warm = False
         for _, fn in self._chain:
             fn.setup()
 
@@ -350,7 +359,7 @@ class MapSplitFn(beam.DoFn):
     def process(self, split: Split) -> Iterator[dict[str, Any]]:
         done = read_marker(self._spec.out_dir, split.sid)
         if done is not None:
-            log.info("split %s already done (resume or retry): %s", split.sid, split.describe())
+            log.debug("split %s already done (resume or retry): %s", split.sid, split.describe())
             yield {**done, "reused": True}
             return
         started = time.time()
@@ -375,7 +384,7 @@ class MapSplitFn(beam.DoFn):
         write_marker(self._spec.out_dir, split.sid, summary)
         self._splits.inc()
         c = summary["counts"]
-        log.info(
+        log.debug(
             "split %s: %d records (%d kept, %d failed) in %.1f s",
             split.describe(), c.get("read", 0), summary["docs"], summary["errors"], summary["seconds"],
         )  # fmt: skip
@@ -385,40 +394,102 @@ class MapSplitFn(beam.DoFn):
         note = _ProgressNote(self._spec.out_dir, run.split)
         timing, clock = run.timing, time.perf_counter
         outcomes = iter(read_split(run.split, self._spec.read, note.opened))
-        while True:
+
+        def pull() -> Doc | Dropped | Failed | None:
             t0 = clock()
             outcome = next(outcomes, None)
             timing["read"] += clock() - t0
+            return outcome
+
+        # Outcomes read ahead, in order: the next document is known while the current one is processed (the
+        # stage that prefetches may start on it: `StageFn.prefetch`). Records are still processed and written in
+        # input order.
+        ahead: deque[Doc | Dropped | Failed | None] = deque()
+        prepared: _Prepared | None = None
+        while True:
+            outcome = ahead.popleft() if ahead else pull()
             if outcome is None:
                 break
             run.counts["read"] += 1
             self._records.inc()
             if isinstance(outcome, Doc):
-                self._process_doc(run, outcome)
+                following = None
+                if self._ahead_at is not None:
+                    while not (ahead and (ahead[-1] is None or isinstance(ahead[-1], Doc))):
+                        ahead.append(pull())
+                    following = ahead[-1] if isinstance(ahead[-1], Doc) else None
+                if prepared is None or prepared.doc is not outcome:
+                    prepared = self._front(run, outcome)
+                prepared = self._process_doc(run, prepared, following)
             else:
                 run.record(outcome)
             self._check_running(run.split)
             note.maybe_write(run.counts["read"], run.counts["kept_map"])
 
-    def _process_doc(self, run: _SplitRun, doc: Doc) -> None:
-        timing, clock = run.timing, time.perf_counter
+    def _run_stage(self, run: _SplitRun, index: int, doc: Doc, records: list[Dropped | Failed]) -> Doc | None:
+        """One stage on one document, timed; its dropped and failed records go to `records`."""
+        name, fn = self._chain[index]
+        t0 = time.perf_counter()
+        nxt: Doc | None = None
+        for out in fn.outcomes(doc):
+            if isinstance(out, pvalue.TaggedOutput):
+                assert out.tag in (DROPPED, FAILED)
+                records.append(out.value)
+            else:
+                nxt = out
+        run.timing[name] += time.perf_counter() - t0
+        return nxt
+
+    def _front(self, run: _SplitRun, doc: Doc) -> _Prepared:
+        """The stages before the one that prefetches (the URL filter), run on a document; their records are held
+        until the document's turn, so that rows are written in input order."""
+        records: list[Dropped | Failed] = []
         current: Doc | None = doc
-        for name, fn in self._chain:
-            assert current is not None
-            t0 = clock()
-            nxt: Doc | None = None
-            for out in fn.outcomes(current):
-                if isinstance(out, pvalue.TaggedOutput):
-                    assert out.tag in (DROPPED, FAILED)
-                    run.record(out.value)
-                else:
-                    nxt = out
-            current = nxt
-            t1 = clock()
-            timing[name] += t1 - t0
+        for index in range(self._ahead_at or 0):
+            current = self._run_stage(run, index, current, records)
             if current is None:
-                return
+                break
+        return _Prepared(doc, current, records)
+
+    def _process_doc(self, run: _SplitRun, prepared: _Prepared, following: Doc | None) -> _Prepared | None:
+        """The rest of the chain on a prepared document; returns the next document prepared (its extraction
+        started: `prefetch`) when there is one."""
+        timing, clock = run.timing, time.perf_counter
+        for record in prepared.records:
+            run.record(record)
+        current = prepared.current
+        start = self._ahead_at or 0
+        if current is None:
+            return None
+        upcoming: _Prepared | None = None
+        for index in range(start, len(self._chain)):
+            name, fn = self._chain[index]
+            if index == self._ahead_at and not self._warm:  # getting ready is a fixed cost, timed apart
+                t0 = clock()
+                fn.warm_up(current)
+                timing["warm_up"] += clock() - t0
+                self._warm = True
+            records: list[Dropped | Failed] = []
+            current = self._run_stage(run, index, current, records)
+            for record in records:
+                run.record(record)
+            if index == self._ahead_at and following is not None:
+                upcoming = self._front(run, following)
+                fn.prefetch(upcoming.current)
+            if current is None:
+                return upcoming
             if name == self._spec.line_stage:
+                t1 = clock()
                 run.add_lines(current)
                 timing["line_keys"] += clock() - t1
         run.keep(current, self._params)
+        return upcoming
+
+
+@dataclass
+class _Prepared:
+    """A document after the stages before the prefetching one: what is left of it, and the records they made."""
+
+    doc: Doc
+    current: Doc | None
+    records: list[Dropped | Failed]

@@ -32,6 +32,11 @@ REASON_NO_TEXT_EXTRACTED = "no_text_extracted"
 class ExtractConfig(Section):
     """Section `extract`: how HTML payloads become text."""
 
+    @property
+    def fast_mode(self) -> bool:
+        """trafilatura's fast mode: `mode: fast` (or the older `fast: true`)."""
+        return self.mode == "fast" or self.fast
+
     favor: Literal["precision", "recall", "balanced"] = Field(
         "balanced",
         description="trafilatura's trade-off: 'precision' (less text, less boilerplate), 'recall' (more text, "
@@ -42,11 +47,13 @@ class ExtractConfig(Section):
         False, description="Keep user comments found below the main content (usually low quality)."
     )
     include_links: bool = Field(False, description="Keep link targets in the text (markdown-style).")
-    fast: bool = Field(
-        False,
-        description="trafilatura's fast mode: no fallback extractors (readability/jusText); faster, a little "
-        "less text on hard pages.",
+    mode: Literal["default", "fast"] = Field(
+        "default",
+        description="'fast': trafilatura's fast mode, no fallback extractors (readability/jusText): about 29% "
+        "less extraction time, and about 1.3% fewer of the text snippets a page must keep are found "
+        "(README, 'Extraction modes'). 'default' runs the fallbacks.",
     )
+    fast: bool = Field(False, description="The same as mode: fast (kept for older configs).")
     with_metadata: bool = Field(
         False, description="Also extract metadata (sets the title); costs extra time per page."
     )

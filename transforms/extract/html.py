@@ -245,7 +245,7 @@ def _least_damaged(payload: bytes, codecs_: list[str]) -> tuple[str, str, int]:
 
 def _trafilatura_options(cfg: ExtractConfig) -> dict[str, Any]:
     return {
-        "fast": cfg.fast,
+        "fast": cfg.fast_mode,
         "favor_precision": cfg.favor == "precision",
         "favor_recall": cfg.favor == "recall",
         "include_comments": cfg.include_comments,

@@ -26,7 +26,6 @@ from transforms.extract.config import (
     HtmlTooLarge,
     UndecodableHtml,
 )
-from transforms.extract.html import extract_html
 
 __all__ = ["ExtractorSandbox"]
 
@@ -80,6 +79,8 @@ def _sandbox_main(fd: int, parent_pid: int) -> None:
     threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), name="parent-watch", daemon=True).start()
     # trafilatura logs a warning for every page it discards; here nobody would read it.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    from transforms.extract.html import extract_html  # trafilatura: the child only, never the parent
+
     conn = Connection(fd)
     cfg = ExtractConfig(**_loads(conn.recv_bytes()))
     conn.send_bytes(_READY)
@@ -124,6 +125,10 @@ class ExtractorSandbox:
     one is started; the time a fresh child needs to start is not charged to any document. The child exits by
     itself when the socket closes or when its parent process dies, even in the middle of a page.
     Calls are serialized with a lock.
+
+    `extract` is `submit` then `collect`: a caller may send the next document, do other work while the child
+    extracts it, and collect the result later (the map phase extracts a split's next page while the stages after
+    extraction run on the current one). The time budget counts from the moment the document was sent.
     """
 
     def __init__(self, cfg: ExtractConfig, startup_timeout_s: float = 120.0) -> None:
@@ -135,6 +140,7 @@ class ExtractorSandbox:
         self._conn: Connection | None = None
         self._ready = False
         self._finalizer: weakref.finalize | None = None
+        self._inflight: tuple[str | None, float] | None = None  # (url, sent at) of the document being extracted
         self.starts = 0  # how many child processes were started (1 + restarts)
         self._start()
 
@@ -218,6 +224,13 @@ class ExtractorSandbox:
                     raise
                 self._restart()
 
+    def wait_ready(self) -> None:
+        """Start the child if it is not running and wait until it is ready for documents."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._restart()
+            self._await_ready()
+
     def extract(
         self, payload: bytes, http_charset: str | None = None, url: str | None = None
     ) -> ExtractResult:
@@ -226,24 +239,54 @@ class ExtractorSandbox:
         Raises `HtmlTooLarge` (checked here, nothing is sent), `UndecodableHtml`, `ExtractionTimeout`,
         `ExtractorCrashed` or `ExtractionError`.
         """
+        self.submit(payload, http_charset, url)
+        return self.collect()
+
+    def submit(self, payload: bytes, http_charset: str | None = None, url: str | None = None) -> None:
+        """Send one document to the child; `collect()` gives its result. Until then the sandbox is this caller's
+        (the lock is held from here to the end of `collect`)."""
         if len(payload) > self._cfg.max_html_bytes:
             raise HtmlTooLarge(f"{len(payload)} bytes > max_html_bytes={self._cfg.max_html_bytes}")
-        timeout_s = self._cfg.timeout_s
-        with self._lock:
+        self._lock.acquire()
+        try:
+            self._send(payload, http_charset, url)
+        except (EOFError, OSError) as exc:
             try:
-                self._send(payload, http_charset, url)
-                if timeout_s > 0 and not self._conn.poll(timeout_s):
-                    log.warning(
-                        "extraction of %s exceeded %s s: restarting the sandbox process", url, timeout_s
-                    )
-                    self._restart(kill=True)
-                    raise ExtractionTimeout(f"exceeded {timeout_s} s")
-                reply = _loads(self._conn.recv_bytes())
-            except (EOFError, OSError) as exc:
-                code = self._exit_code()
-                log.warning("sandbox process died (exit code %s) on %s: restarting it", code, url)
+                raise self._crashed(url) from exc
+            finally:
+                self._lock.release()
+        except BaseException:
+            self._lock.release()
+            raise
+        self._inflight = (url, time.monotonic())
+
+    def cancel(self) -> None:
+        """Give up the document `submit` sent, without waiting for it: the child is stopped (a later call starts
+        a fresh one)."""
+        if self._inflight is None:
+            return
+        self._inflight = None
+        try:
+            self._stop(kill=True)
+        finally:
+            self._lock.release()
+
+    def collect(self) -> ExtractResult:
+        """The result of the document `submit` sent (waiting at most what is left of its time budget)."""
+        if self._inflight is None:
+            raise RuntimeError("collect() without submit()")
+        (url, sent), self._inflight = self._inflight, None
+        timeout_s = self._cfg.timeout_s
+        try:
+            if timeout_s > 0 and not self._conn.poll(max(0.0, sent + timeout_s - time.monotonic())):
+                log.warning("extraction of %s exceeded %s s: restarting the sandbox process", url, timeout_s)
                 self._restart(kill=True)
-                raise ExtractorCrashed(f"extraction process died (exit code {code})") from exc
+                raise ExtractionTimeout(f"exceeded {timeout_s} s")
+            reply = _loads(self._conn.recv_bytes())
+        except (EOFError, OSError) as exc:
+            raise self._crashed(url) from exc
+        finally:
+            self._lock.release()
         if reply[0] == _OK:
             return ExtractResult(text=reply[1], title=reply[2], charset=reply[3])
         name, message = reply[1], reply[2]
@@ -251,6 +294,12 @@ class ExtractorSandbox:
         if known is not None:
             raise known(message)
         raise ExtractionError(f"{name}: {message}" if message else name)
+
+    def _crashed(self, url: str | None) -> ExtractorCrashed:
+        code = self._exit_code()
+        log.warning("sandbox process died (exit code %s) on %s: restarting it", code, url)
+        self._restart(kill=True)
+        return ExtractorCrashed(f"extraction process died (exit code {code})")
 
     def close(self) -> None:
         """Stop the child process (idempotent)."""

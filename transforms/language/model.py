@@ -83,7 +83,7 @@ class LanguageModel:
 
             model = fasttext.load_model(self.path)
             self._ft = model.f
-            log.info("loaded language-ID model %s", self.path)
+            log.debug("loaded language-ID model %s", self.path)
         return self._ft
 
     def predict(self, text: str, k: int = 2) -> list[tuple[str, float]]:

@@ -144,7 +144,7 @@ class WordFrequencyModel:
         self._hashes, self._codes = hashes, table
         self.langs = tuple(_TO_LID.get(lang, lang) for lang in langs)
         self._col = {lang: j for j, lang in enumerate(self.langs)}
-        log.info(
+        log.debug(
             "word-frequency model: %d languages, %d words, %.0f MB",
             len(langs),
             len(hashes),

@@ -233,13 +233,14 @@ def _ngram_signals(words: list[str], n_chars: int, out: dict[str, float | int]) 
 
 
 def compute_signals(
-    text: str, lang: str | None = None, params: SignalParams | None = None
+    text: str, lang: str | None = None, params: SignalParams | None = None, tokens: list[str] | None = None
 ) -> dict[str, float | int]:
     """All quality signals of `text` (keys: SIGNAL_TYPES); `lang` selects the tokenizer, the stop words and the
-    FineWeb line ends."""
+    FineWeb line ends; `tokens`, when given, replace the tokenizer's (`benchmarks/tokenizer_compare.py` hands in
+    another tokenizer's tokens to measure what it would change)."""
     p = params or _DEFAULT_PARAMS
     s: dict[str, float | int] = {"chars": len(text)}
-    words = tokens_for(text, lang)
+    words = tokens_for(text, lang) if tokens is None else tokens
     _word_signals(text, words, lang, s)
     _gopher_line_signals(text, s)
     _repetition_signals(text, s)

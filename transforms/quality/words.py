@@ -1,5 +1,6 @@
-"""Words and tokens of a text (pure core, no Beam): `tokens` are what the quality statistics are computed over
-(datatrove's tokens: punctuation and symbols included, see the section below); `split_words` gives the words
+"""Words and tokens of a text (pure core, no Beam): `tokens_for` gives what the quality statistics are computed over
+(datatrove's tokens: punctuation and symbols included, see the section below; `tokens`, except for Korean and Thai,
+where FineWeb-2's own tokenizers run, `transforms/quality/assigned.py`); `split_words` gives the words
 alone (a regex where words are separated by spaces, ICU word breaks for the scripts written without spaces), as
 the language stage's Han-word evidence reads them.
 
@@ -28,6 +29,7 @@ import re
 from icu4py.breakers import WordBreaker
 
 from transforms.core.charclass import category_class
+from transforms.quality.assigned import ASSIGNED_LANGS, assigned_tokenizer
 
 __all__ = ["UNSEGMENTED_RANGES", "split_words", "tokens", "tokens_for"]
 
@@ -189,5 +191,10 @@ def tokens(text: str, lang: str | None = None) -> list[str]:
 
 
 def tokens_for(text: str, lang: str | None) -> list[str]:
-    """The tokens the quality statistics of a document in `lang` are computed over."""
+    """The tokens the quality statistics of a document in `lang` are computed over: FineWeb-2's own tokenizer
+    for Korean and Thai (`transforms/quality/assigned.py`: there crawlwash's tokens change the statistics),
+    crawlwash's `tokens` for every other language."""
+    base = lang.split("-")[0].split("_")[0].lower() if lang else None
+    if base in ASSIGNED_LANGS:
+        return assigned_tokenizer(base)(text)
     return tokens(text, lang)

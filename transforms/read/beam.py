@@ -106,7 +106,7 @@ class _PlanFileFn(beam.DoFn):
         except Exception as exc:  # noqa: BLE001 - planning is an optimisation: read the file whole instead
             log.warning("cannot plan splits of %s (%s): reading it as one split", path, exc)
         if len(splits) > 1:
-            log.info("%s: %d bytes in %d splits", path, size, len(splits))
+            log.debug("%s: %d bytes in %d splits", path, size, len(splits))
         self._splits.inc(len(splits))
         if self._notes is not None:
             _write_plan_note(self._notes, path, len(splits))
@@ -195,7 +195,7 @@ class _ReadSplitFn(beam.DoFn):
             kind = "kept" if isinstance(outcome, Doc) else "dropped" if isinstance(outcome, Dropped) else "failed"
             self._counters[kind].inc()
             yield from route(outcome)
-        log.info("read %s: %d records in %.2f s", split.describe(), n, time.monotonic() - started)
+        log.debug("read %s: %d records in %.2f s", split.describe(), n, time.monotonic() - started)
 
 
 class ReadInputs(beam.PTransform):

@@ -1,0 +1,168 @@
+//! `transforms.core._native`: crawlwash's compiled hot paths, one implementation each (no Python twin).
+//!
+//! A small typed surface: text in as `bytes` (`str.encode("utf-8", "surrogatepass")`), integers, lists of integers
+//! or packed little-endian `bytes` out. The Python modules that own each rule wrap these calls:
+//! `transforms/dedup/minhash.py` (shingles, signatures, band keys), `transforms/clean/lines.py` (line features,
+//! paragraph and corpus line keys), `transforms/clean/normalize.py` (control characters, whitespace, lines; the
+//! windows where mojibake can be). The work runs without the GIL.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+mod lines;
+mod minhash;
+mod normalize;
+mod text;
+
+fn le_bytes<'py, T: Copy, const N: usize>(py: Python<'py>, values: &[T], f: fn(T) -> [u8; N]) -> Bound<'py, PyBytes> {
+    let mut out = Vec::with_capacity(values.len() * N);
+    for &v in values {
+        out.extend_from_slice(&f(v));
+    }
+    PyBytes::new(py, &out)
+}
+
+fn check_words(name: &str, b: &[u8]) -> PyResult<()> {
+    if b.len() % 8 != 0 {
+        return Err(PyValueError::new_err(format!("{name}: a whole number of uint64 values expected")));
+    }
+    Ok(())
+}
+
+/// Sorted distinct shingle hashes (uint64 little-endian) of a text normalized for dedup.
+#[pyfunction]
+fn shingle_hashes<'py>(
+    py: Python<'py>, norm: &[u8], char_shingles: bool, size: usize, multipliers: &[u8],
+) -> PyResult<Bound<'py, PyBytes>> {
+    check_words("multipliers", multipliers)?;
+    let m = minhash::words_le(multipliers);
+    if size == 0 || size > m.len() {
+        return Err(PyValueError::new_err(format!("shingle size must be in 1..={}", m.len())));
+    }
+    let hashes = py.detach(|| minhash::shingle_hashes(norm, char_shingles, size, &m));
+    Ok(le_bytes(py, &hashes, u64::to_le_bytes))
+}
+
+/// The MinHash signature (uint32 little-endian per permutation) of shingle hashes (uint64 little-endian).
+#[pyfunction]
+fn minhash_signature<'py>(py: Python<'py>, hashes: &[u8], a: &[u8], b: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    for (name, v) in [("hashes", hashes), ("a", a), ("b", b)] {
+        check_words(name, v)?;
+    }
+    if a.len() != b.len() {
+        return Err(PyValueError::new_err("a and b differ in length"));
+    }
+    let sig = py.detach(|| minhash::signature(&minhash::words_le(hashes), &minhash::words_le(a), &minhash::words_le(b)));
+    Ok(le_bytes(py, &sig, u32::to_le_bytes))
+}
+
+/// (signature, number of distinct shingles) of a normalized text, or None when it has no shingle.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn minhash_sign<'py>(
+    py: Python<'py>, norm: &[u8], char_shingles: bool, size: usize, multipliers: &[u8], a: &[u8], b: &[u8],
+) -> PyResult<Option<(Bound<'py, PyBytes>, usize)>> {
+    for (name, v) in [("multipliers", multipliers), ("a", a), ("b", b)] {
+        check_words(name, v)?;
+    }
+    let m = minhash::words_le(multipliers);
+    if size == 0 || size > m.len() || a.len() != b.len() {
+        return Err(PyValueError::new_err("bad shingle size or permutations"));
+    }
+    let (a, b) = (minhash::words_le(a), minhash::words_le(b));
+    let signed = py.detach(|| {
+        let hashes = minhash::shingle_hashes(norm, char_shingles, size, &m);
+        if hashes.is_empty() {
+            None
+        } else {
+            Some((minhash::signature(&hashes, &a, &b), hashes.len()))
+        }
+    });
+    Ok(signed.map(|(sig, n)| (le_bytes(py, &sig, u32::to_le_bytes), n)))
+}
+
+/// One signed 64-bit key per band of a signature (uint32 little-endian).
+#[pyfunction]
+fn band_keys(sig: &[u8], bands: usize, rows: usize) -> PyResult<Vec<i64>> {
+    if bands * rows * 4 > sig.len() {
+        return Err(PyValueError::new_err("bands * rows exceeds the signature"));
+    }
+    Ok(minhash::band_keys(sig, bands, rows))
+}
+
+/// The features of a document's lines, for the line rules (`transforms/clean/lines.py`).
+#[pyclass(frozen, module = "transforms.core._native")]
+struct LineAnalyzer {
+    inner: lines::LineAnalyzer,
+}
+
+#[pymethods]
+impl LineAnalyzer {
+    /// `needle_groups`: substrings looked for in each casefolded line; group g sets flag bit NEEDLE_SHIFT + g.
+    #[new]
+    fn new(needle_groups: Vec<Vec<String>>) -> PyResult<Self> {
+        lines::LineAnalyzer::new(&needle_groups).map(|inner| LineAnalyzer { inner }).map_err(PyValueError::new_err)
+    }
+
+    /// (tokens, words, chars, paragraph keys, flags), one list entry per line of `text` (split on "\n");
+    /// `folded` is `text.casefold()`. See `transforms/clean/lines.py` for each column.
+    #[allow(clippy::type_complexity)]
+    fn table(
+        &self, py: Python<'_>, text: &[u8], folded: &[u8],
+    ) -> (Vec<u32>, Vec<u32>, Vec<u32>, Vec<String>, Vec<u32>) {
+        let t = py.detach(|| self.inner.table(text, folded));
+        (t.tokens, t.words, t.chars, t.keys, t.flags)
+    }
+}
+
+/// The paragraph key of one casefolded line (runs of letters and digits joined by single spaces).
+#[pyfunction]
+fn paragraph_key<'py>(py: Python<'py>, folded: &[u8], fold_digits: bool) -> Bound<'py, PyBytes> {
+    let mut key = Vec::new();
+    lines::key_into(folded, fold_digits, &mut key);
+    PyBytes::new(py, &key)
+}
+
+/// The corpus key of every line of a casefolded text (1: none, the key is shorter than `min_chars`).
+#[pyfunction]
+fn corpus_line_keys(py: Python<'_>, folded: &[u8], min_chars: usize) -> Vec<i64> {
+    py.detach(|| lines::corpus_keys(folded, min_chars))
+}
+
+/// Control characters removed, whitespace runs folded, lines stripped and blank lines dropped.
+#[pyfunction]
+fn tidy_text<'py>(
+    py: Python<'py>, text: &[u8], remove_controls: bool, collapse_whitespace: bool, strip_lines: bool,
+    max_blank_lines: usize,
+) -> Bound<'py, PyBytes> {
+    let out = py.detach(|| normalize::tidy(text, remove_controls, collapse_whitespace, strip_lines, max_blank_lines));
+    PyBytes::new(py, &out)
+}
+
+/// The text around its runs of non-ASCII characters (`reach` characters each side), joined by "\n".
+#[pyfunction]
+fn non_ascii_windows<'py>(py: Python<'py>, text: &[u8], reach: usize) -> Bound<'py, PyBytes> {
+    let out = py.detach(|| normalize::non_ascii_windows(text, reach));
+    PyBytes::new(py, &out)
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(shingle_hashes, m)?)?;
+    m.add_function(wrap_pyfunction!(minhash_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(minhash_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(band_keys, m)?)?;
+    m.add_class::<LineAnalyzer>()?;
+    m.add_function(wrap_pyfunction!(paragraph_key, m)?)?;
+    m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(tidy_text, m)?)?;
+    m.add_function(wrap_pyfunction!(non_ascii_windows, m)?)?;
+    m.add("NEEDLE_SHIFT", lines::NEEDLE_SHIFT)?;
+    m.add("EMPTY", lines::EMPTY)?;
+    m.add("NO_LETTERS", lines::NO_LETTERS)?;
+    m.add("TABLE_ROW", lines::TABLE_ROW)?;
+    m.add("TERMINAL", lines::TERMINAL)?;
+    m.add("FIRST_DIGIT", lines::FIRST_DIGIT)?;
+    Ok(())
+}

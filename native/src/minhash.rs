@@ -1,0 +1,91 @@
+//! MinHash keys of near-deduplication (`transforms/dedup/minhash.py` documents the scheme): token hashes
+//! (BLAKE2b-64, or the code point for character shingles), n-gram hashes combined with fixed odd multipliers and
+//! finalized with splitmix64, and the multiply-add-shift permutations. Bit for bit what the NumPy version computed.
+
+use blake2b_simd::Params;
+use std::collections::HashMap;
+
+use crate::text::chars;
+
+#[inline]
+pub fn splitmix64(x: u64) -> u64 {
+    let x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    let x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+pub fn words_le(bytes: &[u8]) -> Vec<u64> {
+    bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect()
+}
+
+/// The token hashes of a normalized text: BLAKE2b-64 (little-endian) of each space-separated word, or each code
+/// point but spaces through splitmix64 (character shingles). Each distinct word is hashed once.
+fn token_hashes(norm: &[u8], char_shingles: bool) -> Vec<u64> {
+    if norm.is_empty() {
+        return Vec::new();
+    }
+    if char_shingles {
+        return chars(norm).filter(|&(_, _, c)| c != 0x20).map(|(_, _, c)| splitmix64(c as u64)).collect();
+    }
+    let mut params = Params::new();
+    params.hash_length(8);
+    let mut seen: HashMap<&[u8], u64> = HashMap::new();
+    norm.split(|&c| c == b' ')
+        .map(|tok| {
+            *seen.entry(tok).or_insert_with(|| {
+                u64::from_le_bytes(params.hash(tok).as_bytes().try_into().unwrap())
+            })
+        })
+        .collect()
+}
+
+/// Sorted distinct 64-bit hashes of the text's shingles (n consecutive tokens; one shingle when there are fewer).
+pub fn shingle_hashes(norm: &[u8], char_shingles: bool, size: usize, multipliers: &[u64]) -> Vec<u64> {
+    let th = token_hashes(norm, char_shingles);
+    if th.is_empty() {
+        return th;
+    }
+    let n = size.min(th.len());
+    let mut out: Vec<u64> = th
+        .windows(n)
+        .map(|w| {
+            let mut acc = 0u64;
+            for (h, m) in w.iter().zip(multipliers) {
+                acc = acc.wrapping_add(h.wrapping_mul(*m));
+            }
+            splitmix64(acc ^ n as u64)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The signature: per permutation i, the least ((a_i x + b_i) mod 2^64) >> 32 over the shingle hashes x.
+pub fn signature(hashes: &[u64], a: &[u64], b: &[u64]) -> Vec<u32> {
+    let mut sig = vec![u64::MAX; a.len()];
+    for &x in hashes {
+        for ((s, &ai), &bi) in sig.iter_mut().zip(a).zip(b) {
+            let v = ai.wrapping_mul(x).wrapping_add(bi) >> 32;
+            if v < *s {
+                *s = v;
+            }
+        }
+    }
+    sig.into_iter().map(|v| v as u32).collect()
+}
+
+/// One key per band: BLAKE2b-64 (little-endian, signed) of the band index (4 bytes, little-endian) and its rows.
+pub fn band_keys(sig_le: &[u8], bands: usize, rows: usize) -> Vec<i64> {
+    let mut params = Params::new();
+    params.hash_length(8);
+    (0..bands)
+        .map(|i| {
+            let mut state = params.to_state();
+            state.update(&(i as u32).to_le_bytes());
+            state.update(&sig_le[i * rows * 4..(i + 1) * rows * 4]);
+            i64::from_le_bytes(state.finalize().as_bytes().try_into().unwrap())
+        })
+        .collect()
+}

@@ -1,0 +1,202 @@
+"""The compiled hot paths (`transforms.core._native`, built from native/ by the normal install).
+
+Each replaced a pure-Python implementation and must give exactly its outputs: the digests below were computed by
+that code over real text (crawlwash at dcae1ec, before native/ existed; the line rules at 69c2cb1, which added the
+related-link and near-repeat rules), and the character classes are checked against Python's own definitions on
+every code point."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import AEB_DIR, SEEDS
+from transforms.clean import lines as L
+from transforms.clean import normalize as N
+from transforms.core import _native
+from transforms.dedup import minhash
+
+# sha256 of each group's outputs on AEB's 181 ground-truth texts and the 3 seed documents (`_digests`), computed
+# by the pure-Python code the extension replaced.
+PURE_PYTHON_DIGESTS = {
+    "normalize": "808739f8bd3e9a92f2fe2368ece5e3fd4c4f6b05527e9ef1bc15becf2eb94a16",
+    "boilerplate": "21ec8481c22c05c61531341c9363b697b7ee36fefceb2f31c987311c98726f28",
+    "lines": "1dcc5b901c28a19f3ff79cc8175092ea7cad6e00391d288ea2047eaeec17510c",
+    "minhash": "6060ff23a1e22d6486ffafc04206f7cb66b0727abeb7a58b7f0f98734e8ddee1",
+}
+
+
+def _digests(aeb: Path, seeds: list[Path]) -> dict[str, str]:
+    from transforms.clean import (
+        LineRules,
+        NormalizeConfig,
+        clean_document,
+        frequent_line_entries,
+        host_of,
+        line_keys,
+        normalize_text,
+        paragraph_key,
+        remove_frequent_lines,
+    )
+    from transforms.dedup.minhash import MinHashParams, band_keys, shingle_hashes, sign, text_hash
+
+    truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
+    docs = [(v["articleBody"], v["url"]) for _, v in sorted(truth.items())]
+    docs += [(p.read_text(encoding="utf-8"), None) for p in seeds]
+    h = {k: hashlib.sha256() for k in ("normalize", "boilerplate", "lines", "minhash")}
+    frequent: set[int] = set()
+    cfgs = (NormalizeConfig(), NormalizeConfig(max_blank_lines=1, strip_lines=False))
+    rules = (LineRules(), LineRules(repeated_ignore_digits=True, repeated_min_run_chars=40, nav_min_run=2))
+    params = (MinHashParams(), MinHashParams(num_perm=64, shingle_size=3, char_shingle_size=2, bands=8, rows=8))
+    for raw, url in docs:
+        host = host_of(url)
+        for cfg in cfgs:
+            h["normalize"].update(repr(normalize_text(raw, cfg)).encode())
+        text = normalize_text(raw, cfgs[0])
+        for r in rules:
+            res = clean_document(text, r)
+            h["boilerplate"].update(repr((res.text, sorted(res.removed.items()))).encode())
+        for line in text.split("\n")[::2]:
+            frequent.update(line_keys(line, host, 20)[-1:])
+        keys, host32, text32 = frequent_line_entries(text, host, 20)
+        removal = remove_frequent_lines(text, frequent, host, 20)
+        h["lines"].update(repr((keys.tolist(), host32, text32, removal)).encode())
+        h["lines"].update(repr([(paragraph_key(x), paragraph_key(x, True)) for x in text.split("\n")]).encode())
+        for p in params:
+            signed = sign(text, p)
+            if signed is not None:
+                bands = band_keys(signed[0], p.bands, p.rows)
+                h["minhash"].update(signed[0].tobytes() + repr((signed[1], bands)).encode())
+        h["minhash"].update(shingle_hashes(raw, 2, 3).tobytes() + text_hash(raw).encode())
+    return {k: v.hexdigest() for k, v in h.items()}
+
+
+def test_outputs_are_those_of_the_pure_python_code() -> None:
+    assert _digests(AEB_DIR, sorted(SEEDS.glob("*.txt"))) == PURE_PYTHON_DIGESTS
+
+
+def _every_code_point_as_lines() -> list[str]:
+    """Every code point (lone surrogates included), in short words of three between letters, digits and spaces."""
+    lines = []
+    for start in range(0, 0x110000, 512):
+        block = [chr(c) for c in range(start, min(start + 512, 0x110000))]
+        words = ["".join(block[i : i + 3]) + "a1" + "".join(block[i + 3 : i + 5]) for i in range(0, len(block), 5)]
+        lines.extend(" ".join(words[j : j + 6]) for j in range(0, len(words), 6))
+    return [line.replace("\n", " ") for line in lines]
+
+
+def test_line_features_follow_pythons_character_classes() -> None:
+    key_junk, digit = re.compile(r"[\W_]+"), re.compile(r"\d")
+    terminal = tuple(".!?。！？…:：\"'”’»)]")
+    lines = _every_code_point_as_lines()
+    for line in lines:
+        key = key_junk.sub(" ", line.casefold()).strip()
+        assert L.paragraph_key(line) == key
+        assert L.paragraph_key(line, ignore_digits=True) == digit.sub("0", key)
+    table = L._LineTable("\n".join(lines))
+    assert len(table.flags) == len(lines)
+    for i, line in enumerate(lines):
+        assert table.tokens[i] == len(line.split())
+        assert table.words[i] == sum(1 for tok in line.split() if any(c.isalnum() for c in tok))
+        assert table.chars[i] == len(line)
+        assert table.keys[i] == key_junk.sub(" ", line.casefold()).strip()
+        no_letters = not any(c.isalpha() for c in line) and sum(c.isdigit() for c in line) < 4
+        assert bool(table.flags[i] & _native.NO_LETTERS) == no_letters
+        assert bool(table.flags[i] & _native.TERMINAL) == line.endswith(terminal)
+        first = next((c for c in line if c.isalnum()), "")
+        assert bool(table.flags[i] & _native.FIRST_DIGIT) == first.isdigit()
+
+
+def test_rule_triggers_cannot_miss_a_pattern_match() -> None:
+    # A rule's regular expression runs only on lines whose casefolded form holds one of its trigger substrings.
+    # The triggers of back_to_top and policy_link are pieces of the patterns' words: a line the pattern matches
+    # (IGNORECASE) holds them once casefolded only if every character IGNORECASE takes for one of their letters
+    # casefolds to that letter.
+    letters = {c for reason in (L.REASON_BACK_TO_TOP, L.REASON_POLICY) for n in L._NEEDLES[reason] for c in n}
+    every = "".join(map(chr, range(0x110000)))
+    for letter in letters:
+        for m in re.finditer(re.escape(letter), every, re.IGNORECASE):
+            assert m.group().casefold() == letter, (hex(ord(m.group())), letter)
+    # and every alternative of the two patterns holds a trigger
+    for text in ("Back to the top", "scroll to top", "Return to top", "go to top", "Top of the page", "nach oben",
+                 "Zurück nach oben", "retour en haut", "volver arriba"):  # fmt: skip
+        assert L._BACK_TO_TOP.search(text) and any(n in text.casefold() for n in L._NEEDLES[L.REASON_BACK_TO_TOP])
+    for text in ("Privacy Policy", "privacy notice", "Privacy statement", "privacy settings", "Terms of Use",
+                 "terms and service", "terms & conditions", "Cookie policy", "Legal notice", "Impressum",
+                 "Datenschutzerklärung", "Nutzungsbedingungen", "Mentions légales", "Aviso legal",
+                 "Política de privacidad"):  # fmt: skip
+        assert L._POLICY.search(text) and any(n in text.casefold() for n in L._NEEDLES[L.REASON_POLICY]), text
+    # the link-list separators are found in the casefolded line exactly where they are in the line itself
+    assert [c for c in every if any(s in c.casefold() for s in "|•·»")] == sorted("|•·»")
+
+
+def test_normalize_passes_follow_their_definitions() -> None:
+    # Without ftfy and NFC, normalize_text is: line breaks to \n, controls removed, horizontal whitespace runs to
+    # one space, lines stripped, blank lines dropped. The character sets, checked on every code point.
+    control = re.compile(
+        r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+    )
+    hspace = re.compile(r"[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+    cfg = N.NormalizeConfig(nfc=False, fix_mojibake=False, max_blank_lines=1)
+    for start in range(0, 0x110000, 4096):
+        text = "\n".join(f"{c}x {c}{c} y\t{c}\n\n\n {c} z{c}" for c in map(chr, range(start, start + 4096)))
+        expected = hspace.sub(" ", control.sub("", N._LINE_BREAKS.sub("\n", text)))
+        out: list[str] = []
+        blanks = 0
+        for line in (line.strip() for line in expected.split("\n")):
+            if not line:
+                blanks += 1
+                continue
+            if out and blanks:
+                out.append("")
+            blanks = 0
+            out.append(line)
+        assert N.normalize_text(text, cfg) == "\n".join(out), hex(start)
+
+
+def test_lone_surrogates_pass_through() -> None:
+    # JSON input may hold lone surrogates: every hot path takes them as Python does (no error, nothing lost).
+    cfg = N.NormalizeConfig(nfc=False, fix_mojibake=False)
+    assert N.normalize_text(" a\ud800  b \n\n\udfff ", cfg) == "a\ud800 b\n\udfff"
+    assert L.paragraph_key("Ab\ud800cd") == "ab cd"
+    assert L.corpus_line_key("x" * 30 + "\ud800", 20) == L.corpus_line_key("X" * 30, 20)
+    params = minhash.MinHashParams()
+    assert minhash.normalize_for_dedup("漢字\ud800漢字テスト") == "漢字 漢字テスト"  # not a word character
+    sig, size = minhash.sign("漢字\ud800漢字テスト", params)
+    assert size == 3 and sig.dtype == np.uint32  # 7 characters: three shingles of 5
+
+
+def test_calls_from_many_threads_agree() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    rules = L.LineRules()
+    cfg = N.NormalizeConfig()
+
+    def work(text: str) -> tuple:
+        norm = N.normalize_text(text, cfg)
+        verdicts = L.clean_text(norm, rules)
+        sig = minhash.sign(norm, minhash.MinHashParams())
+        return norm, verdicts.kept, L.corpus_line_keys(norm, 20), None if sig is None else sig[0].tobytes()
+
+    expected = [work(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: work(texts[i % len(texts)]), range(60)))
+    assert all(r == expected[i % len(texts)] for i, r in enumerate(results))
+
+
+def test_bad_arguments_raise_instead_of_reading_out_of_bounds() -> None:
+    with pytest.raises(ValueError):
+        _native.band_keys(b"\x00" * 12, 2, 2)
+    with pytest.raises(ValueError):
+        _native.minhash_signature(b"\x00" * 7, b"", b"")
+    with pytest.raises(ValueError):
+        _native.shingle_hashes(b"a b", False, 0, minhash._MULTIPLIER_BYTES)
+    with pytest.raises(ValueError, match="line break"):
+        L.corpus_line_key("two\nlines", 1)
+    assert unicodedata.unidata_version  # the classes come from this Unicode version (CPython's database)
