@@ -14,15 +14,30 @@ are the controls. Printed per kind: spam-line recall; legitimate-character loss 
 = every legitimate line removed from the injected page (absolute), "excess loss" = only legitimate lines that the
 same page WITHOUT injection keeps (the loss the injection caused; a host page's own foreign lines, e.g. a Greek
 letter in a German page, are removed in both and count only in the absolute figure); `--show` lists excess losses.
-Banks: dev (tuned on), holdout and holdout2 (held out), holdout3 (written fresh for the fifth pass; its code-mixed
-gambling lines were then used to find what fastText misses, and the word-frequency evidence was built against
-that, so it is no longer untouched), holdout4 (written after the sixth pass's tuning and run once: the honest
-figure for that pass), holdout5 (the two gambling kinds only, written after issue 25's tuning and run once). Also
-the controls' kept-text fraction per language.
+Banks (`--bank`), and what each was used for:
+  dev       tuned on, every pass.
+  holdout   held out; its single miss page (an English page that a large Indonesian block outvotes) was read
+            in issue 25's Title Case / short-line pass, so it is tuning material since.
+  holdout2  held out, never tuned on.
+  holdout3  written fresh for the fifth pass; its code-mixed gambling lines were then used to find what fastText
+            misses, and the word-frequency evidence was built against that: tuning material since the sixth pass.
+  holdout4  written after the sixth pass's tuning and run once: the honest figure for that pass; its short
+            gambling lines were read in issue 25's Title Case / short-line pass: tuning material since.
+  holdout5  the two gambling kinds only, written after issue 25's first gambling tuning and run once then (the
+            honest figure for it); its misses (the Title Case template, hashtag lines, short Vietnamese lines)
+            are what the Title Case / short-line pass was aimed at: tuning material since.
+  holdout6  the two gambling kinds only, written at the start of the Title Case / short-line pass, before any of
+            its tuning, and run once at its end: the honest figure for that pass. Title Case headings, ALL CAPS,
+            hashtags, brand codes, English words mixed in, short and long lines, link-text lines, and injections
+            inside a real paragraph (split in two around them). Run once, on 578f9b0: gambling_id 0.9049,
+            gambling_vi 0.9545 (misses: tag-and-brand lines under 15 letters, Title Case lines fastText gives
+            English 0.1 or more, English-framed lines, Vietnamese without diacritics); read since, so tuning
+            material from the next pass on.
+Also the controls' kept-text fraction per language.
 Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2|holdout3|holdout4|holdout5] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -550,6 +565,110 @@ def gen_gambling_vi_h5(rng: random.Random) -> str:
 
 HOLDOUT5_GENERATORS = {"gambling_id": gen_gambling_id_h5, "gambling_vi": gen_gambling_vi_h5}
 
+# Sixth held-out set (`--bank holdout6`): the two gambling kinds, written at the start of the Title Case / short-line
+# work on issue 25 (after holdout5 was moved into the tuning material), before any of its tuning, and run once at
+# its end. Shapes real gambling spam takes: Title Case headings, ALL CAPS lines, hashtags (brand and compound tags),
+# brand and number codes, English words mixed in, short and long lines, link-text lines (menus, "baca juga"
+# teasers, URLs), Vietnamese with and without its diacritics; placed also inside a real paragraph (the paragraph
+# split in two around the injected lines, `inject`).
+H6_ID_BRANDS = ["LIGA365", "DUNIA777", "ASIA99", "KASTIL88", "MEGAWIN", "SINGA4D", "TOTO12", "RATU303", "SPIN55",
+                "Cuan138", "DewaHoki"]
+H6_ID_PARTS = [
+    "situs judi online 24 jam terpercaya", "kumpulan link slot resmi", "bonus rollingan tanpa syarat",
+    "promo member baru langsung dapat saldo", "deposit lewat bank lokal", "main dari hp tanpa aplikasi",
+    "menang berapapun pasti dibayar", "jadwal togel singapore hari ini", "keluaran sgp hk sdy tercepat",
+    "bocoran angka jitu malam ini", "server thailand paling gacor", "modal receh hasil jutaan", "tanpa potongan admin",
+    "dijamin aman dan nyaman", "pilihan permainan terlengkap", "tembak ikan online uang asli",
+    "taruhan sepak bola liga inggris", "daftar gratis tanpa biaya", "layanan pelanggan online nonstop",
+    "mudah menang setiap hari", "akun demo gratis", "jackpot besar menanti anda",
+]
+H6_ID_SHORT = ["login {brand} terbaru", "daftar {brand}", "{brand} gacor", "slot {brand} hari ini", "link {brand} resmi",
+               "Situs {brand}", "{brand} Login", "Togel {brand}"]
+H6_ID_TEMPLATES = [
+    "{P1} Di {brand} {y}",  # Title Case heading
+    "Daftar Situs Judi Online Terpercaya Dan Terbaik {y}",
+    "{brand} Situs Togel Online Resmi Dan Terpercaya",
+    "Link Alternatif {brand} Terbaru Anti Blokir",
+    "Bocoran Slot Gacor Malam Ini Pasti Maxwin Di {brand}",
+    "{BRAND} - {UP1}, {UP2}!",  # ALL CAPS
+    "DAFTAR {BRAND} SEKARANG JUGA DAN {UP1}",
+    "#{brand} #judionline #slotgacorhariini {p1}",
+    "{p1} #{brand} #togelonline #situsresmi",
+    "#agenbola #{brand} {p1} dan {p2}",
+    "Best {brand} online casino Indonesia: {p1}, {p2}",
+    "{brand} official site - {p1} with fast withdraw",
+    "Play now at {brand}! {p1} and get bonus {pct}%",
+    "{brand} adalah {p1} yang sudah berdiri sejak {y}, {p2}, {p3}, serta {p4} untuk semua pemain",
+    "Baca juga: {p1} di {brand}",
+    "Home | Daftar | Login {brand} | Promo | Hubungi Kami",
+    "{p1} klik https://{brand_low}.vip/daftar",
+    "» {p1} ({brand})",
+    "{short}",
+    "{short}: {p1}",
+    "Tips {p1}? Gabung dengan {brand}, {p2}.",
+]
+H6_VI_BRANDS = ["SODO66", "BET88", "WIN79", "RIKVIP", "TF88", "V9BET", "QQ88", "DABET", "LUCK8", "ALO789", "Sin88"]
+H6_VI_PARTS = [
+    "chơi game bài online ăn tiền", "đặt cược thể thao với tỷ lệ cao", "nhận code miễn phí hàng ngày",
+    "đăng nhập không bị chặn", "ưu đãi hoàn tiền hấp dẫn", "ứng dụng cá cược trên điện thoại",
+    "kèo bóng đá hôm nay", "lô đề online tỷ lệ 1 ăn 99", "sòng bạc trực tuyến uy tín", "nạp tiền qua momo",
+    "rút tiền nhanh 24/7", "tải app nhận thưởng", "thể thao điện tử hấp dẫn", "quay slot nổ hũ lớn",
+    "choi game bai doi thuong", "keo nha cai hom nay", "dang ky nhan thuong ngay", "bảo mật thông tin tuyệt đối",
+    "giao diện đẹp dễ sử dụng", "khuyến mãi khủng cho tân thủ",
+]
+H6_VI_SHORT = ["Tải {brand}", "{brand} hôm nay", "link {brand}", "đăng nhập {brand}", "{brand} uy tín",
+               "Nhà cái {brand}", "{brand} casino", "Vào {brand}"]
+H6_VI_TEMPLATES = [
+    "Nhà Cái {brand} Uy Tín Số 1 Việt Nam",  # Title Case heading
+    "Link Vào {brand} Mới Nhất {y} Không Bị Chặn",
+    "{P1} Tại {brand}",
+    "Cá Cược Bóng Đá Trực Tuyến Cùng {brand}",
+    "{BRAND} - NHÀ CÁI UY TÍN SỐ 1 - {UP1}",  # ALL CAPS
+    "ĐĂNG KÝ {BRAND} NHẬN NGAY {n3}K",
+    "#{brand} #nhacaiuytin #cacuocbongda {p1}",
+    "{p1} #{brand} #gamebaidoithuong",
+    "{brand} official - best online casino in Vietnam, {p1}",
+    "Join {brand} today: {p1} and {p2}",
+    "{brand} là {p1}, {p2}, {p3} và {p4}, được hàng triệu người chơi tin tưởng từ năm {y}",
+    "Xem thêm: {p1} tại {brand}",
+    "Trang chủ | Đăng ký | Đăng nhập {brand} | Khuyến mãi | Liên hệ",
+    "{p1} truy cập https://{brand_low}.com/dangky",
+    "» {p1} – {brand}",
+    "{short}",
+    "{short}: {p1}",
+    "Nha cai {brand} - {p1}, {p2}",
+]
+
+
+def _title(text: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
+
+
+def _compose6(rng: random.Random, templates: list[str], parts: list[str], brands: list[str], shorts: list[str]) -> str:
+    p = [_fill3(x, rng) for x in rng.sample(parts, 4)]
+    brand = rng.choice(brands)
+    fields = {
+        "brand": brand, "BRAND": brand.upper(), "brand_low": brand.lower(),
+        "p1": p[0], "p2": p[1], "p3": p[2], "p4": p[3],
+        "P1": _title(p[0]), "UP1": p[0].upper(), "UP2": p[1].upper(),
+        "short": rng.choice(shorts).replace("{brand}", brand),
+    }
+    tpl = rng.choice(templates)
+    for k, v in fields.items():
+        tpl = tpl.replace("{" + k + "}", v)
+    return _fill3(tpl, rng)
+
+
+def gen_gambling_id_h6(rng: random.Random) -> str:
+    return _compose6(rng, H6_ID_TEMPLATES, H6_ID_PARTS, H6_ID_BRANDS, H6_ID_SHORT)
+
+
+def gen_gambling_vi_h6(rng: random.Random) -> str:
+    return _compose6(rng, H6_VI_TEMPLATES, H6_VI_PARTS, H6_VI_BRANDS, H6_VI_SHORT)
+
+
+HOLDOUT6_GENERATORS = {"gambling_id": gen_gambling_id_h6, "gambling_vi": gen_gambling_vi_h6}
+
 HOLDOUT2_GENERATORS = {
     "han_list": gen_han_list_h2,
     "mojibake": gen_mojibake_h2,
@@ -658,21 +777,50 @@ BANKS = {
     "holdout3": HOLDOUT3_GENERATORS,
     "holdout4": HOLDOUT4_GENERATORS,
     "holdout5": HOLDOUT5_GENERATORS,
+    "holdout6": HOLDOUT6_GENERATORS,
 }
+
+# Banks whose injections may also land inside a real paragraph (`inject`).
+INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6"})
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u024f\"\u201c(])")
 
 
 def inject(
     text: str, kind: str, rng: random.Random, holdout: bool = False, bank: str | None = None
-) -> tuple[list[str], list[bool]]:
+) -> tuple[list[str], list[bool], list[int | None]]:
+    """The page's lines with a single spam line or a run of 2-8 injected at the start, in the middle or at the
+    end (and, for `INSIDE_PARAGRAPH_BANKS`, inside a real paragraph: the paragraph split in two at a sentence end,
+    the spam between the halves). Returns the lines, which are spam, and the page line each other line comes
+    from (None for spam)."""
     lines = text.split("\n")
-    gen = BANKS[bank or ("holdout" if holdout else "dev")].get(kind, KINDS[kind][0])
+    bank = bank or ("holdout" if holdout else "dev")
+    gen = BANKS[bank].get(kind, KINDS[kind][0])
     n_spam = 1 if rng.random() < 0.35 else rng.randint(2, 8)
     spam = [gen(rng) for _ in range(n_spam)]
-    where = rng.choice(["start", "middle", "end"])
+    origin: list[int | None] = list(range(len(lines)))
+    if bank in INSIDE_PARAGRAPH_BANKS:
+        where = rng.choice(["start", "middle", "end", "inside"])
+        if where == "inside":
+            splits = [
+                (i, m.start(), m.end())
+                for i, line in enumerate(lines)
+                for m in _SENTENCE_END.finditer(line)
+                if 40 <= m.start() <= len(line) - 40
+            ]
+            if splits:
+                i, a, b = rng.choice(splits)
+                out = lines[:i] + [lines[i][:a]] + spam + [lines[i][b:]] + lines[i + 1 :]
+                origin = origin[: i + 1] + [None] * n_spam + origin[i:]
+                return out, [o is None for o in origin], origin
+            where = "middle"
+    else:
+        where = rng.choice(["start", "middle", "end"])
     pos = {"start": 0, "end": len(lines), "middle": rng.randint(1, max(1, len(lines) - 1))}[where]
     out = lines[:pos] + spam + lines[pos:]
-    is_spam = [False] * pos + [True] * n_spam + [False] * (len(lines) - pos)
-    return out, is_spam
+    origin = origin[:pos] + [None] * n_spam + origin[pos:]
+    return out, [o is None for o in origin], origin
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -683,7 +831,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout5 (held-out sets)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout6 (see above)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -723,12 +871,11 @@ def main(argv: list[str] | None = None) -> None:
         losses: list[str] = []
         for p in hosts:
             for _ in range(args.per_page):
-                lines, is_spam = inject(p["text"], kind, rng, holdout=args.holdout, bank=args.bank)
+                lines, is_spam, origin = inject(p["text"], kind, rng, holdout=args.holdout, bank=args.bank)
                 res = clean_language("\n".join(lines), model, cfg)
                 removed = set(res.strip.removed_at)
                 lost_here = excess_here = 0
-                page_line = 0  # index of this line in the un-injected page
-                for i, (line, spam) in enumerate(zip(lines, is_spam)):
+                for i, (line, spam, page_line) in enumerate(zip(lines, is_spam, origin)):
                     if spam:
                         n_spam += 1
                         if i in removed:
@@ -742,7 +889,6 @@ def main(argv: list[str] | None = None) -> None:
                         if page_line not in p["control_removed"]:
                             excess_here += len(line)
                             losses.append(f"[{p['lang']}] {line}")
-                    page_line += 1
                 legit_lost += lost_here
                 excess_lost += excess_here
                 docs_with_loss += lost_here > 0

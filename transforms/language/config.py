@@ -86,6 +86,15 @@ class LanguageConfig(Section):
         description="A run of foreign-leaning lines (or a single line) is removed only with at least this many "
         "letters.",
     )
+    short_run_min_letters: int = Field(
+        default=15,
+        ge=1,
+        description="A run (or single line) with at least this many letters but fewer than run_min_letters is "
+        "removed only when its words favour one foreign group other than English by wordfreq_run_llr "
+        "(wordfreq_min_share) and fastText agrees (it gives the document's group less than run_max_native_score "
+        "and that group the most of the others), or the run holds a brand code or keyword list ('Link login "
+        "RAJA188 anti nawala terbaru'). Set it to run_min_letters or more to turn this off.",
+    )
     run_max_native_score: float = Field(
         default=0.02,
         ge=0.0,
@@ -184,7 +193,10 @@ class LanguageConfig(Section):
         default=8,
         ge=0,
         description="Lines of at most this many words, at least 3/4 of them capitalized (titles, awards, names), "
-        "are never judged foreign by language: names carry no evidence of the page's language. 0 = off.",
+        "are never judged foreign by language: names carry no evidence of the page's language. Except a Title Case "
+        "heading or a line of tags that fastText gives the document's group less than line_native_min_score and "
+        "whose words, case-folded, favour fastText's top other group (not English) by wordfreq_run_llr: "
+        "'Situs Slot Gacor Hari Ini GARUDA88 Gampang Menang' in an English page. 0 = off.",
     )
     second_language_min_share: float = Field(
         default=0.12,

@@ -26,7 +26,7 @@ from transforms.language.config import (
     REASON_MOJIBAKE,
     LanguageConfig,
 )
-from transforms.language.features import LineTable, Preds
+from transforms.language.features import LINGUA_FRANCA, LineTable, Preds, word_text
 from transforms.language.labels import (
     _HAN_GROUP,
     group_probabilities,
@@ -109,7 +109,12 @@ def _classify(table: LineTable, out: Decisions, cfg: LanguageConfig, i: int) -> 
     if main_script not in scripts.primary:
         out.state[i] = _TRANSPARENT  # tolerated Latin inside a non-Latin page: neither judged nor removed
         return
-    if not table.preds[i] or table.name_like[i] or table.quote_or_reference[i] or table.label_row[i]:
+    if (
+        not table.preds[i]
+        or (table.name_like[i] and not _title_reads_foreign(table, cfg, i))
+        or table.quote_or_reference[i]
+        or table.label_row[i]
+    ):
         out.state[i] = _TRANSPARENT
         return
     out.state[i] = _CANDIDATE if _leans_foreign(table, cfg, i) else _KEEP
@@ -120,6 +125,23 @@ def _classify(table: LineTable, out: Decisions, cfg: LanguageConfig, i: int) -> 
 def _leans_foreign(table: LineTable, cfg: LanguageConfig, i: int) -> bool:
     native, foreign = table.native[i], table.foreign[i]
     return native < cfg.line_native_min_score or (native < 0.5 and foreign >= native)
+
+
+def _title_reads_foreign(table: LineTable, cfg: LanguageConfig, i: int) -> bool:
+    """A name-like line (capitalized words, or tags) that is a heading in a foreign language, not a name: fastText
+    gives the page's group less than `line_native_min_score`, and the words (Title Case case-folded,
+    `features._title_case_evidence`; tags split, `features._split_hashtags`) favour fastText's most likely other
+    group as much as a removed run's words must (`wordfreq_run_llr`, `wordfreq_min_share`). Not English
+    (`LINGUA_FRANCA`: English titles and tags stand in pages of every language). Names of people, products and
+    places are mostly words no list has, or words every language uses alike."""
+    group = table.word_group[i]
+    return (
+        group != LINGUA_FRANCA
+        and table.native[i] < cfg.line_native_min_score
+        and table.word_llr[i] >= cfg.wordfreq_run_llr
+        and table.word_share[i] >= cfg.wordfreq_min_share
+        and table.top_foreign[i] == group
+    )
 
 
 def _words_lean(table: LineTable, cfg: LanguageConfig, i: int) -> bool:
@@ -239,6 +261,9 @@ def _judge_run(
     """Remove the run when its joined text is confidently foreign, to fastText or by its words; else the lines of
     a mixed run that are confidently foreign on their own."""
     total = sum(table.evidence[i] for i in run)
+    if cfg.short_run_min_letters <= total < cfg.run_min_letters:
+        _judge_short_run(table, out, model, cfg, run, bilingual)
+        return
     if total >= cfg.run_min_letters:
         if len(run) == 1:
             preds = table.preds[run[0]] or []
@@ -260,6 +285,55 @@ def _judge_run(
             group = _foreign_group(table, model, cfg, table.preds[i] or [], [i], bilingual)
             if group is not None:
                 out.remove(i, REASON_FOREIGN_LANGUAGE, group or table.top_foreign[i])
+
+
+def _judge_short_run(
+    table: LineTable,
+    out: Decisions,
+    model: LanguageModel,
+    cfg: LanguageConfig,
+    run: list[int],
+    bilingual: set[str],
+) -> None:
+    """A run (or single line) shorter than `run_min_letters` ("Nha cai AE888: tài xỉu online minh bạch") goes only
+    when both kinds of evidence agree on one foreign group: fastText gives the page's group less than
+    `run_max_native_score`, and the words favour that group as a longer run's must (`wordfreq_run_llr`,
+    `wordfreq_min_share`). One of them alone is not enough on so few letters, except that a brand code or a
+    keyword list in the run (`features._material_weight`: what templates and injections are made of, and what
+    pulls fastText towards English, "Link login RAJA188 anti nawala terbaru") stands in for fastText's word. Not
+    for English (`LINGUA_FRANCA`)."""
+    if not table.native_langs:
+        return
+    if len(run) == 1:
+        preds = table.preds[run[0]] or []
+        llr, group, share = table.word_llr[run[0]], table.word_group[run[0]], table.word_share[run[0]]
+    else:
+        preds = model.predict(" ".join(table.texts[i] for i in run), k=cfg.top_k)
+        if model.no_evidence(preds):
+            return
+        llr, group, share = _joined_word_evidence(table, model, run)
+    if (
+        not preds
+        or group == LINGUA_FRANCA
+        or llr < cfg.wordfreq_run_llr
+        or share < cfg.wordfreq_min_share
+        or group in bilingual
+    ):
+        return
+    by_group = group_probabilities(preds)
+    native, _ = native_and_foreign(by_group, table.doc_group)
+    agrees = native < cfg.run_max_native_score and top_other_group(by_group, table.doc_group) == group
+    if not agrees and all(table.material[i] == 1.0 for i in run):
+        return
+    for i in run:
+        if not _in_second_language(table, i, bilingual):
+            out.remove(i, REASON_FOREIGN_LANGUAGE, group)
+
+
+def _joined_word_evidence(table: LineTable, model: LanguageModel, lines: list[int]) -> tuple[float, str, float]:
+    """The words' evidence of the joined text of `lines` (`features.word_text`: Title Case lines case-folded where
+    the table says so)."""
+    return model.words.llr(" ".join(word_text(table, i) for i in lines), table.native_langs, language_group)
 
 
 def _in_second_language(table: LineTable, i: int, bilingual: set[str]) -> bool:
@@ -285,8 +359,7 @@ def _foreign_group(
             i = lines[0]
             llr, group, share = table.word_llr[i], table.word_group[i], table.word_share[i]
         else:
-            joined = " ".join(table.texts[i] for i in lines)
-            llr, group, share = model.words.llr(joined, table.native_langs, language_group)
+            llr, group, share = _joined_word_evidence(table, model, lines)
         if llr >= cfg.wordfreq_run_llr and share >= cfg.wordfreq_min_share and group not in bilingual:
             return group
     return None
@@ -339,7 +412,7 @@ def _joins_block(table: LineTable, out: Decisions, cfg: LanguageConfig, j: int, 
     if (
         not table.preds[j]
         or out.state[j] not in (_KEEP, _CANDIDATE)
-        or table.name_like[j]
+        or (table.name_like[j] and not _title_reads_foreign(table, cfg, j))
         or table.quote_or_reference[j]
     ):
         return False

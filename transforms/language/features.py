@@ -51,6 +51,9 @@ __all__ = [
     "read_lines",
     "relate",
     "vote_language",
+    "LINGUA_FRANCA",
+    "title_case",
+    "word_text",
 ]
 
 Preds = list[tuple[str, float]]
@@ -126,6 +129,7 @@ class LineTable:
     word_llr: list[float] = field(default_factory=list)
     word_group: list[str] = field(default_factory=list)
     word_share: list[float] = field(default_factory=list)
+    folded: list[bool] = field(default_factory=list)  # the words were weighed case-folded (`_title_case_evidence`)
     # a Japanese page's Han lines without kana: simplified-only characters, log10 P(Chinese) / P(Japanese) of
     # their Han words (`hanwords`)
     simplified: list[int] = field(default_factory=list)
@@ -191,6 +195,36 @@ def _prediction_text(line: str, max_chars: int) -> str:
     return text
 
 
+# A hashtag: "#" (not after a word character or "&", as in "C#" or "&#39;") and letters, maybe with digits.
+_HASHTAG = re.compile(r"(?<![\w&])#([^\W_]+)")
+# The parts of a CamelCase hashtag ("SlotGacor", "JudiOnline2024"): capitalized or lowercase words, ALL CAPS runs.
+_CAMEL_PART = re.compile(r"[A-Z][a-z]+|[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _split_hashtags(line: str, model: LanguageModel) -> str:
+    """The line with each hashtag read as the words it is made of: "#slotgacorhariini #JudiOnline" is
+    "slot ga cor hari ini judi online" (`WordFrequencyModel.segment`, CamelCase split at its capitals, the words
+    lowercased: a tag's capitals are typography). One run of letters is no word to fastText or to the word lists,
+    so a line of tags had no evidence. A tag with a digit is a brand code ("#SLOT88": left to `_prediction_text`,
+    which drops it), and an ALL CAPS tag a brand or an acronym ("#HOKIBET": kept as it is, without the "#")."""
+    if "#" not in line:
+        return line
+
+    def words(m: re.Match[str]) -> str:
+        tag = m.group(1)
+        if any(c.isdigit() for c in tag):
+            return m.group(0)
+        out: list[str] = []
+        for part in _CAMEL_PART.findall(tag) if tag.isascii() else [tag]:
+            if part.isupper() and len(part) > 1:
+                out.append(part)
+            else:
+                out.extend(model.words.segment(part.lower()))
+        return " ".join(out)
+
+    return _HASHTAG.sub(words, line)
+
+
 _CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
 
 
@@ -238,7 +272,7 @@ def _own_facts(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineTabl
             to_predict.append(i)
     if to_predict:
         texts = [
-            _prediction_text(_without_quoted_cjk(lines[i], counts[i]), cfg.max_predict_chars)
+            _prediction_text(_split_hashtags(_without_quoted_cjk(lines[i], counts[i]), model), cfg.max_predict_chars)
             for i in to_predict
         ]
         # a line read as it is: its letters are already counted (the regex count only for rewritten lines)
@@ -256,7 +290,9 @@ def _own_facts(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineTabl
     for i in range(n):
         if preds[i] is not None:
             material[i] = _material_weight(lines[i], HAN in counts[i])
-            name_like[i] = is_name_like(read[i], cfg.name_max_words)
+            # a line of tags is judged like a title by its tags as written ("#SupportYourLocalMag" is a name)
+            as_written = read[i] if "#" not in lines[i] else _prediction_text(lines[i], cfg.max_predict_chars)
+            name_like[i] = is_name_like(as_written, cfg.name_max_words)
             quote[i] = is_quote_or_reference(lines[i])
             label[i] = is_label_row(lines[i])
     return LineTable(
@@ -324,6 +360,16 @@ def is_name_like(line: str, max_words: int) -> bool:
     return caps >= 0.75 * len(words)
 
 
+_CAPITALIZED_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_][^\W\d_]+")
+
+
+def title_case(text: str) -> bool:
+    """At least 3 words of two letters or more, and 3/4 of them capitalized: capitals are typography there, not
+    names. (ALL CAPS text is lowered already, `_prediction_text`.)"""
+    words = _CAPITALIZED_WORD.findall(text)
+    return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
+
+
 # A quotation: most of the line's letters inside double quotation marks (an English quote in a German article).
 _QUOTED = re.compile(
     '["\u201e\u201c\u00ab\u300c\u300e]([^"\u201c\u201d\u00ab\u00bb\u300d\u300f]{3,})["\u201c\u201d\u00bb\u300d\u300f]'
@@ -355,6 +401,11 @@ def is_quote_or_reference(line: str) -> bool:
     if not quotes:
         return False
     return _count_letters("".join(quotes)) >= 0.6 * _count_letters(line)
+
+
+def word_text(table: LineTable, i: int) -> str:
+    """The text of line `i` whose words are weighed: what fastText read, case-folded where the table says so."""
+    return table.texts[i].lower() if table.folded[i] else table.texts[i]
 
 
 # --- step 2: the page's language -----------------------------------------------------------------------------
@@ -455,6 +506,7 @@ def _word_evidence(table: LineTable, model: LanguageModel, cfg: LanguageConfig) 
     n = len(table.lines)
     table.native_langs = ()
     table.word_llr, table.word_group, table.word_share = [0.0] * n, [""] * n, [0.0] * n
+    table.folded = [False] * n
     if not cfg.wordfreq_enabled or table.doc_lang == UNKNOWN_LANG:
         return
     g = _GROUP_OF.get(table.doc_lang)
@@ -477,6 +529,34 @@ def _word_evidence(table: LineTable, model: LanguageModel, cfg: LanguageConfig) 
         judged, model.words.llr_many(texts, table.native_langs, language_group, letters)
     ):
         table.word_llr[i], table.word_group[i], table.word_share[i] = llr, group, share
+    _title_case_evidence(table, model, cfg, judged)
+
+
+# English is the web's lingua franca: its titles, slogans, names and short interface lines ("Jurassic Park Airport
+# Programme Spot Not Using Programme Footage", "Have any questions?") stand in pages of every language.
+LINGUA_FRANCA = language_group("en")
+
+
+def _title_case_evidence(table: LineTable, model: LanguageModel, cfg: LanguageConfig, judged: list[int]) -> None:
+    """The words of Title Case lines, case-folded (`title_case`): `counted_words` leaves capitalized words out (in
+    running text they are names), so "Situs Slot Gacor Hari Ini GARUDA88 Gampang Menang" has no word to weigh.
+    Folded only where fastText already gives the page's group less than `line_native_min_score` (the folded
+    words confirm fastText, they never overturn it: a Title Case line may still be a name, "Van Ooijen Technische
+    Informatica" in a German page), and kept only where the folded words favour a group other than English
+    (`LINGUA_FRANCA`: English Title Case headings stand in pages of every language)."""
+    fold = [
+        i
+        for i in judged
+        if table.native[i] < cfg.line_native_min_score and title_case(table.texts[i])
+    ]
+    if not fold:
+        return
+    texts = [table.texts[i].lower() for i in fold]
+    letters = [table.evidence[i] for i in fold]
+    for i, (llr, group, share) in zip(fold, model.words.llr_many(texts, table.native_langs, language_group, letters)):
+        if group != LINGUA_FRANCA:
+            table.folded[i] = True
+            table.word_llr[i], table.word_group[i], table.word_share[i] = llr, group, share
 
 
 def _han_evidence(table: LineTable, model: LanguageModel) -> None:

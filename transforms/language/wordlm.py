@@ -57,6 +57,12 @@ _STEP = 4
 FLOOR_LOG10 = -7.0  # a word missing from a list counts as frequency 1e-7 (the lists stop at ~1e-6)
 _FLOOR_CODE = int(-FLOOR_LOG10 * 100 / _STEP)
 
+# `segment`: the longest word looked up, the longest text split, the cost of each letter of an unknown piece.
+_SEGMENT_MAX_WORD = 20
+_SEGMENT_MAX_CHARS = 60
+_UNKNOWN_PER_LETTER = 1.5
+_PIECE_COST = 3.0
+
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 
 
@@ -180,6 +186,44 @@ class WordFrequencyModel:
         rows[rows == 0] = _FLOOR_CODE
         out[found] = rows * (-_STEP / 100.0)
         return out
+
+    def segment(self, word: str) -> list[str]:
+        """`word` (a run of letters without spaces, lowercase: a hashtag's body, "slotgacorhariini") split into the
+        words that make it most likely: a unigram Viterbi over every language's frequency (the best of the
+        lists for each candidate word, two letters or more). A piece no list has costs `FLOOR_LOG10` less
+        `_UNKNOWN_PER_LETTER` per letter, so known words win over an unknown remainder when they cover it
+        ("judionline" is "judi" + "online"); every piece costs `_PIECE_COST` more, so a common word is not broken
+        into common fragments of other languages ("together" stays whole, "togel" is not "tog" + "el"); unknown
+        pieces next to each other come back as one. Written here rather than taken from `wordninja` or
+        `wordsegment`, which know English only."""
+        n = len(word)
+        if n < 4 or n > _SEGMENT_MAX_CHARS:
+            return [word]
+        spans = [(i, j) for i in range(n) for j in range(i + 2, min(n, i + _SEGMENT_MAX_WORD) + 1)]
+        best = self.log10_freqs([word[i:j] for i, j in spans]).max(axis=1)
+        known = {span: float(f) for span, f in zip(spans, best) if f > FLOOR_LOG10}
+        score = [0.0] + [float("-inf")] * n
+        back = [0] * (n + 1)
+        for j in range(1, n + 1):
+            for i in range(j):
+                f = known.get((i, j), FLOOR_LOG10 - _UNKNOWN_PER_LETTER * (j - i)) - _PIECE_COST
+                if score[i] + f > score[j]:
+                    score[j], back[j] = score[i] + f, i
+        pieces: list[tuple[int, int]] = []
+        j = n
+        while j:
+            pieces.append((back[j], j))
+            j = back[j]
+        words: list[str] = []
+        unknown_before = False
+        for i, j in reversed(pieces):  # unknown pieces next to each other are one unknown piece
+            unknown = (i, j) not in known
+            if unknown and unknown_before:
+                words[-1] += word[i:j]
+            else:
+                words.append(word[i:j])
+            unknown_before = unknown
+        return words
 
     def _layout(self, native: tuple[str, ...], group_of: Callable[[str], str]) -> tuple | None:
         """Columns of the native languages, and the foreign languages' columns ordered by group (contiguous
