@@ -20,7 +20,6 @@ Printed: per step, the median ms per document over the rounds for both sides and
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
 import statistics
@@ -29,8 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
+from harness import BENCH_WARC as DEFAULT_WARC
+from harness import REPO, json_child
 
 # Runs in the child, with the side's repository first on sys.path: argv = [docs pickle, rounds-tag].
 CHILD = r"""
@@ -86,7 +85,6 @@ print(json.dumps({"timing": timing, "kept": kept, "digest": digest.hexdigest()})
 
 def extract_docs(warc: Path, limit: int) -> list[dict]:
     """The WARC's documents after this checkout's extract stage, as field dicts (what reaches `normalize`)."""
-    sys.path.insert(0, str(REPO))
     import dataclasses
 
     from apache_beam import pvalue
@@ -117,11 +115,7 @@ def extract_docs(warc: Path, limit: int) -> list[dict]:
 
 def run_side(repo: Path, docs_file: Path, cpu: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(docs_file)], check=True, capture_output=True, text=True, env=env,
-        cwd=repo, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}),
-    )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json_child([sys.executable, "-c", CHILD, str(docs_file)], cpu, env=env, cwd=repo)
 
 
 def main() -> None:

