@@ -35,7 +35,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from apache_beam import pvalue  # noqa: E402
-from harness import BENCHMARKS, DT_PYTHON, ensure_datatrove
+from harness import BENCHMARKS, DT_PYTHON, ensure_datatrove, quantile
 from harness import SHARED as DATA
 
 from pipelines.config import load_config  # noqa: E402
@@ -230,11 +230,6 @@ DIST = (
 )  # fmt: skip
 
 
-def _q(values: list[float], q: float) -> float:
-    v = sorted(values)
-    return v[min(len(v) - 1, int(q * len(v)))] if v else float("nan")
-
-
 def distributions(ours: dict, oracle: dict, by_lang: dict, min_docs: int = 20) -> None:
     """Per language: median and 90th percentile of the tokenizer-dependent statistics, crawlwash's tokens against
     the assigned tokenizer's, and the share of documents each keeps."""
@@ -247,8 +242,8 @@ def distributions(ours: dict, oracle: dict, by_lang: dict, min_docs: int = 20) -
         for stat in DIST:
             a = [float(ours[k]["sig"][stat]) for k in ks]
             b = [float(oracle[k]["assigned"]["stats"][stat]) for k in ks]
-            print(f"| {lang} | {len(ks)} | {stat} | {_q(a, 0.5):.4g} / {_q(b, 0.5):.4g} | "
-                  f"{_q(a, 0.9):.4g} / {_q(b, 0.9):.4g} |")  # fmt: skip
+            print(f"| {lang} | {len(ks)} | {stat} | {quantile(a, 0.5):.4g} / {quantile(b, 0.5):.4g} | "
+                  f"{quantile(a, 0.9):.4g} / {quantile(b, 0.9):.4g} |")  # fmt: skip
         kept_ours = sum(ours[k]["kept"] for k in ks)
         kept_dt = sum(not oracle[k]["assigned"]["verdict"] for k in ks)
         print(f"| {lang} | {len(ks)} | kept (crawlwash / datatrove, assigned tokenizer) | {kept_ours} / {kept_dt} | |")

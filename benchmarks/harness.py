@@ -190,6 +190,13 @@ def median(runs: Iterable[dict], key: str = "seconds") -> float:
     return statistics.median(r[key] for r in runs)
 
 
+def quantile(values: list[float], q: float) -> float:
+    """The `q` quantile of `values`: the element at rank int(q * n) of the sorted values (no interpolation); nan
+    for none."""
+    v = sorted(values)
+    return v[min(len(v) - 1, int(q * len(v)))] if v else float("nan")
+
+
 # -- the generated Common Crawl-like WARC -----------------------------------------------------------------------
 
 
