@@ -91,10 +91,13 @@ def pinned(cpu: int | set[int]):  # noqa: ANN201
 
 
 def json_child(cmd: Sequence[str], cpu: int | None = None, **kwargs: Any) -> dict:  # noqa: ANN401
-    """Run `cmd` (pinned to `cpu` when given) to the end; the JSON object on the last line of its stdout."""
+    """Run `cmd` (pinned to `cpu` when given) to the end; the JSON object on the last line of its stdout. A child
+    that fails stops the benchmark with the end of its stderr."""
     if cpu is not None:
         kwargs["preexec_fn"] = pinned(cpu)
-    out = subprocess.run(list(cmd), check=True, capture_output=True, text=True, **kwargs)  # noqa: S603
+    out = subprocess.run(list(cmd), check=False, capture_output=True, text=True, **kwargs)  # noqa: S603
+    if out.returncode != 0:
+        raise SystemExit(f"a benchmark's child process failed (exit {out.returncode}):\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
