@@ -62,7 +62,7 @@ test-cluster: $(STAMP) cluster-deps
 	$(PY) -m pytest -m 'cluster and not slow'
 
 bench: $(STAMP)
-	$(PY) benchmarks/bench.py
+	$(PY) -m benchmarks speed bench
 
 test-airflow:
 	bash deploy/airflow/ci_test.sh

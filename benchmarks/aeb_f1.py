@@ -32,7 +32,6 @@ import hashlib
 import json
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -43,19 +42,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import trafilatura
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
 from gen_ccwarc import _record  # noqa: E402
+from harness import BENCH_SNIPPETS, BENCH_WARC, CLI, SHARED
 
 from transforms.extract.config import ExtractConfig  # noqa: E402
 from transforms.extract.html import extract_html  # noqa: E402
 
-AEB_DIR = REPO.parent / "shared" / "data" / "extraction" / "aeb"
-BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
-BENCH_SNIPPETS = REPO.parent / "shared" / "data" / "bench" / "trafilatura-evaldata.json"
+AEB_DIR = SHARED / "extraction" / "aeb"
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"[^\W_]+")  # letters and digits; "___" rules are not words
 SPLITS = ("dev", "held-out", "all")
@@ -136,7 +129,7 @@ def write_warc(path: Path, pages: Iterable[Page]) -> None:
 
 def run_pipeline(inputs: list[Path], out: Path, overrides: list[str], beam_args: list[str]) -> float:
     """`crawlwash run` with the default config and runner; returns its wall seconds."""
-    cmd = [str(REPO / ".venv" / "bin" / "crawlwash"), "run", "--output", str(out), "--quiet", *beam_args]
+    cmd = [str(CLI), "run", "--output", str(out), "--quiet", *beam_args]
     for path in inputs:
         cmd += ["--input", str(path)]
     for kv in [

@@ -21,8 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from harness import REPO  # puts the repository on sys.path
 
 from tests import badinput  # the generators live with the tests
 

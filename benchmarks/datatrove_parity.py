@@ -29,17 +29,14 @@ import argparse
 import json
 import logging
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
 from apache_beam import pvalue  # noqa: E402
+from harness import BENCHMARKS, DT_PYTHON, ensure_datatrove, quantile
+from harness import SHARED as DATA
 
 from pipelines.config import load_config  # noqa: E402
 from pipelines.pipeline import STAGE_REGISTRY  # noqa: E402
@@ -52,9 +49,7 @@ from transforms.quality.words import tokens_for  # noqa: E402
 from transforms.read import read_split  # noqa: E402
 from transforms.read.splits import Split  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data"
 AEB = DATA / "extraction" / "aeb" / "html"
-DT_PYTHON = REPO / ".bench" / "datatrove-venv" / "bin" / "python"
 STATS = (
     "chars", "words", "lines", "mean_word_length", "hash_word_ratio", "ellipsis_word_ratio", "bullet_lines_frac",
     "ellipsis_lines_frac", "alpha_words_frac", "stop_words", "dup_para_frac", "dup_para_char_frac", "dup_line_frac",
@@ -118,14 +113,12 @@ def oracle_record(key: str, text: str, lang: str | None, toks: list[str], cfg: Q
 def run_oracle(records: list[dict]) -> dict[str, dict]:
     """datatrove's answers (`datatrove_oracle.py`, in its own venv) for `oracle_record`s, by id."""
     if not DT_PYTHON.exists():
-        from bench import ensure_datatrove
-
         ensure_datatrove()
     with tempfile.TemporaryDirectory(prefix="crawlwash-parity-") as tmp:
         src, dst = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
         with open(src, "w", encoding="utf-8") as f:
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        subprocess.run([str(DT_PYTHON), str(REPO / "benchmarks" / "datatrove_oracle.py"), str(src), str(dst)],
+        subprocess.run([str(DT_PYTHON), str(BENCHMARKS / "datatrove_oracle.py"), str(src), str(dst)],
                        check=True, stderr=subprocess.DEVNULL)  # fmt: skip
         with open(dst, encoding="utf-8") as f:
             return {d["id"]: d for d in map(json.loads, f)}
@@ -237,11 +230,6 @@ DIST = (
 )  # fmt: skip
 
 
-def _q(values: list[float], q: float) -> float:
-    v = sorted(values)
-    return v[min(len(v) - 1, int(q * len(v)))] if v else float("nan")
-
-
 def distributions(ours: dict, oracle: dict, by_lang: dict, min_docs: int = 20) -> None:
     """Per language: median and 90th percentile of the tokenizer-dependent statistics, crawlwash's tokens against
     the assigned tokenizer's, and the share of documents each keeps."""
@@ -254,8 +242,8 @@ def distributions(ours: dict, oracle: dict, by_lang: dict, min_docs: int = 20) -
         for stat in DIST:
             a = [float(ours[k]["sig"][stat]) for k in ks]
             b = [float(oracle[k]["assigned"]["stats"][stat]) for k in ks]
-            print(f"| {lang} | {len(ks)} | {stat} | {_q(a, 0.5):.4g} / {_q(b, 0.5):.4g} | "
-                  f"{_q(a, 0.9):.4g} / {_q(b, 0.9):.4g} |")  # fmt: skip
+            print(f"| {lang} | {len(ks)} | {stat} | {quantile(a, 0.5):.4g} / {quantile(b, 0.5):.4g} | "
+                  f"{quantile(a, 0.9):.4g} / {quantile(b, 0.9):.4g} |")  # fmt: skip
         kept_ours = sum(ours[k]["kept"] for k in ks)
         kept_dt = sum(not oracle[k]["assigned"]["verdict"] for k in ks)
         print(f"| {lang} | {len(ks)} | kept (crawlwash / datatrove, assigned tokenizer) | {kept_ours} / {kept_dt} | |")

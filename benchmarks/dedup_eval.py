@@ -24,22 +24,18 @@ import itertools
 import json
 import logging
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 import pyarrow.parquet as pq
+from harness import BENCH_WARC  # puts the repository on sys.path
 
 from pipelines.config import CrawlwashConfig
 from pipelines.documents import run_documents
 from transforms.core import Doc
 from transforms.dedup import NearDedupConfig, minhash
 
-BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 CACHE = Path("/tmp/crawlwash_dedup_eval_texts.json")
 log = logging.getLogger("dedup_eval")
 

@@ -20,11 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 import trafilatura
 from fastwarc.warc import ArchiveIterator, WarcRecordType
+from harness import BENCH_WARC as DEFAULT_WARC  # puts the repository on sys.path
 
 from transforms.extract import ExtractConfig, ExtractError, ExtractorSandbox
 from transforms.extract.html import _trafilatura_options, extract_html
@@ -32,7 +30,6 @@ from transforms.extract.html import _trafilatura_options, extract_html
 __all__ = ["main"]
 
 log = logging.getLogger("extract_throughput")
-DEFAULT_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 CHUNK = 25
 
 

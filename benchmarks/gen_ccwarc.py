@@ -29,8 +29,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from harness import SHARED  # puts the repository on sys.path
 
 from transforms.core import Doc  # noqa: E402
 from transforms.read import (
@@ -38,7 +37,6 @@ from transforms.read import (
     read_file,  # noqa: E402
 )
 
-SHARED = REPO.parent / "shared" / "data"
 PARAGRAPH = re.compile(rb"<p[\s>].*?</p>", re.IGNORECASE | re.DOTALL)
 LIGHT_SHARE = 0.15
 START = datetime(2024, 5, 1, tzinfo=UTC)

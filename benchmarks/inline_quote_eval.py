@@ -13,13 +13,8 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
+import harness  # noqa: F401  (puts the repository on sys.path)
 from language_eval import load_pages  # noqa: E402
 
 from transforms.language import LanguageConfig, LanguageModel, clean_language, identify  # noqa: E402

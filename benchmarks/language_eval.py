@@ -49,18 +49,15 @@ import json
 import logging
 import random
 import re
-import sys
 import tempfile
 import time
 import unicodedata
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from harness import SHARED  # puts the repository on sys.path
 
 from transforms.language import LanguageConfig, LanguageModel, clean_language
 
-SHARED = REPO.parent / "shared" / "data"
 BENCH_WARC = SHARED / "bench" / "trafilatura-eval.warc.gz"
 CJK_WARCS = [
     SHARED / "warc" / "chatnoir-eu+chatnoir-resiliparse" / "warcfile.warc.gz",

@@ -14,15 +14,11 @@ ratio <= 0.15.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 import trafilatura
 from fastwarc.warc import ArchiveIterator, WarcRecordType
+from harness import BENCH_WARC  # puts the repository on sys.path
 
 from transforms.language import (
     LanguageConfig,
@@ -32,8 +28,6 @@ from transforms.language import (
     edit_text,
     read_lines,
 )
-
-BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 
 
 def main(argv: list[str] | None = None) -> None:

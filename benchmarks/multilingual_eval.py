@@ -25,15 +25,12 @@ import hashlib
 import json
 import logging
 import pickle
-import sys
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
 from apache_beam import pvalue  # noqa: E402
+from harness import SHARED as DATA  # puts the repository on sys.path
 
 from pipelines.config import load_config  # noqa: E402
 from pipelines.pipeline import STAGE_REGISTRY  # noqa: E402
@@ -41,7 +38,6 @@ from transforms.core import Doc, Dropped  # noqa: E402
 from transforms.read import read_split  # noqa: E402
 from transforms.read.splits import Split  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data"
 SOURCES = [
     DATA / "bench" / "trafilatura-eval.warc.gz",
     DATA / "warc" / "commoncrawl+whirlwind-python" / "whirlwind.warc.gz",

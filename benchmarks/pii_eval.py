@@ -24,14 +24,11 @@ import argparse
 import ipaddress
 import random
 import string
-import sys
 from collections import defaultdict
-from pathlib import Path
 
+import harness  # noqa: F401  (puts the repository on sys.path)
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from transforms.pii import PiiConfig, mask_pii  # noqa: E402
 from transforms.pii.config import PLACEHOLDERS  # noqa: E402

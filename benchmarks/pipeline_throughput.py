@@ -23,15 +23,12 @@ from pathlib import Path
 
 import trafilatura
 from fastwarc import ArchiveIterator, WarcRecordType
-
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from harness import BENCH_WARC as DEFAULT_WARC  # puts the repository on sys.path
+from harness import REPO
 
 from transforms.extract import ExtractConfig
 from transforms.extract.html import _trafilatura_options
 from transforms.read import decode_http_body, parse_http_response
-
-DEFAULT_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 
 
 def bare_loop(warc: Path) -> tuple[int, float]:

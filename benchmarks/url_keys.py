@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from harness import SHARED  # puts the repository on sys.path
 
 from transforms.clean.lines import host_of  # noqa: E402
 from transforms.core import Doc  # noqa: E402
 from transforms.dedup.urls import url_key  # noqa: E402
 from transforms.read import ReadConfig, read_file  # noqa: E402
 
-SHARED = REPO.parent / "shared" / "data"
 _TRACKING = {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid", "mc_cid",
              "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "ref_src", "spm"}  # fmt: skip
 
