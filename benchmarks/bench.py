@@ -393,6 +393,8 @@ def report_only(results: dict[str, list[dict]]) -> None:
             fixed, dt_fixed = _median(results[f"fixed{tag}"]), _median(results["dt_fixed"])
             print(f"  fixed cost{tag:7s} (s):              {_target(fixed, TARGETS['fixed_s'], False, fmt='.2f')}")
             print(f"  fixed cost{tag:7s} / datatrove's:    {_target(fixed / dt_fixed, TARGETS['fixed_ratio'], False)}")
+            cpu = _median(results[f"fixed{tag}"], "cpu_seconds") / _median(results["dt_fixed"], "cpu_seconds")
+            print(f"  fixed cost{tag:7s} / datatrove's, CPU: {cpu:.3f}   (immune to waiting for a busy CPU)")
 
 
 def report(args: argparse.Namespace, results: dict[str, list[dict]], docs: int, long: Path | None,
