@@ -1,7 +1,9 @@
 """`make bench`: crawlwash's speed next to datatrove's FineWeb stages and a bare trafilatura loop, as ratios in one run.
 
     .venv/bin/python benchmarks/bench.py [--warc PATH] [--rounds 2] [--cpu 0] [--cpus2 0,1] [--long-responses 1700]
-                                         [--no-long] [--no-datatrove]
+                                         [--no-long] [--no-datatrove] [--only SIDE,SIDE] [--before DIR]
+
+`--only fixed,dt_fixed --rounds 3` measures the fixed costs alone (crawlwash's, datatrove's, and their ratio).
 
 Every side runs in the same run, alternated round by round, so that a noisy machine slows every side alike, and
 the figures printed are ratios between them. Two files:
@@ -210,14 +212,18 @@ def main() -> None:
     ap.add_argument("--floor-docs", type=int, default=3, help="responses in the fixed-cost run")
     ap.add_argument("--long-responses", type=int, default=LONG_RESPONSES, help="responses of the long run's WARC")
     ap.add_argument("--no-long", action="store_true", help="skip the long run")
+    ap.add_argument("--only", help="run only these sides, comma-separated (datatrove, crawlwash, bare, fixed, "
+                    "dt_fixed, long_bare, long_one, long_two), and print their medians")  # fmt: skip
     ap.add_argument("--before", type=Path, help="also run crawlwash's sides with the code of this checkout (a git "
                     "worktree of an earlier revision, pure Python or built in place), alternated with this one's")  # fmt: skip
     args = ap.parse_args()
     cpus2 = {int(c) for c in args.cpus2.split(",")}
+    only = set(args.only.split(",")) if args.only else None
 
     docs = count_responses(args.warc)
-    dt_python = None if args.no_datatrove else ensure_datatrove()
-    long = None if args.no_long else long_warc(args.long_responses)
+    dt_python = None if args.no_datatrove or (only and not only & {"datatrove", "dt_fixed"}) else ensure_datatrove()
+    no_long = args.no_long or (only is not None and not any(s.startswith("long") for s in only))
+    long = None if no_long else long_warc(args.long_responses)
     long_docs = count_responses(long) if long is not None else 0
     print(f"file: {args.warc} ({docs} responses); pinned to CPU {args.cpu}; {args.rounds} rounds", flush=True)
     if long is not None:
@@ -229,6 +235,8 @@ def main() -> None:
         sides += ["long_bare", "long_one", "long_two"]
     if args.before is not None:  # the same crawlwash sides with the earlier code, next to this code's
         sides += [f"{s}@before" for s in sides if s in ("crawlwash", "fixed", "long_one", "long_two")]
+    if only is not None:
+        sides = [s for s in sides if s.partition("@")[0] in only]
     for rnd in range(args.rounds):
         for tagged in sides if rnd % 2 == 0 else sides[::-1]:
             side, _, which = tagged.partition("@")
@@ -259,10 +267,27 @@ def main() -> None:
             print(f"  round {rnd + 1} {tagged:16s} {r['seconds']:7.1f} s  {speed}{use}  {extra}", flush=True)
 
     shutil.rmtree(head.parent, ignore_errors=True)
+    if only is not None:
+        report_only(results)
+        return
     for label, tag in ([("EARLIER CODE", "@before")] if args.before is not None else []) + [("THIS CODE", "")]:
         runs = {**results, **{k: results[k + tag] for k in ("crawlwash", "fixed", "long_one", "long_two") if tag}}
         print(f"\n======== {label}" + (f" ({args.before})" if tag else ""))
         report(args, runs, docs, long, long_docs)
+
+
+def report_only(results: dict[str, list[dict]]) -> None:
+    """`--only`: the medians of the sides that ran, and the fixed-cost ratio when both fixed sides ran."""
+    print(f"\nmedians of {max(len(r) for r in results.values())} rounds (wall s, CPU s of the process tree):")
+    for side, runs in results.items():
+        print(f"  {side:16s} {_median(runs):7.2f} s   CPU {_median(runs, 'cpu_seconds'):7.2f} s")
+    for tag in ("", "@before"):
+        if results.get(f"fixed{tag}") and results.get("dt_fixed"):
+            fixed, dt_fixed = _median(results[f"fixed{tag}"]), _median(results["dt_fixed"])
+            print(f"  fixed cost{tag:7s} (s):              {_target(fixed, TARGETS['fixed_s'], False, fmt='.2f')}")
+            print(f"  fixed cost{tag:7s} / datatrove's:    {_target(fixed / dt_fixed, TARGETS['fixed_ratio'], False)}")
+            cpu = _median(results[f"fixed{tag}"], "cpu_seconds") / _median(results["dt_fixed"], "cpu_seconds")
+            print(f"  fixed cost{tag:7s} / datatrove's, CPU: {cpu:.3f}   (immune to waiting for a busy CPU)")
 
 
 def report(args: argparse.Namespace, results: dict[str, list[dict]], docs: int, long: Path | None,

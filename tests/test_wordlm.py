@@ -108,8 +108,8 @@ def test_packed_index_is_cached_on_disk_and_loads_to_the_same_model(tmp_path, mo
     monkeypatch.setenv("CRAWLWASH_CACHE_DIR", str(tmp_path / "cache"))
     built = WordFrequencyModel()
     built.covers("en")  # packs wordfreq's lists and writes the cache
-    (cached,) = (tmp_path / "cache").iterdir()
-    assert cached.name == "wordlm-wordfreq3.1.1-v1.npz"
+    cached = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert cached == [f"wordlm-wordfreq3.1.1-v2.{a}.npy" for a in ("codes", "hashes", "langs")]
     monkeypatch.setattr(wordlm, "_pack_wordfreq", lambda: pytest.fail("the cached index was not used"))
     loaded = WordFrequencyModel()
     assert loaded.covers("en") and loaded.langs == built.langs == wm.langs and len(loaded.langs) == 39
@@ -119,6 +119,6 @@ def test_packed_index_is_cached_on_disk_and_loads_to_the_same_model(tmp_path, mo
     line = "Link SLOT88 terbaru: login alternatif anti blokir, deposit 10 ribu"
     assert loaded.llr(line, ["en"], language_group) == wm.llr(line, ["en"], language_group)
     # an unreadable cache file is rebuilt, not an error
-    cached.write_bytes(b"not an npz")
+    (tmp_path / "cache" / "wordlm-wordfreq3.1.1-v2.codes.npy").write_bytes(b"not an npy")
     monkeypatch.setattr(wordlm, "_pack_wordfreq", lambda: (built._hashes, built._codes, ("en",) * 39))
     assert WordFrequencyModel().covers("en")

@@ -16,12 +16,12 @@ from apache_beam.metrics import Metrics
 from transforms.core import concat, sid_hex, sid_int, split_rows, unpack
 from transforms.core.shuffle import GUARD, guard, max_rows_for, meter
 from transforms.core.stage import METRICS_NAMESPACE
+from transforms.core.staged import KIND_KEYS, read_table, split_path
 from transforms.dedup import minhash
 from transforms.dedup.components import ConnectedComponents
 from transforms.dedup.config import DedupConfig
 from transforms.dedup.index import expand_index_paths, read_index_table, source_id
 from transforms.dedup.reducers import BAND, EDGE, EXACT, URL, VERDICT, band_edges, keep_one_per_key
-from transforms.write import KIND_KEYS, read_table, split_path
 
 __all__ = ["DecideDuplicates", "DecideSpec", "Decisions"]
 

@@ -9,6 +9,13 @@ import pyarrow as pa
 from pydantic import Field, model_validator
 
 from transforms.core import Doc, Section
+from transforms.core.verdicts import (
+    DEDUP_STAGE,
+    REASON_DUPLICATE_TEXT,
+    REASON_DUPLICATE_URL,
+    REASON_NEAR_DUPLICATE,
+    REASON_NEAR_DUPLICATE_OF_PRIOR,
+)
 from transforms.dedup import minhash
 
 __all__ = [
@@ -28,15 +35,7 @@ __all__ = [
 ]
 
 
-STAGE = "dedup"
-
-REASON_DUPLICATE_URL = "duplicate_url"
-
-REASON_DUPLICATE_TEXT = "duplicate_text"
-
-REASON_NEAR_DUPLICATE = "near_duplicate"
-
-REASON_NEAR_DUPLICATE_OF_PRIOR = "near_duplicate_of_prior"
+STAGE = DEDUP_STAGE  # the name and reason codes are in transforms/core/verdicts.py: the writer reads them too
 
 COLUMNS: list[pa.Field] = [pa.field("dedup_cluster_size", pa.int32(), nullable=True)]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from transforms.core import Layout
+from transforms.core.verdicts import REASON_CODES, VERDICT
 
 __all__ = [
     "BAND",
@@ -37,14 +38,10 @@ EXACT = Layout(
     (("e_hi", np.uint64), ("e_lo", np.uint64), ("k1", np.int64), ("k2", np.int64), *_REF, ("id", str))
 )
 
-VERDICT = Layout((("local", np.int32), ("reason", np.uint8), ("kept", str)))
-
 BAND = Layout((("band", np.int64), ("new", np.uint8), *_REF))
 
 EDGE = Layout((("local", np.int32), ("a_new", np.uint8), ("a_sid", np.uint64), ("a_local", np.int32)))
 
-# Verdict reasons as small codes inside packed values (names are the stable reason strings of transforms.dedup).
-REASON_CODES = {1: "duplicate_url", 2: "duplicate_text"}
 
 
 def hash128(value: str) -> tuple[int, int]:

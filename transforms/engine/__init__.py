@@ -1,5 +1,4 @@
-"""The map phase: one split through every per-document stage, fused, and the extraction sandboxes shared per
-worker process.
+"""The map phase: one split through every per-document stage, fused.
 
 The public API is importable from the package (`from transforms.engine import ...`); each name is
 loaded from its module on first use (PEP 562), so importing a pure module of the package never imports Beam.
@@ -15,12 +14,8 @@ _EXPORTS = {
     "MapSpec": "map_phase",
     "MapSplitFn": "map_phase",
     "WorkerStopping": "map_phase",
-    "SandboxPool": "resources",
     "dedup_key_row": "map_phase",
-    "sandbox_pool": "resources",
     "stage_documents": "map_phase",
-    "token_counter": "resources",
-    "url_filter": "resources",
 }
 
 __all__ = sorted(_EXPORTS)

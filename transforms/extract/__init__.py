@@ -21,10 +21,12 @@ _EXPORTS = {
     "ExtractorSandbox": "sandbox",
     "HtmlTooLarge": "config",
     "REASON_NO_TEXT_EXTRACTED": "config",
+    "SandboxPool": "pool",
     "UndecodableHtml": "config",
     "decode_html": "html",
     "extract_html": "html",
     "normalize_charset": "html",
+    "sandbox_pool": "pool",
     "sniff_meta_charset": "html",
 }
 

@@ -16,7 +16,6 @@ import apache_beam as beam
 import pyarrow as pa
 
 from transforms.core import EXTRACTED_CHARS, Doc, Dropped, Failed, StageFn, StageOutputs, apply_stage
-from transforms.engine import SandboxPool, sandbox_pool
 from transforms.extract.config import (
     REASON_NO_TEXT_EXTRACTED,
     STAGE,
@@ -24,6 +23,7 @@ from transforms.extract.config import (
     ExtractError,
     ExtractResult,
 )
+from transforms.extract.pool import SandboxPool, sandbox_pool
 
 __all__ = ["COLUMNS", "ExtractFn", "ExtractText"]
 

@@ -77,7 +77,8 @@ def _stable_hash(word: str) -> int:
 
 
 _BREAK_HASH = _stable_hash("\n")
-_CACHE_FORMAT = 1  # bump when the packing changes (hash, codes, columns)
+_CACHE_FORMAT = 2  # bump when the packing or the files change (2: one .npy per array, memory-mapped)
+_CACHE_ARRAYS = ("hashes", "codes", "langs")
 
 
 def counted_words(text: str) -> list[str]:
@@ -113,17 +114,34 @@ def _pack_wordfreq() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     return hashes, table, tuple(langs)
 
 
-def _save_atomic(path: Path, **arrays: np.ndarray) -> None:
-    """Write an .npz next to its final name and rename it into place; a failure is logged, never raised."""
+def _cache_files(stem: Path) -> dict[str, Path]:
+    return {name: stem.with_name(f"{stem.name}.{name}.npy") for name in _CACHE_ARRAYS}
+
+
+def _save_atomic(stem: Path, **arrays: np.ndarray) -> None:
+    """Write one .npy per array next to its final name and rename it into place; a failure is logged, never
+    raised."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        for name, path in _cache_files(stem).items():
+            fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                np.save(fh, arrays[name], allow_pickle=False)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
     except OSError as exc:
-        log.info("cannot cache the word-frequency index at %s (%s): it is rebuilt per process", path, exc)
+        log.info("cannot cache the word-frequency index at %s (%s): it is rebuilt per process", stem, exc)
+
+
+def _load_cached(stem: Path) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """The cached arrays, memory-mapped (a process reads only the pages its lookups touch: a short run does not
+    read 60 MB first)."""
+    files = _cache_files(stem)
+    hashes, table = (np.load(files[name], mmap_mode="r", allow_pickle=False) for name in ("hashes", "codes"))
+    langs = tuple(np.load(files["langs"], allow_pickle=False).tolist())
+    if hashes.dtype != np.uint64 or table.shape != (len(hashes), len(langs)):
+        raise ValueError(f"{stem}: a damaged word-frequency index")
+    return hashes, table, langs
 
 
 class WordFrequencyModel:
@@ -140,13 +158,12 @@ class WordFrequencyModel:
         self._layouts: dict[tuple, tuple | None] = {}
 
     def _build(self) -> None:
-        path = cache_dir() / f"wordlm-wordfreq{version('wordfreq')}-v{_CACHE_FORMAT}.npz"
+        stem = cache_dir() / f"wordlm-wordfreq{version('wordfreq')}-v{_CACHE_FORMAT}"
         try:
-            with np.load(path) as packed:
-                hashes, table, langs = packed["hashes"], packed["codes"], tuple(packed["langs"].tolist())
-        except (OSError, KeyError, ValueError):
+            hashes, table, langs = _load_cached(stem)
+        except (OSError, ValueError):
             hashes, table, langs = _pack_wordfreq()
-            _save_atomic(path, hashes=hashes, codes=table, langs=np.array(langs))
+            _save_atomic(stem, hashes=hashes, codes=table, langs=np.array(langs))
         self._hashes, self._codes = hashes, table
         self.langs = tuple(_TO_LID.get(lang, lang) for lang in langs)
         self._col = {lang: j for j, lang in enumerate(self.langs)}

@@ -2,7 +2,7 @@
 
 In the pipeline it runs in the apply phase (`TokensFinishFn`), after the PII masking and every change to the text,
 so that `n_tokens` is the count of exactly the written text; totals per language go to stats.json
-(`tokens_by_lang`). The tokenizer is loaded once per worker process (`transforms.engine.resources`).
+(`tokens_by_lang`). The tokenizer is loaded once per worker process (`token_counter`, `transforms.core.PerProcess`).
 `CountTokens` is the same as a per-document Beam stage.
 """
 
@@ -14,8 +14,9 @@ from typing import Any
 import apache_beam as beam
 import pyarrow as pa
 
-from transforms.core import Doc, FinishFn, StageFn, StageOutputs, apply_stage, total_key
+from transforms.core import Doc, FinishFn, PerProcess, StageFn, StageOutputs, apply_stage, total_key
 from transforms.tokens.config import STAGE, TokensConfig
+from transforms.tokens.count import load_counter
 
 __all__ = ["COLUMN", "COLUMNS", "CountTokens", "TOTALS", "TokensFinishFn", "TokensFn"]
 
@@ -25,9 +26,26 @@ TOTALS = "tokens_by_lang"  # stats.json: {lang: tokens in the kept documents}
 UNKNOWN_LANG = "unknown"
 
 
-def _counter(cfg: TokensConfig) -> Callable[[str], int]:
-    from transforms.engine import token_counter
+class TokenCounter:
+    """text -> tokens with one loaded tokenizer (an object, so that `PerProcess` (Beam's `Shared`) can reference
+    it weakly: hold it while you use it)."""
 
+    def __init__(self, resolved: str) -> None:
+        self._count = load_counter(resolved)
+
+    def __call__(self, text: str) -> int:
+        return self._count(text)
+
+
+_TOKENIZERS: PerProcess[TokenCounter] = PerProcess()
+
+
+def token_counter(resolved: str) -> TokenCounter:
+    """The process's tokenizer for `tokens.tokenizer` (as its config resolved it), loaded on first use."""
+    return _TOKENIZERS.get(resolved, lambda: TokenCounter(resolved))
+
+
+def _counter(cfg: TokensConfig) -> Callable[[str], int]:
     assert cfg.tokenizer is not None
     return token_counter(cfg.tokenizer)
 

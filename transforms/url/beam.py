@@ -2,21 +2,32 @@
 
 It runs right after reading (`pipeline.stages` starts with `url`), on records that still hold their HTML, so
 a blocked page is never extracted. The rules are in `transforms.url.match`; the lists are loaded once per worker
-process (`transforms.engine.resources.url_filter`; UT1 is memory-mapped, shared by the machine's processes).
+process (`url_filter`, `transforms.core.PerProcess`; UT1 is memory-mapped, shared by the machine's processes).
 """
 
 from __future__ import annotations
 
+import json
+
 import apache_beam as beam
 import pyarrow as pa
 
-from transforms.core import Doc, Dropped, StageFn, StageOutputs, apply_stage
+from transforms.core import Doc, Dropped, PerProcess, StageFn, StageOutputs, apply_stage
 from transforms.url.config import STAGE, UrlConfig
 from transforms.url.match import UrlFilter
 
 __all__ = ["COLUMNS", "FilterUrls", "UrlFn"]
 
 COLUMNS: list[pa.Field] = []  # the stage only drops
+
+_URL_FILTERS: PerProcess[UrlFilter] = PerProcess()
+
+
+def url_filter(config: UrlConfig) -> UrlFilter:
+    """The process's URL filter for this config (the UT1 index memory-mapped, the word lists compiled once)."""
+    return _URL_FILTERS.get(
+        json.dumps(config.model_dump(), sort_keys=True), lambda: UrlFilter.from_config(config)
+    )
 
 
 class UrlFn(StageFn):
@@ -28,8 +39,6 @@ class UrlFn(StageFn):
         self._filter: UrlFilter | None = None
 
     def setup(self) -> None:
-        from transforms.engine import url_filter
-
         self._filter = url_filter(self._cfg)  # one per worker process and config
 
     def apply(self, doc: Doc) -> Doc | Dropped:

@@ -27,8 +27,8 @@ from apache_beam.metrics import Metrics
 from transforms.core import Dropped, Failed, FinishFn, sample_keep, unpack
 from transforms.core.stage import METRICS_NAMESPACE
 from transforms.core.staged import KIND_DOCS, KIND_ERRORS, KIND_REJECTED, iter_batches, out_path, split_path
-from transforms.dedup import REASON_CODES, REASON_NEAR_DUPLICATE, REASON_NEAR_DUPLICATE_OF_PRIOR, VERDICT
-from transforms.dedup import STAGE as DEDUP
+from transforms.core.verdicts import DEDUP_STAGE as DEDUP
+from transforms.core.verdicts import REASON_CODES, REASON_NEAR_DUPLICATE, REASON_NEAR_DUPLICATE_OF_PRIOR, VERDICT
 from transforms.write.ledger import outcome_keys
 from transforms.write.output import (
     DATA,
