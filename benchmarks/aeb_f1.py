@@ -280,6 +280,53 @@ def report_dropped(pages: list[Page]) -> None:
         print(f"{kind}: pages not kept by the pipeline: {sum(why.values())} {dict(why.most_common())}")
 
 
+def oracle_lines(text: str, truth: Counter[str]) -> str:
+    """The best a line remover can make of `text` against the page's ground truth (greedy): lines are dropped one
+    at a time while dropping one raises the page's bag-of-words F1. Nothing is added: an upper bound for every
+    line-level rule (boilerplate, frequent lines, language) applied to this extraction."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    counts = [tokens(ln) for ln in lines]
+    keep = [True] * len(lines)
+    pred: Counter[str] = sum(counts, Counter())
+    best = prf(pred, truth)[2]
+    changed = True
+    while changed:
+        changed = False
+        for i, c in enumerate(counts):
+            if keep[i] and c:
+                f = prf(pred - c, truth)[2]
+                if f > best:
+                    keep[i], pred, best, changed = False, pred - c, f, True
+    return "\n".join(ln for ln, k in zip(lines, keep, strict=True) if k)
+
+
+def report_ceiling(pages: list[Page]) -> None:
+    """Where line removal ends: AEB F1 of the oracle line remover over crawlwash's extraction (the text the
+    pipeline's line rules start from) and over trafilatura's favor_recall extraction (more text to remove from),
+    against bare trafilatura, on the pages the pipeline keeps."""
+    recall = ExtractConfig(timeout_s=0, favor="recall")
+    for p in pages:
+        if p.kind != "aeb":
+            continue
+        truth = tokens(p.truth)
+        try:
+            p.texts["recall"] = extract_html(p.html, recall, None, p.url).text
+        except Exception:  # noqa: BLE001 - as extract_bare
+            p.texts["recall"] = ""
+        p.texts["oracle-cw"] = oracle_lines(p.texts["bare-cw"], truth)
+        p.texts["oracle-recall"] = oracle_lines(p.texts["recall"], truth)
+    print("\nAEB ceilings of line removal (kept pages): F1, and F1 / bare")
+    print(f"{'split':9} {'pages':>6} | {'bare':>6} {'pipeline':>8} {'oracle over crawlwash':>22} {'recall':>7} "
+          f"{'oracle over recall':>19}")  # fmt: skip
+    for split, which, sub in _subsets(pages, "aeb"):
+        if which != "kept":
+            continue
+        f = {row: _aeb_scores(sub, row)[2] for row in ("bare", "pipeline", "oracle-cw", "recall", "oracle-recall")}
+        b = f["bare"]
+        print(f"{split:9} {len(sub):6d} | {b:6.4f} {f['pipeline']:8.4f} {f['oracle-cw']:8.4f} ({f['oracle-cw'] / b:.4f}x)"
+              f"{'':4} {f['recall']:7.4f} {f['oracle-recall']:8.4f} ({f['oracle-recall'] / b:.4f}x)")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--limit", type=int, default=0, help="only the first N pages of each set (0: all)")
@@ -295,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         help="a Beam option for the run, e.g. "
         "--beam-arg=--direct_running_mode=in_memory (the shards are the same on every runner)",
     )
+    ap.add_argument("--ceiling", action="store_true", help="also the AEB F1 an oracle line remover reaches over "
+                    "crawlwash's and over trafilatura's favor_recall extraction")  # fmt: skip
     args = ap.parse_args(argv)
     pages = load_pages(args.limit)
     with tempfile.TemporaryDirectory(prefix="crawlwash-aeb-") as tmp:
@@ -316,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     report_aeb(pages)
     report_eval(pages)
     report_removed(pages, removed, args.show_false)
+    if args.ceiling:
+        report_ceiling(pages)
     return 0
 
 
