@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # A real Flink or Spark cluster on this machine (loopback), for crawlwash runs, tests and benchmarks.
 #
-#   deploy/local/cluster.sh up flink [--taskmanagers N]   JobManager, N TaskManagers (default 2; own JVMs, 1 slot
+#   deploy/local/cluster.sh up flink [--taskmanagers N] [--pin]
+#                                                          JobManager, N TaskManagers (default 2; own JVMs, 1 slot
 #                                                          each), a Beam worker pool beside each, Beam's Flink job
-#                                                          server
+#                                                          server; --pin: TaskManager i and its pool (harnesses and
+#                                                          extraction sandboxes included) on CPU i-1 only, one core
+#                                                          per TaskManager as on a cluster node (benchmarks)
 #   deploy/local/cluster.sh up spark [--workers N]        Spark standalone master, N workers (1 core each), a
 #                                                          Beam worker pool beside each, Beam's Spark job server
 #   deploy/local/cluster.sh args flink|spark               the Beam options `crawlwash run` needs, on one line
@@ -182,10 +185,17 @@ hosts_file() {  # hosts_file PATH POOL_ADDRESS: the private hosts file of one wo
     } >"$1"
 }
 
+PIN=0
+pin_prefix() {  # pin_prefix INDEX: the command prefix that keeps worker INDEX on its own CPU (with --pin)
+    PIN_PREFIX=()
+    if [ "$PIN" = 1 ]; then PIN_PREFIX=(taskset -c $(( ($1 - 1) % $(nproc) ))); fi
+}
+
 start_pool() {  # start_pool CLUSTER INDEX ADDRESS
     local cluster=$1 i=$2 addr=$3
+    pin_prefix "$i"
     # The pool starts SDK harnesses as a plain `python`: the project's venv must come first on PATH.
-    start "$cluster" "pool-$i" "$STATE/$cluster/log/pool-$i.log" \
+    start "$cluster" "pool-$i" "$STATE/$cluster/log/pool-$i.log" ${PIN_PREFIX[@]+"${PIN_PREFIX[@]}"} \
         env PATH="$VENV/bin:$PATH" PYTHONUNBUFFERED=1 "$PY" "$REPO/deploy/local/worker_pool.py" \
         --host "$addr" --port "$POOL_PORT"
     wait_for 60 "the worker pool at $addr:$POOL_PORT" port_open "$addr" "$POOL_PORT"
@@ -280,8 +290,9 @@ up_flink() {
         local addr="127.0.1.$i"
         hosts_file "$STATE/flink/hosts/taskmanager-$i" "$addr"
         start_pool flink "$i" "$addr"
-        say "starting TaskManager $i (its worker pool: $addr:$POOL_PORT)"
-        start_supervised flink "taskmanager-$i" "$STATE/flink/log/taskmanager-$i.out" "${env[@]}" \
+        say "starting TaskManager $i (its worker pool: $addr:$POOL_PORT)${PIN_PREFIX[2]:+, both on CPU ${PIN_PREFIX[2]}}"
+        start_supervised flink "taskmanager-$i" "$STATE/flink/log/taskmanager-$i.out" \
+            ${PIN_PREFIX[@]+"${PIN_PREFIX[@]}"} "${env[@]}" \
             JAVA_TOOL_OPTIONS="-Djdk.net.hosts.file=$STATE/flink/hosts/taskmanager-$i" FLINK_LIB_DIR="$STATE/flink/lib" \
             "$FLINK_HOME/bin/taskmanager.sh" start-foreground -Dtaskmanager.resource-id="taskmanager-$i"
     done
@@ -450,6 +461,7 @@ main() {
                 case "$1" in
                     --taskmanagers|--workers) n=$2; shift 2 ;;
                     --taskmanagers=*|--workers=*) n=${1#*=}; shift ;;
+                    --pin) PIN=1; shift ;;
                     *) die "unknown option $1" ;;
                 esac
             done
