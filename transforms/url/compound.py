@@ -22,10 +22,9 @@ added; only tokens that contain a banned word (one Aho-Corasick pass) are split,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import gzip
 import importlib.util
+from collections.abc import Iterable
 from pathlib import Path
 
 import ahocorasick
