@@ -21,11 +21,13 @@ DATASETS_STAMP := $(DATASETS_VENV)/.installed
 
 .PHONY: run test test-slow test-cluster test-airflow bench wheel install clean cluster-deps cluster-deps-flink cluster-deps-spark
 
+# setuptools warns on every editable install that a folder named like the package may shadow it (it is the
+# package): that one warning is silenced, every other one still shows.
 $(STAMP): pyproject.toml $(NATIVE)
 	@command -v cargo >/dev/null || { echo "crawlwash builds a Rust extension (native/): install cargo, e.g. from rustup.rs" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --quiet -e '.[test]'
 	$(PY) -m transforms.url.blocklist
 	touch $(STAMP)
 
