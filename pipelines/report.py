@@ -14,7 +14,7 @@
                   rows), rejected documents per reason, failed records            (errors/)
 
 Every number comes from stats.json or is counted from the shards, streamed one row group at a time (memory does
-not grow with the corpus). The plots are matplotlib figures inlined as SVG (labels as SVG text, drawn in the
+not grow with the corpus). The plots (`report_plots.py`) are matplotlib figures inlined as SVG (labels as SVG text, drawn in the
 page's fonts); the page loads nothing, runs no script, and opens offline. The numbers behind the page are embedded as JSON
 (`<script type="application/json" id="crawlwash-report">`, never executed) so that tools and tests can read them.
 """
@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import heapq
 import html
-import io
 import json
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -37,6 +35,7 @@ import numpy as np
 import pyarrow.compute as pc
 from apache_beam.io.filesystems import FileSystems
 
+from pipelines.report_plots import barh, plot_clusters, plot_drops, plot_funnel, plot_lengths, plot_removed
 from pipelines.run_output import RunOutput, open_run, sample_rank
 from transforms.write import DATA, ERRORS, REJECTED, REPORT
 
@@ -286,126 +285,6 @@ def collect(run: RunOutput) -> dict[str, Any]:
     }
 
 
-# -- plots -----------------------------------------------------------------------------------------------------
-
-_PALETTE = ["#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8172B3", "#937860", "#DA8BC3", "#8C8C8C", "#CCB974",
-            "#64B5CD"]  # fmt: skip
-
-
-def _svg(fig: Any, name: str) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.StringIO()
-    with plt.rc_context({"svg.hashsalt": name, "svg.fonttype": "none"}):
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    text = buf.getvalue()
-    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text[text.find("<svg") :], flags=re.S)
-    return f'<figure class="plot" id="plot-{name}">{text}</figure>'
-
-
-def _figure(height: float) -> tuple[Any, Any]:
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8.0, height))
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig, ax
-
-
-def _empty(ax: Any, what: str) -> None:
-    ax.text(0.5, 0.5, what, ha="center", va="center", transform=ax.transAxes, color="#666")
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def _barh(name: str, labels: list[str], values: list[int], xlabel: str, colors: list[str] | None = None) -> str:
-    fig, ax = _figure(max(1.6, 0.28 * len(labels) + 0.8))
-    if not labels:
-        _empty(ax, "nothing to show")
-    else:
-        y = np.arange(len(labels))
-        ax.barh(y, values, color=colors or _PALETTE[0])
-        ax.set_yticks(y, labels, fontsize=8)
-        ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        for yi, v in zip(y, values):
-            ax.text(v, yi, f" {v}", va="center", fontsize=7)
-    return _svg(fig, name)
-
-
-def _plot_funnel(funnel: list[dict[str, Any]], read: int) -> str:
-    labels = ["read (records)"] + [f"after {row['stage']}" for row in funnel]
-    return _barh("funnel", labels, [read] + [row["left"] for row in funnel], "documents left")
-
-
-def _plot_drops(dropped: Mapping[str, Mapping[str, int]], failed: Mapping[str, int], stages: list[str]) -> str:
-    labels, values, colors = [], [], []
-    for i, stage in enumerate(stages):
-        color = _PALETTE[i % len(_PALETTE)]
-        for reason, n in sorted(dropped.get(stage, {}).items(), key=lambda kv: -kv[1]):
-            labels.append(f"{stage}/{reason}")
-            values.append(n)
-            colors.append(color)
-        if failed.get(stage):
-            labels.append(f"{stage} (failed)")
-            values.append(failed[stage])
-            colors.append("#C44E52")
-    return _barh("drops", labels, values, "records", colors)
-
-
-def _plot_lengths(data: Mapping[str, Any]) -> str:
-    fig, ax = _figure(3.2)
-    if not data["rows"]:
-        _empty(ax, "no kept documents")
-    else:
-        x = np.arange(len(data["length_bins"]))
-        ax.bar(x - 0.2, data["length_before"], width=0.4, label="after extraction", color=_PALETTE[7])
-        ax.bar(x + 0.2, data["length_after"], width=0.4, label="after cleaning (kept text)", color=_PALETTE[0])
-        ax.set_xticks(x, data["length_bins"], rotation=45, ha="right", fontsize=8)
-        ax.set_xlabel("characters per kept document")
-        ax.set_ylabel("documents")
-        ax.legend(frameon=False)
-    return _svg(fig, "lengths")
-
-
-def _plot_removed(removed: Mapping[str, Mapping[str, int]]) -> str:
-    import matplotlib.pyplot as plt
-
-    labels = list(removed)
-    fig, axes = plt.subplots(1, 2, figsize=(9.0, max(1.6, 0.3 * len(labels) + 0.8)), sharey=True)
-    if not labels:
-        for ax in axes:
-            _empty(ax, "no lines removed")
-    else:
-        y = np.arange(len(labels))
-        for ax, what, color in ((axes[0], "lines", _PALETTE[3]), (axes[1], "chars", _PALETTE[1])):
-            values = [removed[k][what] for k in labels]
-            ax.barh(y, values, color=color)
-            ax.set_xlabel(f"{what} removed")
-            ax.spines[["top", "right"]].set_visible(False)
-            for yi, v in zip(y, values):
-                ax.text(v, yi, f" {v}", va="center", fontsize=7)
-        axes[0].set_yticks(y, labels, fontsize=8)
-        axes[0].invert_yaxis()
-    return _svg(fig, "removed")
-
-
-def _plot_clusters(sizes: Mapping[str, int]) -> str:
-    fig, ax = _figure(2.6)
-    if not sizes:
-        _empty(ax, "no near-duplicate clusters")
-    else:
-        labels = list(sizes)
-        ax.bar(np.arange(len(labels)), [sizes[k] for k in labels], color=_PALETTE[4])
-        ax.set_xticks(np.arange(len(labels)), labels, fontsize=8)
-        ax.set_xlabel("cluster size (documents, the kept one included)")
-        ax.set_ylabel("clusters")
-    return _svg(fig, "clusters")
-
-
 # -- HTML ------------------------------------------------------------------------------------------------------
 
 _CSS = """
@@ -485,9 +364,9 @@ def _overview_sections(r: Mapping[str, Any]) -> list[str]:
         "<h2 id='funnel'>Funnel: read to kept</h2>",
         "<p>Records left after each stage (pipeline order; <code>stats.json</code>), then every drop by stage and "
         "reason. The dedup and boilerplate stages also drop in the apply phase, after the global decisions.</p>",
-        _plot_funnel(r["funnel"], r["read"]),
+        plot_funnel(r["funnel"], r["read"]),
         _table(("stage", "dropped", "failed", "left"), funnel_rows),
-        _plot_drops(r["dropped_by_stage"], r["failed_by_stage"], stages),
+        plot_drops(r["dropped_by_stage"], r["failed_by_stage"], stages),
         _table(("stage", "reason", "records"), drop_rows),
     ]
 
@@ -499,7 +378,7 @@ def _data_sections(r: Mapping[str, Any]) -> list[str]:
     removed = data["removed_lines"]
     return [
         "<h2 id='languages'>Languages kept</h2>",
-        _barh(
+        barh(
             "languages",
             [k for k, _ in langs[:TOP_LANGUAGES]],
             [n for _, n in langs[:TOP_LANGUAGES]],
@@ -509,7 +388,7 @@ def _data_sections(r: Mapping[str, Any]) -> list[str]:
         "<h2 id='lengths'>Document lengths, before and after cleaning</h2>",
         f"<p>Characters per kept document right after extraction and in the kept text: {data['chars_before']} "
         f"characters before, {data['chars_after']} after.</p>",
-        _plot_lengths(data),
+        plot_lengths(data),
         _table(
             ("characters", "after extraction", "after cleaning"),
             zip(data["length_bins"], data["length_before"], data["length_after"]),
@@ -518,17 +397,17 @@ def _data_sections(r: Mapping[str, Any]) -> list[str]:
         "<p>By the line-level language pass (<code>language/…</code>) and by boilerplate removal "
         "(<code>boilerplate/…</code>, corpus-wide frequent lines included), summed over the kept documents' "
         "<code>removed_by_reason</code>.</p>",
-        _plot_removed(removed),
+        plot_removed(removed),
         _table(("stage/reason", "lines", "characters"), ((k, v["lines"], v["chars"]) for k, v in removed.items())),
         "<h2 id='dedup'>Deduplication</h2>",
         "<p>Near-duplicate clusters by size (from the kept documents' <code>dedup_cluster_size</code>) and dedup "
         "drops per reason.</p>",
-        _plot_clusters(data["cluster_sizes"]),
+        plot_clusters(data["cluster_sizes"]),
         _table(("cluster size", "clusters"), ((k, n) for k, n in data["cluster_sizes"].items())),
         _table(("reason", "dropped"), r["dropped_by_stage"].get("dedup", {}).items()),
         "<h2 id='hosts'>Top hosts</h2>",
         f"<p>{data['hosts']} hosts among the kept documents; the top {TOP_HOSTS}:</p>",
-        _barh("hosts", [h for h, _ in data["top_hosts"]], [n for _, n in data["top_hosts"]], "kept documents"),
+        barh("hosts", [h for h, _ in data["top_hosts"]], [n for _, n in data["top_hosts"]], "kept documents"),
     ]
 
 
