@@ -110,11 +110,14 @@ class CompoundWords:
         return parts[::-1]
 
     def find(self, tokens: Iterable[str]) -> tuple[str, str] | None:
-        for token in tokens:
-            if len(token) < _MIN_TOKEN or not token.isalpha() or (token in self._cost and token not in self._added):
-                continue
-            if next(self._automaton.iter(token), None) is None:
-                continue
+        """Candidates are tried in sorted order, so that the answer does not depend on the order of `tokens` (a
+        set's follows the process's str hashes); only the few tokens that hold a banned word are sorted."""
+        candidates = sorted(
+            t for t in tokens
+            if len(t) >= _MIN_TOKEN and t.isalpha() and not (t in self._cost and t not in self._added)
+            and next(self._automaton.iter(t), None) is not None
+        )  # fmt: skip
+        for token in candidates:
             parts = self.split(token)
             if parts is None:
                 continue

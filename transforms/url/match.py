@@ -241,7 +241,6 @@ class UrlFilter:
         if self._automaton is not None:
             for _, phrase in self._automaton.iter(_NON_ALNUM.sub("", text)):
                 return UrlVerdict(REASON_BANNED_SUBWORD, f"phrase={phrase}")
-        # sorted: the first glued token, hence the detail, is the same in every process (sets follow str hashes)
-        if self._compound is not None and (glued := self._compound.find(sorted(tokens))) is not None:
+        if self._compound is not None and (glued := self._compound.find(tokens)) is not None:
             return UrlVerdict(REASON_BANNED_WORD, f"word={glued[0]} in={glued[1]}")
         return None
