@@ -16,7 +16,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 # Hugging Face `datasets` reads the shards in the tests from a venv of its own: through `multiprocess` it needs
-# dill>=0.3.8, and Beam 2.62 pins dill<0.3.2. It also proves the shards load in a newer pyarrow than the writer's.
+# dill>=0.3.8, and Beam 2.62 pins dill<0.3.2. It also proves the shards load in a newer pyarrow than the writer's,
+# and holds the pandas that reads them back (in .venv, Beam would import pandas on every run: 0.3 s).
 DATASETS_VENV  := .cache/datasets-venv
 DATASETS_STAMP := $(DATASETS_VENV)/.installed
 # Dataflow's job translation (the --dry_run tests) needs apache-beam[gcp]; installed in .venv, it would make every
