@@ -89,7 +89,10 @@ def _sandbox_main(fd: int, parent_pid: int) -> None:
             http_charset, url = _loads(conn.recv_bytes())
             payload = conn.recv_bytes()
         except (EOFError, OSError):
-            return
+            # The parent closed the socket: nothing is left to send, and nothing was written anywhere else. Exit
+            # at once, without the interpreter's teardown of trafilatura's and lxml's objects: the parent waits
+            # for this exit at the end of every run (0.12 s -> 0.01 s).
+            os._exit(0)
         try:
             res = extract_html(payload, cfg, http_charset=http_charset, url=url)
             reply: list = [_OK, res.text, res.title, res.charset]
