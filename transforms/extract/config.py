@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
 
 from transforms.core import Section
+from transforms.extract.types import (
+    ExtractError,
+    ExtractionError,
+    ExtractionTimeout,
+    ExtractOptions,
+    ExtractorCrashed,
+    ExtractResult,
+    HtmlTooLarge,
+    UndecodableHtml,
+)
 
 __all__ = [
     "ExtractConfig",
     "ExtractError",
+    "ExtractOptions",
     "ExtractResult",
     "ExtractionError",
     "ExtractionTimeout",
@@ -80,35 +90,10 @@ class ExtractConfig(Section):
         "time, shared by every stage instance of the process (a single-threaded worker starts one).",
     )
 
-
-@dataclass(frozen=True, slots=True)
-class ExtractResult:
-    """What extraction made of one payload: `text` is "" when trafilatura found no main text."""
-
-    text: str
-    title: str | None
-    charset: str
-
-
-class ExtractError(Exception):
-    """Base class of the per-document extraction failures (each becomes a Failed row)."""
-
-
-class HtmlTooLarge(ExtractError):
-    """The payload is larger than `max_html_bytes`."""
-
-
-class UndecodableHtml(ExtractError):
-    """No charset turns the payload into text (binary data or heavy corruption)."""
-
-
-class ExtractionTimeout(ExtractError):
-    """Decoding + extraction exceeded the per-document time budget."""
-
-
-class ExtractorCrashed(ExtractError):
-    """The sandbox process died while working on the document (or could not start)."""
-
-
-class ExtractionError(ExtractError):
-    """trafilatura (or the decoder) raised inside the sandbox; the message names the original exception."""
+    def options(self) -> ExtractOptions:
+        """What `extract_html` reads, as plain values: the sandbox child gets these (it never imports pydantic)."""
+        return ExtractOptions(
+            fast_mode=self.fast_mode, favor=self.favor, include_tables=self.include_tables,
+            include_comments=self.include_comments, include_links=self.include_links,
+            with_metadata=self.with_metadata, deduplicate=self.deduplicate, max_html_bytes=self.max_html_bytes,
+        )  # fmt: skip
