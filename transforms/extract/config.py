@@ -1,4 +1,4 @@
-"""The extract stage's config section, result and error types."""
+"""The extract stage's config section (its plain options, result and error types: `types.py`)."""
 
 from __future__ import annotations
 
@@ -7,29 +7,9 @@ from typing import Literal
 from pydantic import Field
 
 from transforms.core import Section
-from transforms.extract.types import (
-    ExtractError,
-    ExtractionError,
-    ExtractionTimeout,
-    ExtractOptions,
-    ExtractorCrashed,
-    ExtractResult,
-    HtmlTooLarge,
-    UndecodableHtml,
-)
+from transforms.extract.types import ExtractOptions
 
-__all__ = [
-    "ExtractConfig",
-    "ExtractError",
-    "ExtractOptions",
-    "ExtractResult",
-    "ExtractionError",
-    "ExtractionTimeout",
-    "ExtractorCrashed",
-    "HtmlTooLarge",
-    "REASON_NO_TEXT_EXTRACTED",
-    "UndecodableHtml",
-]
+__all__ = ["ExtractConfig", "REASON_NO_TEXT_EXTRACTED"]  # the plain types: transforms/extract/types.py
 
 
 STAGE = "extract"
