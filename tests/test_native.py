@@ -23,7 +23,7 @@ from transforms.clean import normalize as N
 from transforms.core import _native
 from transforms.dedup import minhash
 from transforms.quality import SignalParams, compute_signals
-from transforms.quality.words import UNSEGMENTED_RANGES
+from transforms.quality.words import _UNITS, UNSEGMENTED_RANGES, tokens
 
 # sha256 of each group's outputs on AEB's 181 ground-truth texts and the 3 seed documents (`_digests`), computed
 # by the pure-Python code the extension replaced.
@@ -118,6 +118,62 @@ def _quality_digest(aeb: Path, seeds: list[Path]) -> str:
 
 def test_quality_signals_are_those_of_the_pure_python_code() -> None:
     assert _quality_digest(AEB_DIR, sorted(SEEDS.glob("*.txt"))) == PURE_PYTHON_QUALITY_DIGEST
+
+
+# sha256 of the tokens (`_tokens_digest`) given by the regex tokenizer the extension replaced (words.py at 45a1456:
+# one regex with lookarounds, then clitic, number-unit and abbreviation fix-ups in Python).
+PURE_PYTHON_TOKENS_DIGEST = "5e65ec082b1448770565f26d4065a07e1fd751b9a26cce2e4abd12fe3c22d7fc"
+
+
+def _tokens_digest(aeb: Path, seeds: list[Path]) -> str:
+    truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
+    texts = [v["articleBody"] for _, v in sorted(truth.items())]
+    texts += [p.read_text(encoding="utf-8") for p in seeds]
+    lines = _every_code_point_as_lines()
+    texts += ["\n".join(lines[i : i + 40]) for i in range(0, len(lines), 40)]
+    h = hashlib.sha256()
+    for text in texts:
+        for lang in ("en", "de", None):
+            h.update(repr(tokens(text, lang)).encode())
+    return h.hexdigest()
+
+
+def test_tokens_are_those_of_the_pure_python_code() -> None:
+    assert _tokens_digest(AEB_DIR, sorted(SEEDS.glob("*.txt"))) == PURE_PYTHON_TOKENS_DIGEST
+
+
+def test_tokens_of_edge_cases() -> None:
+    assert tokens("") == [] and tokens(" \n\t ") == []
+    assert tokens("...!?,;: -- ./ :) ;-) ): |^") == ["...", "!", "?", ",", ";", ":", "--", "./", ":)", ";-)", "):", "|^"]
+    assert tokens("It's well-known: don't, COVID-19, rock'n'roll, 1,000.50 at 9:00 (1/2).", "en") == [
+        "It", "'s", "well", "-", "known", ":", "do", "n't", ",", "COVID-19", ",", "rock'n'roll", ",", "1,000.50",
+        "at", "9:00", "(", "1/2", ")", ".",
+    ]  # fmt: skip
+    assert tokens("Die E-Mail kam am 1. Mai, z.B. vom Dr. Müller (inkl. Anhang) um 10km/h.", "de") == [
+        "Die", "E-Mail", "kam", "am", "1.", "Mai", ",", "z.", "B.", "vom", "Dr.", "Müller", "(", "inkl.", "Anhang",
+        ")", "um", "10", "km", "/", "h.",
+    ]  # fmt: skip
+    # combining marks stay in words (decomposed é, Devanagari vowel signs); unsegmented runs go to ICU
+    assert tokens("cafe\u0301 नमस्ते दुनिया") == ["cafe\u0301", "नमस्ते", "दुनिया"]
+    assert tokens("東京都は今日、see https://x.org/a. mail a.b@c.de!") == [
+        "東京", "都", "は", "今日", "、", "see", "https://x.org/a", ".", "mail", "a.b@c.de", "!",
+    ]  # fmt: skip
+    assert tokens("a\ud800b \udfff") == ["a", "\ud800", "b", "\udfff"]
+
+
+def test_number_units_match_as_re_ignorecase() -> None:
+    # "5" + unit is split where re.IGNORECASE matches the unit: every code point that IGNORECASE takes for one of
+    # the units' characters, and every one the compiled fold maps, in each place of a unit
+    number_unit = re.compile(rf"(\d+(?:[.,]\d+)*)({'|'.join(_UNITS)})", re.IGNORECASE)
+    every = "".join(map(chr, range(0x110000)))
+    unit_chars = "".join(sorted(set("".join(_UNITS)) - {"/", "°"}))
+    folded = [chr(c) for c in (*range(0x41, 0x5B), *range(0x410, 0x430), 0x130, 0x131, 0x212A, 0x17F, 0x1C83)]
+    candidates = sorted(set(re.findall(f"[{unit_chars}]", every, re.IGNORECASE)) | set(folded))
+    for template in ("5{}", "5{}m", "5k{}", "5m{}", "5{}n", "5{}h", "5{}м", "5к{}", "5с{}", "5{}г"):
+        words = [template.format(c) for c in candidates]
+        matches = [number_unit.fullmatch(w) for w in words]
+        expected = [t for w, m in zip(words, matches) for t in (m.groups() if m else (w,))]
+        assert tokens(" ".join(words)) == expected, template
 
 
 def _nonzero(text: str, lang: str | None) -> dict[str, float | int]:

@@ -156,6 +156,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
     m.add_class::<LineAnalyzer>()?;
     m.add_class::<quality::QualityMeasure>()?;
+    m.add_class::<quality::WordTokenizer>()?;
     m.add_function(wrap_pyfunction!(paragraph_key, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
     m.add_function(wrap_pyfunction!(tidy_text, m)?)?;

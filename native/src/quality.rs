@@ -717,3 +717,404 @@ impl QualityMeasure {
         Ok((s.ints.to_vec(), s.floats.to_vec()))
     }
 }
+
+// -- tokens: datatrove's word tokenizers' behaviour (`transforms/quality/words.py` documents each rule) -----------
+
+use crate::text::{is_alnum, is_digit};
+
+/// Sorted inclusive code-point ranges.
+pub struct Ranges(Vec<(u32, u32)>);
+
+impl Ranges {
+    pub fn new(mut r: Vec<(u32, u32)>) -> Self {
+        r.sort_unstable();
+        Ranges(r)
+    }
+
+    #[inline]
+    pub fn contains(&self, c: u32) -> bool {
+        if self.0.first().is_none_or(|&(a, _)| c < a) {
+            return false; // most text: below the first mark (U+0300) or unsegmented character (U+0E00)
+        }
+        let i = self.0.partition_point(|&(a, _)| a <= c);
+        i > 0 && c <= self.0[i - 1].1
+    }
+}
+
+/// One token: a span of the text (char indices) or a text of its own (an abbreviation that took its period).
+pub enum Tok {
+    Span(usize, usize),
+    Owned(Vec<u8>),
+}
+
+pub struct Tokenizer {
+    pub marks: Ranges, // combining marks (M*) of the BMP: the regex's `_MARKS`
+    pub upper: Ranges, // Lu of the BMP
+    pub lower: Ranges, // Ll of the BMP
+    pub unsegmented: Ranges,
+    pub english: bool,
+    pub german: bool,
+    pub abbreviations: Option<HashSet<Vec<u8>>>,
+    pub units: Vec<Vec<u32>>, // lowercase
+}
+
+/// The character that `re.IGNORECASE` matches a unit's character with (the units are lowercase: ASCII, "°" and
+/// Cyrillic; tests/test_native.py checks it against `re` on every code point).
+#[inline]
+fn unit_fold(c: u32) -> u32 {
+    match c {
+        0x41..=0x5A | 0x410..=0x42F => c + 0x20,
+        0x130 | 0x131 => 0x69,
+        0x212A => 0x6B,
+        0x17F => 0x73,
+        0x1C83 => 0x441,
+        _ => c,
+    }
+}
+
+/// `c.lower()` where it is one ASCII character (else None): A-Z and KELVIN SIGN; U+0130 lowers to two characters.
+#[inline]
+fn ascii_lower_char(c: u32) -> Option<u8> {
+    match c {
+        0..=0x7F => Some((c as u8).to_ascii_lowercase()),
+        0x212A => Some(b'k'),
+        _ => None,
+    }
+}
+
+const EN_CLITICS: [&str; 14] =
+    ["n't", "n’t", "'m", "’m", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", "'s", "’s"];
+const CLITICS: [&str; 2] = ["'s", "’s"];
+
+impl Tokenizer {
+    #[inline]
+    fn w(&self, c: u32) -> bool {
+        if c < 0x80 {
+            return (c as u8).is_ascii_alphanumeric();
+        }
+        (is_alnum(c) && !self.unsegmented.contains(c)) || self.marks.contains(c)
+    }
+
+    #[inline]
+    fn l(&self, c: u32) -> bool {
+        is_alnum(c) && !is_decimal(c) && !self.unsegmented.contains(c)
+    }
+
+    /// The raw tokens (the regex's matches, left to right) of the characters `cs`.
+    fn raw(&self, cs: &[u32]) -> Vec<(usize, usize)> {
+        let n = cs.len();
+        let at = |i: usize| if i < n { cs[i] } else { u32::MAX };
+        let end_ok = |k: usize| k >= n || is_space(cs[k]) || matches!(cs[k], 0x2C | 0x3B | 0x3A | 0x21 | 0x3F | 0x29 | 0x5D | 0x7D);
+        let word_ch = |c: u32| c != u32::MAX && (is_alnum(c) || c == 0x5F);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let c = cs[i];
+            if is_space(c) {
+                i += 1;
+                continue;
+            }
+            let e = self
+                .url(cs, i)
+                .or_else(|| {
+                    // [\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+
+                    let c1 = |c: u32| word_ch(c) || matches!(c, 0x2E | 0x2B | 0x2D);
+                    let c2 = |c: u32| word_ch(c) || c == 0x2D;
+                    let mut j = i;
+                    while c1(at(j)) {
+                        j += 1;
+                    }
+                    if j == i || at(j) != 0x40 {
+                        return None;
+                    }
+                    let mut k = j + 1;
+                    while c2(at(k)) {
+                        k += 1;
+                    }
+                    if k == j + 1 {
+                        return None;
+                    }
+                    let mut end = None;
+                    while at(k) == 0x2E && c2(at(k + 1)) {
+                        k += 2;
+                        while c2(at(k)) {
+                            k += 1;
+                        }
+                        end = Some(k);
+                    }
+                    end
+                })
+                .or_else(|| {
+                    let mut j = i;
+                    while j < n && self.unsegmented.contains(cs[j]) {
+                        j += 1;
+                    }
+                    (j > i).then_some(j)
+                })
+                .or_else(|| self.word(cs, i, &end_ok))
+                .unwrap_or_else(|| {
+                    if (c == 0x3A || c == 0x3B) && at(i + 1) == 0x29 {
+                        return i + 2;
+                    }
+                    if (c == 0x3A || c == 0x3B) && at(i + 1) == 0x2D && at(i + 2) == 0x29 {
+                        return i + 3;
+                    }
+                    if c == 0x29 && at(i + 1) == 0x3A {
+                        return i + 2;
+                    }
+                    let sym = |c: u32| matches!(c, 0x2E | 0x2F | 0x5C | 0x7C | 0x5E | 0x40 | 0x7E | 0x2D);
+                    let mut j = i;
+                    while j < n && sym(cs[j]) {
+                        j += 1;
+                    }
+                    if j - i >= 2 {
+                        j
+                    } else {
+                        i + 1
+                    }
+                });
+            out.push((i, e));
+            i = e;
+        }
+        out
+    }
+
+    /// `(?:https?://|ftp://|www\.)[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?]` at `i`.
+    fn url(&self, cs: &[u32], i: usize) -> Option<usize> {
+        let starts = |p: &[u8]| cs.len() >= i + p.len() && cs[i..].iter().zip(p).all(|(&c, &b)| c == b as u32);
+        if !matches!(cs[i], 0x68 | 0x66 | 0x77) {
+            return None; // h, f, w
+        }
+        let plen = [&b"https://"[..], b"http://", b"ftp://", b"www."].iter().find(|p| starts(p))?.len();
+        let a = |c: u32| is_space(c) || matches!(c, 0x3C | 0x3E | 0x22 | 0x27 | 0x28 | 0x29 | 0x5B | 0x5D | 0x7B | 0x7D);
+        let b = |c: u32| a(c) || matches!(c, 0x2E | 0x2C | 0x3B | 0x3A | 0x21 | 0x3F);
+        let mut end = None;
+        let mut j = i + plen;
+        while j < cs.len() && !a(cs[j]) {
+            if !b(cs[j]) {
+                end = Some(j + 1);
+            }
+            j += 1;
+        }
+        end
+    }
+
+    /// The word alternative at `i`: letters, digits and marks joined as `_JOIN` says, a German ordinal's period,
+    /// then `_TAIL`.
+    fn word(&self, cs: &[u32], i: usize, end_ok: &dyn Fn(usize) -> bool) -> Option<usize> {
+        let n = cs.len();
+        let mut j = i;
+        if cs[i] == 0x2F && (i == 0 || is_space(cs[i - 1])) && i + 1 < n && self.w(cs[i + 1]) {
+            j = i + 1;
+        }
+        if !self.w(cs[j]) {
+            return None;
+        }
+        while j < n && self.w(cs[j]) {
+            j += 1;
+        }
+        while j + 1 < n && self.w(cs[j + 1]) {
+            let (prev, c, next) = (cs[j - 1], cs[j], cs[j + 1]);
+            let join = match c {
+                0x27 | 0x2019 | 0x5F => true,
+                0x2C | 0x3A | 0x2F => is_decimal(prev) && is_decimal(next),
+                0x2E => !(self.lower.contains(prev) && self.upper.contains(next)),
+                0x2D => self.l(prev) && (if self.german { self.w(next) } else { is_decimal(next) }),
+                0x2B => !(is_decimal(prev) && is_decimal(next)),
+                _ => false,
+            };
+            if !join {
+                break;
+            }
+            j += 1;
+            while j < n && self.w(cs[j]) {
+                j += 1;
+            }
+        }
+        if self.german && j < n && cs[j] == 0x2E && is_decimal(cs[j - 1]) && end_ok(j + 1) {
+            j += 1;
+        }
+        if j < n {
+            if cs[j] == 0x2E && self.l(cs[j - 1]) && (j < 2 || !self.l(cs[j - 2])) {
+                j += 1;
+            } else if cs[j] == 0x2D && end_ok(j + 1) {
+                j += 1;
+            } else if cs[j] == 0x2B && !is_decimal(cs[j - 1]) {
+                let mut k = j;
+                while k < n && cs[k] == 0x2B {
+                    k += 1;
+                }
+                if end_ok(k) {
+                    j = k;
+                }
+            }
+        }
+        Some(j)
+    }
+
+    /// The end of the number of a number-unit token ("10km" -> 2), when the rest is a unit.
+    fn number_unit(&self, t: &[u32]) -> Option<usize> {
+        let mut j = 0;
+        while j < t.len() && is_decimal(t[j]) {
+            j += 1;
+        }
+        if j == 0 {
+            return None;
+        }
+        while j + 1 < t.len() && matches!(t[j], 0x2E | 0x2C) && is_decimal(t[j + 1]) {
+            j += 1;
+            while j < t.len() && is_decimal(t[j]) {
+                j += 1;
+            }
+        }
+        let rest = &t[j..];
+        self.units
+            .iter()
+            .any(|u| u.len() == rest.len() && u.iter().zip(rest).all(|(&a, &b)| unit_fold(b) == a))
+            .then_some(j)
+    }
+
+    /// The tokens of `text` (surrogatepass UTF-8) and whether each is a run of unsegmented script (for ICU).
+    pub fn tokens(&self, text: &[u8]) -> (Vec<Tok>, Vec<bool>) {
+        let mut offs = Vec::with_capacity(text.len() + 1);
+        let mut cs = Vec::with_capacity(text.len());
+        for (o, _, c) in chars(text) {
+            offs.push(o);
+            cs.push(c);
+        }
+        offs.push(text.len());
+        let mut out: Vec<Tok> = Vec::new();
+        let mut unseg: Vec<bool> = Vec::new();
+        let mut pending_dot = false;
+        let lower_ascii = |t: &[u32]| -> Option<Vec<u8>> { t.iter().map(|&c| ascii_lower_char(c)).collect() };
+        for (a, b) in self.raw(&cs) {
+            let t = &cs[a..b];
+            if pending_dot && t == [0x2E] {
+                let prev = match out.last() {
+                    Some(Tok::Span(x, y)) => lower_ascii(&cs[*x..*y]),
+                    _ => None,
+                };
+                if prev.is_some_and(|p| self.abbreviations.as_ref().is_some_and(|s| s.contains(&p))) {
+                    if let Some(Tok::Span(x, y)) = out.pop() {
+                        let mut owned = text[offs[x]..offs[y]].to_vec();
+                        owned.push(b'.');
+                        out.push(Tok::Owned(owned));
+                    }
+                    pending_dot = false;
+                    continue;
+                }
+            }
+            pending_dot = false;
+            let (first, last) = (t[0], t[t.len() - 1]);
+            if self.unsegmented.contains(first) {
+                out.push(Tok::Span(a, b));
+                unseg.push(true);
+                continue;
+            }
+            if is_digit(first) && !is_digit(last) {
+                if let Some(j) = self.number_unit(t) {
+                    out.push(Tok::Span(a, a + j));
+                    out.push(Tok::Span(a + j, b));
+                    unseg.extend([false, false]);
+                    continue;
+                }
+            }
+            if !self.german && t.len() > 1 && t.iter().any(|&c| c == 0x27 || c == 0x2019) {
+                let clitics: &[&str] = if self.english { &EN_CLITICS } else { &CLITICS };
+                let split = clitics.iter().find_map(|cl| {
+                    let cl: Vec<u32> = cl.chars().map(|c| c as u32).collect();
+                    let tail = &t[t.len().saturating_sub(cl.len())..];
+                    let lowered = tail.iter().map(|&c| ascii_lower_char(c).map_or(c, u32::from));
+                    (t.len() > cl.len() && lowered.eq(cl.iter().copied())).then_some(b - cl.len())
+                });
+                match split {
+                    Some(s) => {
+                        out.push(Tok::Span(a, s));
+                        out.push(Tok::Span(s, b));
+                        unseg.extend([false, false]);
+                    }
+                    None => {
+                        out.push(Tok::Span(a, b));
+                        unseg.push(false);
+                    }
+                }
+                continue;
+            }
+            if self.english && t.len() == 6 && lower_ascii(t).is_some_and(|l| l == b"cannot") {
+                out.push(Tok::Span(a, a + 3));
+                out.push(Tok::Span(a + 3, b));
+                unseg.extend([false, false]);
+                continue;
+            }
+            out.push(Tok::Span(a, b));
+            unseg.push(false);
+            pending_dot = self.abbreviations.is_some();
+        }
+        let out = out
+            .into_iter()
+            .map(|t| match t {
+                Tok::Span(x, y) => Tok::Span(offs[x], offs[y]),
+                owned => owned,
+            })
+            .collect();
+        (out, unseg)
+    }
+}
+
+/// A str from surrogatepass UTF-8 (a lone surrogate decodes back to itself).
+fn py_str<'py>(py: Python<'py>, b: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    if let Ok(s) = std::str::from_utf8(b) {
+        return Ok(PyString::new(py, s).into_any());
+    }
+    let errors = c"surrogatepass";
+    unsafe {
+        let ptr = pyo3::ffi::PyUnicode_DecodeUTF8(b.as_ptr().cast(), b.len() as pyo3::ffi::Py_ssize_t, errors.as_ptr());
+        Bound::from_owned_ptr_or_err(py, ptr)
+    }
+}
+
+/// crawlwash's tokens of a text (`transforms/quality/words.py`'s `tokens` wraps this and splits the runs of
+/// unsegmented script with ICU).
+#[pyclass(frozen, module = "transforms.core._native")]
+pub struct WordTokenizer {
+    inner: Tokenizer,
+}
+
+#[pymethods]
+impl WordTokenizer {
+    /// `marks`, `upper`, `lower`: inclusive code-point ranges of the BMP's M*, Lu and Ll; `abbreviations`: the
+    /// lowercase words that keep a following period (None: no rule); `units`: lowercase units split off numbers.
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        marks: Vec<(u32, u32)>, upper: Vec<(u32, u32)>, lower: Vec<(u32, u32)>, unsegmented: Vec<(u32, u32)>,
+        english: bool, german: bool, abbreviations: Option<Vec<String>>, units: Vec<String>,
+    ) -> Self {
+        WordTokenizer {
+            inner: Tokenizer {
+                marks: Ranges::new(marks),
+                upper: Ranges::new(upper),
+                lower: Ranges::new(lower),
+                unsegmented: Ranges::new(unsegmented),
+                english,
+                german,
+                abbreviations: abbreviations.map(|v| v.into_iter().map(String::into_bytes).collect()),
+                units: units.iter().map(|u| u.chars().map(|c| c as u32).collect()).collect(),
+            },
+        }
+    }
+
+    /// (the tokens of `text`, surrogatepass UTF-8; the indices of those that are runs of unsegmented script).
+    fn tokens<'py>(&self, py: Python<'py>, text: &[u8]) -> PyResult<(Bound<'py, PyList>, Vec<usize>)> {
+        let (toks, unseg) = py.detach(|| self.inner.tokens(text));
+        let list = PyList::empty(py);
+        for t in &toks {
+            let b = match t {
+                Tok::Span(x, y) => &text[*x..*y],
+                Tok::Owned(v) => &v[..],
+            };
+            list.append(py_str(py, b)?)?;
+        }
+        Ok((list, unseg.iter().enumerate().filter(|(_, &u)| u).map(|(i, _)| i).collect()))
+    }
+}

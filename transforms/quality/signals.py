@@ -53,7 +53,7 @@ from transforms.quality.punctuation import (
     TERMINAL_PUNCTUATION,
 )
 from transforms.quality.stopwords import stop_words_for
-from transforms.quality.words import UNSEGMENTED_RANGES, tokens_for
+from transforms.quality.words import UNSEGMENTED, tokens_for
 
 __all__ = [
     "UNSEGMENTED_LANGS",
@@ -154,8 +154,6 @@ def compute_signals(
     return {k: s[k] for k in SIGNAL_TYPES}
 
 
-# The inclusive code-point ranges of UNSEGMENTED_RANGES (a regex class body of "a-b" ranges).
-_UNSEGMENTED = [(ord(r[0]), ord(r[2])) for r in map("".join, zip(*[iter(UNSEGMENTED_RANGES)] * 3))]
 _NATIVE_ORDER = (*QualityMeasure.INT_SIGNALS, *QualityMeasure.FLOAT_SIGNALS)
 
 
@@ -166,7 +164,7 @@ def _measure(base: str | None, p: SignalParams) -> QualityMeasure:
     return QualityMeasure(
         "".join(sorted(PUNCTUATION_SET)),
         "".join(sorted(PROSE_PUNCTUATION)),
-        _UNSEGMENTED,
+        UNSEGMENTED,
         None if stop is None else sorted(stop),
         "".join(fineweb_line_ends(base)),
         list(C4_POLICY_PHRASES),
