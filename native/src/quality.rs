@@ -690,6 +690,23 @@ impl QualityMeasure {
     #[classattr]
     const FLOAT_SIGNALS: [&'static str; 24] = FLOAT_SIGNALS;
 
+    /// `signals` over `tokenizer`'s tokens of `text`, in one call; None when the text has a run of unsegmented
+    /// script (its words come from ICU, in Python: the caller tokenizes and calls `signals`).
+    fn text_signals(
+        &self, py: Python<'_>, tokenizer: &Bound<'_, WordTokenizer>, text: &[u8],
+    ) -> Option<(Vec<i64>, Vec<f64>)> {
+        let tok = &tokenizer.get().inner;
+        let s = py.detach(|| {
+            let (toks, unseg) = tok.tokens(text);
+            if unseg.iter().any(|&u| u) {
+                return None;
+            }
+            let slices: Vec<&[u8]> = toks.iter().map(|t| t.bytes(text)).collect();
+            Some(self.inner.signals(text, &slices))
+        })?;
+        Some((s.ints.to_vec(), s.floats.to_vec()))
+    }
+
     /// (integer signals, float signals) of `text` (surrogatepass UTF-8) over `tokens`, in the orders of
     /// `INT_SIGNALS` and `FLOAT_SIGNALS`.
     fn signals<'py>(
@@ -745,6 +762,16 @@ impl Ranges {
 pub enum Tok {
     Span(usize, usize),
     Owned(Vec<u8>),
+}
+
+impl Tok {
+    /// The token's surrogatepass UTF-8 (a span of `text`'s bytes once `Tokenizer::tokens` returned it).
+    pub fn bytes<'a>(&'a self, text: &'a [u8]) -> &'a [u8] {
+        match self {
+            Tok::Span(x, y) => &text[*x..*y],
+            Tok::Owned(v) => v,
+        }
+    }
 }
 
 pub struct Tokenizer {
@@ -1109,11 +1136,7 @@ impl WordTokenizer {
         let (toks, unseg) = py.detach(|| self.inner.tokens(text));
         let list = PyList::empty(py);
         for t in &toks {
-            let b = match t {
-                Tok::Span(x, y) => &text[*x..*y],
-                Tok::Owned(v) => &v[..],
-            };
-            list.append(py_str(py, b)?)?;
+            list.append(py_str(py, t.bytes(text))?)?;
         }
         Ok((list, unseg.iter().enumerate().filter(|(_, &u)| u).map(|(i, _)| i).collect()))
     }

@@ -53,7 +53,8 @@ from transforms.quality.punctuation import (
     TERMINAL_PUNCTUATION,
 )
 from transforms.quality.stopwords import stop_words_for
-from transforms.quality.words import UNSEGMENTED, tokens_for
+from transforms.quality.assigned import ASSIGNED_LANGS
+from transforms.quality.words import UNSEGMENTED, tokens_for, word_tokenizer
 
 __all__ = [
     "UNSEGMENTED_LANGS",
@@ -146,10 +147,16 @@ def compute_signals(
     """All quality signals of `text` (keys: SIGNAL_TYPES); `lang` selects the tokenizer, the stop words and the
     FineWeb line ends; `tokens`, when given, replace the tokenizer's (`benchmarks/tokenizer_compare.py` hands in
     another tokenizer's tokens to measure what it would change)."""
-    words = tokens_for(text, lang) if tokens is None else list(tokens)
-    ints, floats = _measure(base_lang(lang), params or _DEFAULT_PARAMS).signals(
-        text.encode("utf-8", "surrogatepass"), words
-    )
+    base = base_lang(lang)
+    measure = _measure(base, params or _DEFAULT_PARAMS)
+    raw = text.encode("utf-8", "surrogatepass")
+    out = None
+    if tokens is None and base not in ASSIGNED_LANGS:
+        # tokens and statistics in one call; None where the text has unsegmented script (ICU's words, below)
+        out = measure.text_signals(word_tokenizer(base), raw)
+    if out is None:
+        out = measure.signals(raw, tokens_for(text, lang) if tokens is None else list(tokens))
+    ints, floats = out
     s = dict(zip(_NATIVE_ORDER, ints + floats))
     return {k: s[k] for k in SIGNAL_TYPES}
 

@@ -33,7 +33,7 @@ from transforms.core._native import WordTokenizer
 from transforms.core.charclass import category_class, category_ranges
 from transforms.quality.assigned import ASSIGNED_LANGS, assigned_tokenizer
 
-__all__ = ["UNSEGMENTED", "UNSEGMENTED_RANGES", "split_words", "tokens", "tokens_for"]
+__all__ = ["UNSEGMENTED", "UNSEGMENTED_RANGES", "split_words", "tokens", "tokens_for", "word_tokenizer"]
 
 # Characters of scripts written without spaces between words.
 UNSEGMENTED_RANGES = (
@@ -131,9 +131,13 @@ _DE_ABBREVIATIONS = frozenset(
 )
 
 
+def word_tokenizer(base: str | None) -> WordTokenizer:
+    """The compiled tokenizer (`native/src/quality.rs`) of a base language code ("en", "de", any other, None)."""
+    return _tokenizer(base if base in ("en", "de") else None)
+
+
 @functools.lru_cache(maxsize=8)
 def _tokenizer(base: str | None) -> WordTokenizer:
-    """The compiled tokenizer (`native/src/quality.rs`) of English, German or any other language."""
     english, german = base == "en", base == "de"
     abbreviations = _EN_ABBREVIATIONS if english else _DE_ABBREVIATIONS if german else None
     return WordTokenizer(
@@ -152,7 +156,7 @@ def tokens(text: str, lang: str | None = None) -> list[str]:
     """The tokens of `text` as datatrove's word tokenizers see them (case kept; punctuation and symbols are
     tokens; see above); `lang` "en" adds spaCy's English exceptions, "de" spaCy's German rules."""
     base = lang.split("-")[0].split("_")[0].lower() if lang else None
-    out, runs = _tokenizer(base if base in ("en", "de") else None).tokens(text.encode("utf-8", "surrogatepass"))
+    out, runs = word_tokenizer(base).tokens(text.encode("utf-8", "surrogatepass"))
     if runs:
         pieces = [[t] for t in out]
         for i in runs:
