@@ -113,7 +113,7 @@ pub struct Measure {
     pub punctuation: CharSet,       // datatrove's PUNCTUATION_SET: a token only of these is not a word
     pub prose: CharSet,             // PROSE_PUNCTUATION: such a token is left out of the letter ratio
     pub unsegmented: Vec<(u32, u32)>, // inclusive ranges of the scripts written without spaces
-    pub stop_words: Option<HashSet<Vec<u8>>>,
+    pub stop_words: Option<FxSet<Vec<u8>>>,
     pub line_ends: CharSet, // the FineWeb line-punctuation rule's line ends (single characters)
     pub policy_phrases: Vec<Vec<u8>>,
     pub c4_min_words: usize,
@@ -184,6 +184,18 @@ fn rstrip(b: &[u8]) -> &[u8] {
 /// `s.strip()`.
 fn strip(b: &[u8]) -> &[u8] {
     rstrip(lstrip(b))
+}
+
+/// `len(s.split())`.
+fn split_count(b: &[u8]) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for (_, _, c) in chars(b) {
+        let space = is_space(c);
+        n += (!space && !in_word) as usize;
+        in_word = !space;
+    }
+    n
 }
 
 /// `s.split()`: the lengths in characters of the whitespace-separated words.
@@ -525,7 +537,7 @@ impl Measure {
             if !ends || ln.ends_with(b"...") {
                 continue;
             }
-            if split_lens(ln).len() < self.c4_min_words {
+            if split_count(ln) < self.c4_min_words {
                 continue;
             }
             let low = ascii_lower(ln);
