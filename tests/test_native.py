@@ -371,7 +371,8 @@ def test_calls_from_many_threads_agree() -> None:
         norm = N.normalize_text(text, cfg)
         verdicts = L.clean_text(norm, rules)
         sig = minhash.sign(norm, minhash.MinHashParams())
-        return norm, verdicts.kept, L.corpus_line_keys(norm, 20), None if sig is None else sig[0].tobytes()
+        quality = [compute_signals(norm, lang) for lang in ("de", "en", "ja")]
+        return norm, verdicts.kept, L.corpus_line_keys(norm, 20), None if sig is None else sig[0].tobytes(), quality
 
     expected = [work(t) for t in texts]
     with ThreadPoolExecutor(4) as pool:
