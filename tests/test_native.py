@@ -89,10 +89,15 @@ def test_outputs_are_those_of_the_pure_python_code() -> None:
 PURE_PYTHON_QUALITY_DIGEST = "faf15d686bef3a5e8157b0559dabdfc05238fbb37eca451d1b785992467189b5"
 
 
-def _quality_digest(aeb: Path, seeds: list[Path]) -> str:
-    truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
-    texts = [v["articleBody"] for _, v in sorted(truth.items())]
-    texts += [p.read_text(encoding="utf-8") for p in seeds]
+def _real_texts() -> list[str]:
+    """AEB's 181 ground-truth texts and the seed documents."""
+    truth = json.loads((AEB_DIR / "ground-truth.json").read_text(encoding="utf-8"))
+    return [v["articleBody"] for _, v in sorted(truth.items())] + [
+        p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))
+    ]
+
+
+def _quality_digest() -> str:
     params = (
         SignalParams(),
         SignalParams(
@@ -105,7 +110,7 @@ def _quality_digest(aeb: Path, seeds: list[Path]) -> str:
         ),
     )
     h = hashlib.sha256()
-    for text in texts:
+    for text in _real_texts():
         for lang in (None, "en", "de", "ja"):
             for p in params:
                 h.update(repr(sorted(compute_signals(text, lang, p).items())).encode())
@@ -117,7 +122,7 @@ def _quality_digest(aeb: Path, seeds: list[Path]) -> str:
 
 
 def test_quality_signals_are_those_of_the_pure_python_code() -> None:
-    assert _quality_digest(AEB_DIR, sorted(SEEDS.glob("*.txt"))) == PURE_PYTHON_QUALITY_DIGEST
+    assert _quality_digest() == PURE_PYTHON_QUALITY_DIGEST
 
 
 # sha256 of the tokens (`_tokens_digest`) given by the regex tokenizer the extension replaced (words.py at 45a1456:
@@ -125,12 +130,9 @@ def test_quality_signals_are_those_of_the_pure_python_code() -> None:
 PURE_PYTHON_TOKENS_DIGEST = "5e65ec082b1448770565f26d4065a07e1fd751b9a26cce2e4abd12fe3c22d7fc"
 
 
-def _tokens_digest(aeb: Path, seeds: list[Path]) -> str:
-    truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
-    texts = [v["articleBody"] for _, v in sorted(truth.items())]
-    texts += [p.read_text(encoding="utf-8") for p in seeds]
+def _tokens_digest() -> str:
     lines = _every_code_point_as_lines()
-    texts += ["\n".join(lines[i : i + 40]) for i in range(0, len(lines), 40)]
+    texts = _real_texts() + ["\n".join(lines[i : i + 40]) for i in range(0, len(lines), 40)]
     h = hashlib.sha256()
     for text in texts:
         for lang in ("en", "de", None):
@@ -139,7 +141,7 @@ def _tokens_digest(aeb: Path, seeds: list[Path]) -> str:
 
 
 def test_tokens_are_those_of_the_pure_python_code() -> None:
-    assert _tokens_digest(AEB_DIR, sorted(SEEDS.glob("*.txt"))) == PURE_PYTHON_TOKENS_DIGEST
+    assert _tokens_digest() == PURE_PYTHON_TOKENS_DIGEST
 
 
 def test_tokens_of_edge_cases() -> None:
