@@ -752,7 +752,8 @@ H7_LEGIT_EN = [
     "Bet365 and William Hill cut Arsenal's title odds to {d}/2 after Saturday's draw at Anfield.",
     "The Airbus A320neo and the Boeing 737 MAX 8 make up most of the airline's order book.",
     "The iPhone15 Pro starts at $999; the Galaxy S24 Ultra costs about $1,299.",
-    "Online sports betting handle in New Jersey reached $1.{d} billion in March, with DraftKings and FanDuel taking most of it.",
+    "Online sports betting handle in New Jersey reached $1.{d} billion in March, with DraftKings and FanDuel "
+    "taking most of it.",
     "The casino's slot machines paid back {pct} cents on the dollar last year, the gaming commission said.",
     "A Michigan man won a $2.{d} million jackpot on a Wheel of Fortune slot at MGM Grand Detroit.",
     "Poker pro Daniel Negreanu finished third in the WSOP Main Event, taking home $4 million.",
@@ -780,7 +781,8 @@ CONTROL_PAGES_H7 = [
            "Elektronik, dengan ancaman hukuman sepuluh tahun penjara.\nPolisi mengimbau masyarakat untuk tidak "
            "tergiur iklan judi online yang kini marak di media sosial."),
     ("id", "Kementerian Komunikasi dan Informatika telah memblokir lebih dari 800 ribu konten judi online sepanjang "
-           "tahun ini.\nMenteri menyebut para bandar kini memakai nama merek yang berganti setiap pekan dan menyisipkan "
+           "tahun ini.\nMenteri menyebut para bandar kini memakai nama merek yang berganti setiap pekan dan "
+           "menyisipkan "
            "tautan ke situs pemerintah serta kampus.\nPPATK mencatat perputaran uang judi online mencapai ratusan "
            "triliun rupiah, sebagian besar dari pemain dengan deposit kecil di bawah seratus ribu rupiah.\n"
            "Psikolog mengingatkan bahwa kecanduan judi slot dapat merusak keuangan keluarga dan memicu utang "
@@ -812,7 +814,9 @@ def gen_legit_en_h7(rng: random.Random) -> str:
     return _fill3(rng.choice(H7_LEGIT_EN), rng)
 
 
-HOLDOUT7_GENERATORS = {"gambling_id": gen_gambling_id_h7, "gambling_vi": gen_gambling_vi_h7, "legit_en": gen_legit_en_h7}
+HOLDOUT7_GENERATORS = {
+    "gambling_id": gen_gambling_id_h7, "gambling_vi": gen_gambling_vi_h7, "legit_en": gen_legit_en_h7,
+}
 
 HOLDOUT2_GENERATORS = {
     "han_list": gen_han_list_h2,

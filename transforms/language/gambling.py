@@ -95,7 +95,8 @@ WEAK: dict[str, str] = {
     **dict.fromkeys(
         [
             "judi", "situs", "daftar", "terpercaya", "terbaru", "agen", "bosku", "menang", "kemenangan", "hadiah",
-            "member baru", "new member", "ribu", "login alternatif", "hari ini", "sekarang", "jitu", "bocoran", "prediksi", "keluaran",
+            "member baru", "new member", "ribu", "login alternatif", "hari ini", "sekarang", "jitu", "bocoran",
+            "prediksi", "keluaran",
         ],
         ID,
     ),
@@ -217,7 +218,8 @@ def fill(
     """The table's `gambling` column: for each line, the foreign group it is gambling spam of ("" for none); and
     `gambling_hint`: the line has some of the vocabulary (a strong term, a weak one with a brand code, or a weak
     term of a foreign group) and fastText gives the page's group less than `native_max`, so that it goes with a
-    gambling block next to it (`decisions._joins_block`; a brand code alone is no hint: "ggplot2", "ABC7 News"). The words' lean (`spam_group`: by `lean_llr`, or partly, `min_share` of the letters) is taken on the line
+    gambling block next to it (`decisions._joins_block`; a brand code alone is no hint: "ggplot2", "ABC7 News").
+    The words' lean (`spam_group`: by `lean_llr`, or partly, `min_share` of the letters) is taken on the line
     case-folded (Title Case and ALL CAPS lines have no other evidence), brand codes, URLs and digits left out, only
     for the few lines with gambling vocabulary; fastText's by `lean_score`. Lines of `skip` = (letters, score) or
     more letters that fastText gives the page's group that score or more are not looked at, as for the words'
