@@ -10,7 +10,8 @@ it may go). Each text goes through `clean_language` with the lexicon on and off 
 
 Prints: documents and lines; the lines removed only with the lexicon on, each with the page's language and URL
 (on real pages these are false removals unless the page itself carries gambling spam; the Common Crawl excerpt
-has some); the lines the table marks as gambling spam (removed anyway or not); and the language stage's CPU time
+has some); the documents whose language it changes (an Indonesian or Vietnamese vote taken again without the
+lines with brand codes and gambling terms); the lines the table marks as gambling spam (removed anyway or not); and the language stage's CPU time
 per document with the lexicon on and off (medians of `--rounds` alternated rounds over all documents, CPU time of
 this process: the machine may be shared).
 """
@@ -62,8 +63,11 @@ def main(argv: list[str] | None = None) -> None:
     marked: list[str] = []
     docs_only_on = 0
     chars_only_on = 0
+    relabelled: list[str] = []
     for url, text in texts:
         a, b = clean_language(text, model, on), clean_language(text, model, off)
+        if a.before.lang != b.before.lang:
+            relabelled.append(f"{b.before.lang} -> {a.before.lang}  {url[:90]}")
         extra = sorted(set(a.strip.removed_at) - set(b.strip.removed_at))
         lines = text.split("\n")
         if extra:
@@ -77,6 +81,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"lines removed only with the lexicon on: {len(only_on)} in {docs_only_on} documents, "
           f"{chars_only_on} chars ({100.0 * chars_only_on / total_chars:.4f} % of all)")
     for line in only_on[: args.show]:
+        print(f"    {line}")
+    print(f"documents whose language the lexicon changes (`gambling.vote_without_block`): {len(relabelled)}")
+    for line in relabelled[: args.show]:
         print(f"    {line}")
     print(f"lines the table marks as gambling spam (removed by other evidence too, or not): {len(marked)}")
     for line in marked[: args.show]:

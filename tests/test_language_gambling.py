@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import SEED_CLEAN
 from tests.test_language import cfg, model  # noqa: F401 (the fixtures)
-from transforms.language import REASON_FOREIGN_LANGUAGE, LanguageConfig, strip_foreign_lines
+from transforms.language import REASON_FOREIGN_LANGUAGE, LanguageConfig, clean_language, strip_foreign_lines
 from transforms.language.gambling import ID, VI, Evidence, evidence, spam_group
 
 OFF = LanguageConfig(gambling_lexicon=False)
@@ -113,3 +113,37 @@ def test_spam_group():
     assert spam_group(one_strong, en, "", "", 0.5, 0.9) == ID
     assert spam_group(one_strong, en, "", "", 0.95, 0.9) == ""  # an English sentence: needs a brand code
     assert spam_group(one_strong, ID, "", "", 0.0, 0.9) == ""  # the page's own language
+
+
+OUTVOTING_BLOCK = [
+    "Segera promo cashback mingguan hingga 15% di TOGEL4D, permainan kasino langsung dengan dealer cantik",
+    "HOKI138 menawarkan daftar akun baru sekarang juga; situs taruhan bola paling dipercaya",
+    "Segera putaran gratis untuk pemain baru di SLOT88, menangkan hadiah jutaan rupiah serta situs taruhan bola",
+    "JP99 menawarkan promo cashback mingguan hingga 80%; permainan kasino langsung dengan dealer cantik",
+    "Segera tanpa ribet dan langsung main di OLYMPUS88, layanan pelanggan ramah setiap saat",
+]
+SHORT_EN_PAGE = [
+    "Agenda",
+    "- Two or three short lightning talks (30 mins)",
+    "- Knowledge and experience exchange (1 hour)",
+    "- Small groups, then presentations (45 mins)",
+    "- Discussion about the next meeting: when? What type?",
+]
+
+
+def test_a_gambling_block_larger_than_a_short_english_page_does_not_make_it_indonesian(model, cfg):
+    text = "\n".join(OUTVOTING_BLOCK + SHORT_EN_PAGE)
+    res = clean_language(text, model, cfg)
+    assert res.before.lang == "en"
+    assert res.strip.removed == OUTVOTING_BLOCK and res.strip.text == "\n".join(SHORT_EN_PAGE)
+    # without the lexicon the block outvotes the page, and the page's own lines went as foreign
+    off = clean_language(text, model, OFF)
+    assert off.before.lang == "id" and off.strip.removed == SHORT_EN_PAGE[1:]
+
+
+def test_an_indonesian_article_naming_brands_keeps_its_language(model, cfg):
+    # its own lines without brand codes vote Indonesian: the block is left out of the vote only when the rest
+    # votes another language
+    lines = ["Polisi menutup situs judi online SLOT88 dan HOKI138 yang beroperasi dari Jakarta Barat.", *NEWS_ID[1:]]
+    res = clean_language("\n".join(lines), model, cfg)
+    assert res.before.lang == "id" and res.strip.lines_removed == 0

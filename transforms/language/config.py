@@ -158,7 +158,10 @@ class LanguageConfig(Section):
         "two gambling terms of the lexicon (`transforms/language/gambling.py`: togel, gacor, nhà cái, tài xỉu, ...), "
         "or one with a brand code (letters and digits glued, SLOT88) or a generic gambling word, or a brand code "
         "with a spam-frame word of the language or words that lean to it. Not on pages in that language, and a "
-        "line fastText gives the page's group neighbour_max_native_score or more needs the brand code.",
+        "line fastText gives the page's group neighbour_max_native_score or more needs the brand code. A page "
+        "voted Indonesian or Vietnamese is voted again without its lines with brand codes and gambling terms "
+        "(an injected block larger than a short page), and takes the other lines' language when they carry at "
+        "least second_language_min_share of its letters.",
     )
     gambling_min_foreign_score: float = Field(
         default=0.3,

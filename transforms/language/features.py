@@ -148,6 +148,8 @@ def read_lines(
     table = _own_facts(text, model, cfg)
     if doc_lang is None:
         table.vote = vote_language(table)
+        if cfg.gambling_lexicon:
+            table.vote = gambling.vote_without_block(table, table.vote, vote_language, cfg.second_language_min_share)
         doc_lang = table.vote.lang
         if not cfg.strip_lines or doc_lang == UNKNOWN_LANG:
             return table
