@@ -51,8 +51,8 @@ VI = language_group("vi")
 GAMBLING_GROUPS = frozenset({ID, VI})
 _ANY = ""  # a term every language uses
 
-# Terms that are gambling whatever the sentence: (term, group). Matched as whole words (spaces: any whitespace),
-# lowercase, on the NFC text.
+# Terms that are gambling whatever the sentence: (term, group). Matched as whole words (spaces: any whitespace,
+# hyphens or underscores), lowercase, on the NFC text (the normalize stage's).
 STRONG: dict[str, str] = {
     **dict.fromkeys(
         [
@@ -114,10 +114,11 @@ WEAK: dict[str, str] = {
 }
 
 _TERMS = {**WEAK, **STRONG}
+_JOINER = re.compile(r"[\s_-]+")  # between the words of a term: "judi online", "judi-online", "judi_online"
 _FIRST_WORDS = frozenset(t.split()[0] for t in _TERMS)
 _TERM = re.compile(
     r"(?<!\w)(?:"
-    + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(_TERMS, key=len, reverse=True))
+    + "|".join(re.escape(t).replace(r"\ ", r"[\s_-]+") for t in sorted(_TERMS, key=len, reverse=True))
     + r")(?!\w)"
 )
 # Gambling words glued into one token (hashtags, hosts and paths of URLs: #slotgacorhariini, /cacuocbongda),
@@ -165,7 +166,7 @@ def evidence(line: str) -> Evidence | None:
     # most lines have no term: one pass over the words first, the terms' regex only on lines with a first word
     has_term = not _FIRST_WORDS.isdisjoint(_WORD.findall(low))
     for m in _TERM.finditer(low) if has_term else ():
-        term = " ".join(m.group(0).split())
+        term = " ".join(_JOINER.split(m.group(0)))
         if term in STRONG:
             strong += 1
             group = STRONG[term]
