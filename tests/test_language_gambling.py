@@ -31,6 +31,10 @@ CAUGHT = [
     "#TF88 #nhacaiuytin #cacuocbongda choi game bai doi thuong",  # Vietnamese without its diacritics, glued tags
     "ĐĂNG KÝ SODO66 NHẬN NGAY 621K",  # ALL CAPS
     "LUCK8 official - best online casino in Vietnam, nạp tiền qua momo",
+    # holdout7's misses at its one run, read since: a long English-framed line fastText gives English 0.9 or more
+    # (looked at for its brand code), and a brand made of a gambling word
+    "Looking for a trusted togel dealer? SULTAN88 is the answer: scatter hitam turun terus",
+    "TAIXIU79 club",
 ]
 
 

@@ -124,8 +124,9 @@ _TERM = re.compile(
     + "|".join(re.escape(t).replace(r"\ ", r"[\s_-]+") for t in sorted(_TERMS, key=len, reverse=True))
     + r")(?!\w)"
 )
-# Gambling words glued into one token (hashtags, hosts and paths of URLs: #slotgacorhariini, /cacuocbongda),
-# looked for inside such tokens only; none of them occurs inside a common word of another language.
+# Gambling words glued into one token (hashtags, hosts and paths of URLs: #slotgacorhariini, /cacuocbongda, and
+# brand codes: TAIXIU79), looked for inside such tokens only; none of them occurs inside a common word of another
+# language.
 _GLUED = {
     "gacor": ID, "togel": ID, "maxwin": ID, "judionline": ID, "judislot": ID, "situsjudi": ID, "slotonline": ID,
     "rungkad": ID, "nhacai": VI, "cacuoc": VI, "taixiu": VI, "gamebai": VI, "doithuong": VI, "xocdia": VI,
@@ -178,12 +179,14 @@ def evidence(line: str) -> Evidence | None:
             group = WEAK[term]
         if group:
             groups.add(group)
+    brands = [t for t in _ALNUM.findall(line) if _is_brand(t)] if _HAS_DIGIT.search(line) else []
     if _GLUED_ROOT.search(low):
-        for tok in _GLUED_TOKEN.findall(low):
-            for m in _GLUED_ROOT.finditer(tok):
-                strong += 1
-                groups.add(_GLUED[m.group(0)])
-    brand = bool(_HAS_DIGIT.search(line)) and any(_is_brand(t) for t in _ALNUM.findall(line))
+        # each root once: a brand made of one ("TAIXIU79", "GACOR77") counts as much as its URL ("taixiu79.com")
+        roots = {m.group(0) for tok in _GLUED_TOKEN.findall(low) + [b.lower() for b in brands]
+                 for m in _GLUED_ROOT.finditer(tok)}  # fmt: skip
+        strong += len(roots)
+        groups.update(_GLUED[r] for r in roots)
+    brand = bool(brands)
     if not (strong or weak or brand):
         return None
     return Evidence(strong, weak, brand, frozenset(groups))
@@ -228,9 +231,10 @@ def fill(
     The words' lean (`spam_group`: by `lean_llr`, or partly, `min_share` of the letters) is taken on the line
     case-folded (Title Case and ALL CAPS lines have no other evidence), brand codes, URLs and digits left out, only
     for the few lines with gambling vocabulary; fastText's by `lean_score`. Lines of `skip` = (letters, score) or
-    more letters that fastText gives the page's group that score or more are not looked at, as for the words'
-    evidence (`features._word_evidence`): on that much text fastText is reliable, and they are most of a page's
-    text (the cost: the lexicon is a few microseconds a line)."""
+    more letters that fastText gives the page's group that score or more are looked at only when the vote weighs
+    them less for a brand code or a keyword list (`material`: "Looking for a trusted togel dealer? SULTAN88 is the
+    answer"), where the words' evidence skips them all (`features._word_evidence`): on that much text fastText is
+    reliable, and they are most of a page's text (the cost: the lexicon is a few microseconds a line)."""
     n = len(table.lines)
     table.gambling, table.gambling_hint = [""] * n, [False] * n
     doc_group = table.doc_group
@@ -239,7 +243,10 @@ def fill(
         (i, ev)
         for i, line in enumerate(table.lines)
         if table.letters[i]
-        and not (table.preds[i] and table.evidence[i] >= min_letters and table.native[i] >= max_native)
+        and (
+            not (table.preds[i] and table.evidence[i] >= min_letters and table.native[i] >= max_native)
+            or table.material[i] < 1.0
+        )
         and (ev := evidence(line))
     ]
     for i, ev in seen:
