@@ -35,6 +35,7 @@ CAUGHT = [
     # (looked at for its brand code), and a brand made of a gambling word
     "Looking for a trusted togel dealer? SULTAN88 is the answer: scatter hitam turun terus",
     "TAIXIU79 club",
+    "Cổng GO99 2017",  # a short tag in letters only Vietnamese writes
 ]
 
 
@@ -67,6 +68,7 @@ LEGIT_EN = [
     "Police say the suspects ran 'judi online' sites, Indonesian for online gambling.",
     "| Harlow | Robert Halfon | halfon4harlow@roberthalfon.com |",
     "Use code SAVE20 at checkout for 20% off; the slot machine museum opens on the 21st.",
+    "Nguyễn Thị Ánh won the photo prize with her Sony RX100 camera.",
 ]
 
 

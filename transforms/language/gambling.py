@@ -269,8 +269,23 @@ def fill(
             best = max(GAMBLING_GROUPS, key=lambda g: table.groups[i].get(g, 0.0))
             if table.groups[i].get(best, 0.0) >= lean_score:
                 lean = best
+        if not lean and ev.brand and doc_group != VI and _vietnamese_tag(table.lines[i]):
+            lean = VI
         native = table.native[i] if table.preds[i] else 0.0
         table.gambling[i] = spam_group(ev, doc_group, lean, partly, native, native_max)
+
+
+# Letters only Vietnamese writes: ơ, ư, the vowels with a hook above, and those with two marks. Not đ (Croatian),
+# the vowels with a dot below only (Yoruba, Igbo), ẽ, ỹ (Guarani), ỳ (Welsh), nor â, ê, ô (French, Portuguese).
+_VIETNAMESE_ONLY = re.compile("[ơưảẻỉỏủỷấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữựƠƯẢẺỈỎỦỶẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ]")
+
+
+
+def _vietnamese_tag(line: str) -> bool:
+    """A brand code's tag in Vietnamese: at most three words besides codes and URLs ("Chơi 789WIN", "Cổng GO99
+    2017"), one of them in letters only Vietnamese writes; too few letters for the word lists. An English sentence
+    with a Vietnamese name and a model code ("Nguyễn Thị Ánh won the RX100 prize") has more words."""
+    return bool(_VIETNAMESE_ONLY.search(line)) and len(_NOT_WORDS.sub(" ", line).split()) <= 3
 
 
 # What the words' lean leaves out: tokens with digits, URLs and hosts, and marks.
