@@ -153,3 +153,24 @@ def test_an_indonesian_article_naming_brands_keeps_its_language(model, cfg):
     lines = ["Polisi menutup situs judi online SLOT88 dan HOKI138 yang beroperasi dari Jakarta Barat.", *NEWS_ID[1:]]
     res = clean_language("\n".join(lines), model, cfg)
     assert res.before.lang == "id" and res.strip.lines_removed == 0
+
+
+# A real German fashion page of the shared bench (modabot.de, "Paris Haute Couture SS14, Serkan Cura"), as the
+# pipeline extracts it: its photo captions repeat a season code (SS14) and two names. fastText reads the caption
+# Malay + Indonesian (0.43), the words lean to no gambling language: a brand-shaped code with neither a gambling
+# word nor words that lean Indonesian/Vietnamese is no gambling line.
+FASHION = [
+    "Paris Haute Couture SS14, Serkan Cura, Bild via",
+    "Wenn man Iris van Herpen, die diesmal leider keine Präsentation zur Pariser Couture Woche gab, als die "
+    "Prinzessin der Avantgarde-Mode sehen möchte, dann ist ihr Gegenpart wohl Serkan Cura.",
+    "Sie ist die unumstrittene Herrscherin über das Digitale, über die Innovation durch Technologie und er, er "
+    "benutzt ganz Back to the Roots Naturprodukte: Federn, Leder, Fell, Bast, selbst die Stacheln von "
+    "Stachelschweinen kommen bei ihm auf ungewöhnliche Art zum Einsatz.",
+] + ["Paris Haute Couture SS14, Serkan Cura"] * 13
+
+
+def test_a_season_code_in_the_captions_of_a_german_page_is_no_gambling_line(model, cfg):
+    text = "\n".join(FASHION)
+    assert evidence(FASHION[-1]) == Evidence(strong=0, weak=0, brand=True, groups=frozenset())
+    res = strip_foreign_lines(text, "de", model, cfg)
+    assert res.lines_removed == 0 and res.text == text

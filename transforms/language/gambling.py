@@ -12,7 +12,8 @@ group (Indonesian/Malay, or Vietnamese) when its evidence is strong enough and t
 - a brand code (letters and digits glued in one token: SLOT88, Cuan138, 789WIN, a URL's host "cuan138.vip") with a
   `WEAK` term (a gambling word every language uses, slot, casino, jackpot, deposit, bonus, or a spam-frame word of
   one language, situs, daftar, terpercaya, uy tín, đăng ký, vào), or with words that lean to the group (the word
-  lists, `wordlm`, on the line case-folded, or fastText's probability for the group);
+  lists, `wordlm`, on the line case-folded; fastText's probability for the group only where the line has a
+  gambling term: it reads short lines of names as Malay or Indonesian, "Paris Haute Couture SS14, Serkan Cura");
 - a line that fastText reads confidently as the page's language needs a brand code besides its one `STRONG` term
   (an English sentence about "judi online" in Indonesia stays).
 
@@ -265,7 +266,9 @@ def fill(
     for (i, ev), (llr, group, share) in zip(found, words):
         lean = group if group in GAMBLING_GROUPS and llr >= lean_llr else ""
         partly = group if group in GAMBLING_GROUPS and share >= min_share else ""
-        if not lean and table.preds[i]:
+        # fastText's lean on a short line is weak evidence (it reads names as Malay or Indonesian: "Paris Haute
+        # Couture SS14, Serkan Cura" is ms+id 0.43): next to a brand code alone, only the words' lean counts
+        if not lean and table.preds[i] and (ev.strong or ev.weak):
             best = max(GAMBLING_GROUPS, key=lambda g: table.groups[i].get(g, 0.0))
             if table.groups[i].get(best, 0.0) >= lean_score:
                 lean = best
