@@ -54,6 +54,7 @@ from transforms.core import (
     TransientError,
     sample_keep,
 )
+from transforms.core.per_process import freeze_heap
 from transforms.core.stage import METRICS_NAMESPACE
 from transforms.dedup import DedupConfig, hash128, keep_key, minhash, url_key
 from transforms.read import ReadConfig, Split, read_split
@@ -344,6 +345,7 @@ class MapSplitFn(beam.DoFn):
         self._warm = False
         for _, fn in self._chain:
             fn.setup()
+        freeze_heap()
 
     def teardown(self) -> None:
         # First: a split still being read in another thread (a harness shutting down) must not commit results
