@@ -30,6 +30,13 @@ _IPV6 = re.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{1,4}:|::?)(?:[0-9A-Fa-f]{0,4}:){1,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?"
     r"(?![\w:])"
 )
+# Cheap tests that every match above must pass (most texts pass none), so the full patterns scan few texts:
+# an IPv6 match holds two colons with at most four hex digits between them (its first two groups, or "::"); an
+# IPv4 match holds four dotted numbers; a card number that `find_cards` keeps holds two groups of four digits
+# (every grouping of `_CARD_GROUPS` opens with 4 then 4 or 6) or 13 digits in a row.
+_MAY_IPV6 = re.compile(r":[0-9A-Fa-f]{0,4}:")
+_MAY_IPV4 = re.compile(r"\d\.\d{1,3}\.\d{1,3}\.\d")
+_MAY_CARD = re.compile(r"\d{4}[ \-]?\d{4}")
 # Words right before a dotted number that make it a version or a section, not an address.
 _NOT_IP_BEFORE = re.compile(
     r"(?:\b(?:v|ver|version|versión|versione|build|release|rel|firmware|kernel|update|patch|section|sect|sec|"
@@ -60,12 +67,12 @@ def _is_global(value: str) -> bool:
 
 def find_ips(text: str) -> list[Span]:
     spans: list[Span] = []
-    if ":" in text:
+    if ":" in text and _MAY_IPV6.search(text):
         for m in _IPV6.finditer(text):
             value = m.group()
             if value.count(":") >= 2 and _is_global(value):
                 spans.append(m.span())
-    if "." in text:
+    if "." in text and _MAY_IPV4.search(text):
         for m in _IPV4.finditer(text):
             start, end = m.span()
             if any(s <= start and end <= e for s, e in spans):  # the IPv4 tail of an IPv6 address
@@ -110,6 +117,8 @@ def _issuer_ok(d: str) -> bool:
 
 def find_cards(text: str) -> list[Span]:
     spans: list[Span] = []
+    if not _MAY_CARD.search(text):
+        return spans
     for m in _CARD.finditer(text):
         value = m.group()
         seps = {c for c in value if not c.isdigit()}
