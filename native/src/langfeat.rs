@@ -574,7 +574,7 @@ fn is_quote_or_reference(s: &[u32]) -> bool {
     while p < s.len() {
         if in_set(s[p], QUOTE_OPEN) {
             let e = p + 1 + s[p + 1..].iter().take_while(|&&c| !in_set(c, QUOTE_INSIDE_NOT)).count();
-            if e - p - 1 >= 3 && e < s.len() && in_set(s[e], QUOTE_CLOSE) {
+            if e - p > 3 && e < s.len() && in_set(s[e], QUOTE_CLOSE) {
                 quoted += count_letters(&s[p + 1..e]);
                 found = true;
                 p = e + 1;
