@@ -33,11 +33,22 @@ Banks (`--bank`), and what each was used for:
             gambling_vi 0.9545 (misses: tag-and-brand lines under 15 letters, Title Case lines fastText gives
             English 0.1 or more, English-framed lines, Vietnamese without diacritics); read since, so tuning
             material from the next pass on.
+  holdout7  the two gambling kinds plus controls, written at the start of the brand-code / gambling-lexicon pass
+            (issue 25 item 5), before any of its tuning, and run once at its end: new brands and phrasing, short
+            tag-and-brand lines, Title Case, English-framed lines, Vietnamese without diacritics, lines that are
+            mostly a URL. Its controls: `legit_en*` (English lines on betting, casinos, lotteries, product and
+            model codes, injected into English pages; the recall column is the share removed, want 0) and whole
+            Indonesian and Vietnamese news paragraphs about gambling (kept lines printed). Run once, with main
+            45a1456's code (before): gambling_id 0.5361, gambling_vi 0.7401; on 10f9949 (after): gambling_id 0.9347,
+            gambling_vi 0.8773; legit_en 0 removed and every control page line kept, both. Misses: brand codes
+            with a frame word no list has ("Akses SULTAN88", "Vô B52club", "MB66 apk"), brands without digits
+            ("Main RAJAWD", "Nhatvip is the top casino ..."), codes the brand rule does not read (B52club, j88,
+            68GB), a long English-framed line; read since, so tuning material from the next pass on.
 Also the controls' kept-text fraction per language.
 Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|...|holdout7] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -666,6 +677,152 @@ def gen_gambling_vi_h6(rng: random.Random) -> str:
 
 HOLDOUT6_GENERATORS = {"gambling_id": gen_gambling_id_h6, "gambling_vi": gen_gambling_vi_h6}
 
+# Seventh held-out set (`--bank holdout7`): the two gambling kinds plus legitimate controls, written at the start of
+# issue 25's brand-code / gambling-lexicon pass, before any of its tuning, and run once at its end. New brands, new
+# phrasing, and the shapes holdout6 found missed: tag-and-brand lines under 15 letters, Title Case lines, English-
+# framed lines, Vietnamese without its diacritics, lines that are mostly a URL. Two control kinds: `legit_en` puts
+# real-looking English lines about sports betting, casinos, lotteries and product or model codes (what a gambling
+# rule must not touch) into English pages; they are legitimate lines, so the figure printed is how many of them
+# were removed (the "recall" column is their removal rate and must stay 0). `CONTROL_PAGES_H7` are whole
+# Indonesian and Vietnamese news paragraphs about gambling (raids, blocked sites, the law), cleaned on their own.
+H7_ID_BRANDS = ["PUSAT4D", "GARUDA888", "Koin77", "MAHJONG69", "JOKERWIN", "BINTANG5", "LAPAK303", "SULTAN88",
+                "Petir4D", "KUDA123", "RAJAWD", "MPO500"]
+H7_ID_PARTS = [
+    "scatter hitam turun terus", "rtp pragmatic play akurat {pct}%", "mahjong ways 2 gampang jp",
+    "wd berapapun dibayar lunas", "deposit qris mulai 10rb", "bandar bola sbobet terpercaya",
+    "live casino baccarat online", "toto macau 4d hadiah terbesar", "prediksi hk malam ini jitu",
+    "akun pro thailand anti rungkad", "gates of olympus x1000", "freebet tanpa deposit untuk member baru",
+    "cashback mingguan tanpa syarat", "pola jitu jam gacor", "situs resmi bukan abal abal",
+    "spaceman gampang cuan", "bonus harian tanpa batas", "kemenangan langsung cair ke rekening",
+    "agen sabung ayam online", "tarik dana kilat 2 menit", "game tembak ikan paling seru", "slot server luar negeri",
+]
+H7_ID_SHORT = ["Akses {brand}", "Masuk {brand}", "Gas {brand}", "{brand} Jp", "Main {brand}", "{brand} wd",
+               "Slot {brand}", "{brand} asli"]
+H7_ID_TEMPLATES = [
+    "{P1} Bersama {brand}",  # Title Case heading
+    "Agen Slot Online Gampang Menang Dan Cepat Bayar",
+    "Situs {brand} Resmi Paling Gacor Se Indonesia {y}",
+    "{BRAND} SLOT GACOR - {UP1}",  # ALL CAPS
+    "Get your welcome bonus at {brand}, the number one slot site in Indonesia! {p1}",  # English-framed
+    "Looking for a trusted togel dealer? {brand} is the answer: {p1}",
+    "Claim {pct}% deposit bonus now on {brand} slot gacor",
+    "https://www.{brand_low}.org/?ref=slotgacor",  # mostly a URL
+    "{brand_low}-login.xyz | {p1}",
+    "Kunjungi {brand_low}.site/daftar sekarang",
+    "{short}",  # tag and brand, short
+    "{short} {y}",
+    "{brand} hadir dengan {p1}, {p2}, dan juga {p3}. Tunggu apa lagi?",
+    "Kenapa harus {brand}? Karena {p1} dan {p2}",
+    "Info: {p1} hanya di {brand} ✅",
+    "🔥 {brand} 🔥 {p1} 🔥 {p2}",
+    "Artikel terkait: {p1}",
+    "Bosku, {p1}! Langsung daftar di {brand} ya",
+    "Judi online {brand} - {p1}",
+]
+H7_VI_BRANDS = ["MB66", "GO99", "B52club", "789WIN", "HITVIP", "NOHU90", "KO66", "J88", "XOCDIA88", "TAIXIU79",
+                "Nhatvip", "68GB"]
+H7_VI_PARTS = [
+    "tài xỉu online uy tín", "xóc đĩa đổi thưởng", "quay hũ thần tài", "bài cào ba cây ăn tiền",
+    "lô đề 1 ăn 99.5", "tiến lên miền nam đổi thưởng", "nạp rút siêu tốc", "khuyến mãi nạp đầu 200%",
+    "game bắn cá hot nhất", "phỏm tá lả online", "đá gà cựa sắt trực tiếp", "soi kèo ngoại hạng anh",
+    "tai xiu uy tin nhat", "xoc dia doi thuong", "quay hu than tai", "nap rut nhanh chong",
+    "khuyen mai cuc khung", "danh bai online an tien", "cong game quoc te", "sảnh casino châu Á", "rồng hổ trực tuyến",
+    "thưởng nóng mỗi tuần",
+]
+H7_VI_SHORT = ["Vô {brand}", "Chơi {brand}", "{brand} club", "Tai {brand}", "{brand} vip", "Cổng {brand}",
+               "{brand} nổ hũ", "{brand} apk"]
+H7_VI_TEMPLATES = [
+    "{P1} Tại Cổng Game {brand}",  # Title Case heading
+    "Cổng Game Bài Đổi Thưởng {brand} Chính Thức {y}",
+    "{BRAND} - {UP1} - {UP2}",  # ALL CAPS
+    "Download {brand} for Android and iOS: {p1}",  # English-framed
+    "{brand} is the top casino in Vietnam with {p1}",
+    "Sign up at {brand} and enjoy {p1}",
+    "https://{brand_low}.club/tai-app?code=vip",  # mostly a URL
+    "{brand_low}.net - {p1}",
+    "Truy cập {brand_low}.vin/dang-ky ngay",
+    "{short}",
+    "{short} {y}",
+    "Cong game {brand} - {p1}, {p2}",  # no diacritics
+    "{brand} la cong game {p1} va {p2}",
+    "Tai sao nen choi tai {brand}? Vi {p1}",
+    "{brand} mang lại {p1}, {p2} cùng {p3} cho anh em",
+    "Tin liên quan: {p1}",
+    "✅ {brand} ✅ {p1} ✅ {p2}",
+    "Anh em ơi, {p1} ở {brand} nhé",
+    "Đánh giá {brand}: {p1}",
+]
+# Legitimate English lines with gambling words, bookmakers' names, brand-like codes and model numbers.
+H7_LEGIT_EN = [
+    "Bet365 and William Hill cut Arsenal's title odds to {d}/2 after Saturday's draw at Anfield.",
+    "The Airbus A320neo and the Boeing 737 MAX 8 make up most of the airline's order book.",
+    "The iPhone15 Pro starts at $999; the Galaxy S24 Ultra costs about $1,299.",
+    "Online sports betting handle in New Jersey reached $1.{d} billion in March, with DraftKings and FanDuel "
+    "taking most of it.",
+    "The casino's slot machines paid back {pct} cents on the dollar last year, the gaming commission said.",
+    "A Michigan man won a $2.{d} million jackpot on a Wheel of Fortune slot at MGM Grand Detroit.",
+    "Poker pro Daniel Negreanu finished third in the WSOP Main Event, taking home $4 million.",
+    "Our casino review: the deposit bonus looks generous, but the wagering requirement is 40x.",
+    "Firmware v2.3.1 for the RT-AX88U router fixes the Wi-Fi 6 dropouts reported by users.",
+    "The Powerball jackpot rose to $650 million after no ticket matched all six numbers.",
+    "Use code SAVE20 at checkout for 20% off; the offer ends Sunday.",
+    "Gambling addiction helplines saw a {pct}% rise in calls after the Super Bowl.",
+    "The PS5 and Xbox Series X both support 4K gaming at 120 fps.",
+    "Macau's casino revenue rose {pct}% in July as visitors from mainland China returned.",
+    "Flight QF12 from Sydney landed at LAX two hours late because of the storm.",
+    "The club's shirt sponsor, an online betting company, was banned from front-of-shirt deals by the league.",
+    "Router model TP-Link Archer C7 and the Netgear R7000 were tested at 5 GHz.",
+    "Indonesia blocked more than 800,000 gambling websites in {y}, the communications ministry said.",
+    "Vietnam's first legal casino for locals, Corona Resort on Phu Quoc, opened its doors in 2019.",
+    "Slot machine maker Aristocrat reported record profit, driven by its Lightning Link games.",
+]
+# Whole Indonesian and Vietnamese news paragraphs about gambling: real text in its own language (must be kept whole).
+CONTROL_PAGES_H7 = [
+    ("id", "Polisi Daerah Metro Jaya menangkap 12 tersangka pengelola situs judi online di Jakarta Barat pada Selasa "
+           "malam.\nDari tangan para tersangka, petugas menyita puluhan ponsel, laptop, dan buku rekening yang "
+           "dipakai untuk menampung uang deposit para pemain.\nKepala Bidang Humas mengatakan situs tersebut "
+           "menawarkan permainan slot, togel, dan taruhan bola, dengan omzet hingga miliaran rupiah per bulan.\n"
+           "Para tersangka dijerat Pasal 303 KUHP tentang perjudian dan Undang-Undang Informasi dan Transaksi "
+           "Elektronik, dengan ancaman hukuman sepuluh tahun penjara.\nPolisi mengimbau masyarakat untuk tidak "
+           "tergiur iklan judi online yang kini marak di media sosial."),
+    ("id", "Kementerian Komunikasi dan Informatika telah memblokir lebih dari 800 ribu konten judi online sepanjang "
+           "tahun ini.\nMenteri menyebut para bandar kini memakai nama merek yang berganti setiap pekan dan "
+           "menyisipkan "
+           "tautan ke situs pemerintah serta kampus.\nPPATK mencatat perputaran uang judi online mencapai ratusan "
+           "triliun rupiah, sebagian besar dari pemain dengan deposit kecil di bawah seratus ribu rupiah.\n"
+           "Psikolog mengingatkan bahwa kecanduan judi slot dapat merusak keuangan keluarga dan memicu utang "
+           "pinjaman online.\nWarga yang menemukan situs judi dapat melaporkannya melalui aduankonten.id."),
+    ("vi", "Công an TP Hồ Chí Minh vừa triệt phá một đường dây đánh bạc qua mạng với số tiền giao dịch hơn 1.000 tỷ "
+           "đồng.\nTheo cơ quan điều tra, các đối tượng lập nhiều trang web cá cược bóng đá và game bài đổi thưởng, "
+           "thu hút hàng chục nghìn người chơi.\nNgười chơi nạp tiền qua tài khoản ngân hàng đứng tên người khác để "
+           "tránh bị phát hiện.\nVụ án đang được mở rộng điều tra, các đối tượng bị khởi tố về tội tổ chức đánh bạc "
+           "theo Điều 322 Bộ luật Hình sự.\nCơ quan chức năng khuyến cáo người dân không tham gia các trang cá cược "
+           "trực tuyến trái phép."),
+    ("vi", "Nghị định về kinh doanh casino cho phép người Việt Nam đủ 21 tuổi, có thu nhập ổn định, được vào chơi thí "
+           "điểm tại một số điểm kinh doanh.\nTheo Bộ Tài chính, doanh thu từ hoạt động casino năm ngoái tăng so với "
+           "năm trước, nhưng vẫn thấp hơn kỳ vọng.\nCác chuyên gia cho rằng cần siết chặt quản lý các ứng dụng tài "
+           "xỉu, xóc đĩa và nổ hũ đang quảng cáo tràn lan trên mạng xã hội.\nNhiều nhà cái nước ngoài núp bóng các "
+           "trang tin thể thao để lôi kéo người chơi đặt cược.\nNgười nghiện cờ bạc có thể tìm hỗ trợ tại các trung "
+           "tâm tư vấn tâm lý."),
+]
+
+
+def gen_gambling_id_h7(rng: random.Random) -> str:
+    return _compose6(rng, H7_ID_TEMPLATES, H7_ID_PARTS, H7_ID_BRANDS, H7_ID_SHORT)
+
+
+def gen_gambling_vi_h7(rng: random.Random) -> str:
+    return _compose6(rng, H7_VI_TEMPLATES, H7_VI_PARTS, H7_VI_BRANDS, H7_VI_SHORT)
+
+
+def gen_legit_en_h7(rng: random.Random) -> str:
+    return _fill3(rng.choice(H7_LEGIT_EN), rng)
+
+
+HOLDOUT7_GENERATORS = {
+    "gambling_id": gen_gambling_id_h7, "gambling_vi": gen_gambling_vi_h7, "legit_en": gen_legit_en_h7,
+}
+
 HOLDOUT2_GENERATORS = {
     "han_list": gen_han_list_h2,
     "mojibake": gen_mojibake_h2,
@@ -689,7 +846,10 @@ KINDS = {
     "gambling_id": (gen_gambling_id, "en"),
     "gambling_vi": (gen_gambling_vi, "en"),
     "zh_in_ja": (gen_zh_spam, "ja"),
+    # legitimate lines (a control): only in the banks that define a generator for it
+    "legit_en": (None, "en"),
 }
+LEGIT_KINDS = frozenset({"legit_en"})
 
 # --- pages ---------------------------------------------------------------------------------------------------
 
@@ -775,10 +935,11 @@ BANKS = {
     "holdout4": HOLDOUT4_GENERATORS,
     "holdout5": HOLDOUT5_GENERATORS,
     "holdout6": HOLDOUT6_GENERATORS,
+    "holdout7": HOLDOUT7_GENERATORS,
 }
 
 # Banks whose injections may also land inside a real paragraph (`inject`).
-INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6"})
+INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u024f\"\u201c(])")
@@ -828,7 +989,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout6 (see above)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout7 (see above)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -860,6 +1021,8 @@ def main(argv: list[str] | None = None) -> None:
           f"{'docs w/ loss':>14}{'w/ excess':>11}")
     t0 = time.perf_counter()
     for kind in KINDS:
+        if BANKS[bank].get(kind, KINDS[kind][0]) is None:
+            continue
         hosts = [p for p in pages if _hosts(kind, p["lang"])]
         n_spam = n_caught = 0
         legit_chars = legit_lost = excess_lost = 0
@@ -893,13 +1056,24 @@ def main(argv: list[str] | None = None) -> None:
         recall = n_caught / n_spam if n_spam else float("nan")
         loss = 100.0 * legit_lost / legit_chars if legit_chars else float("nan")
         excess = 100.0 * excess_lost / legit_chars if legit_chars else float("nan")
-        print(f"{kind:<13}{len(hosts) * args.per_page:>6}{n_spam:>12}{recall:>9.4f}{loss:>14.3f}{excess:>15.3f}"
+        label = kind + "*" if kind in LEGIT_KINDS else kind
+        print(f"{label:<13}{len(hosts) * args.per_page:>6}{n_spam:>12}{recall:>9.4f}{loss:>14.3f}{excess:>15.3f}"
               f"{docs_with_loss:>14}{docs_with_excess:>11}")
         for line in misses[: args.show]:
             print(f"    miss: {line[:120]}")
         for line in losses[: args.show]:
             print(f"    excess loss: {line[:120]}")
     elapsed = time.perf_counter() - t0
+    if any(kind in BANKS[bank] for kind in LEGIT_KINDS):
+        print("(* legitimate lines injected as a control: the recall column is the share of them removed, want 0)")
+    if bank == "holdout7":
+        print("\ncontrol pages (Indonesian and Vietnamese news about gambling, cleaned on their own): kept lines")
+        for lang, text in CONTROL_PAGES_H7:
+            res = clean_language(text, model, cfg)
+            n = len(text.split("\n"))
+            print(f"  [{lang}] {n - len(res.strip.removed_at)}/{n} lines kept, {res.strip.chars_removed} chars removed")
+            for line in res.strip.removed[: args.show]:
+                print(f"    control removal [{lang}]: {line[:120]}")
 
     print("\ncontrols (real pages, no injection): kept-text fraction")
     print(f"{'lang':<6}{'docs':>6}{'mean kept':>11}{'min kept':>10}{'docs < 95%':>12}")

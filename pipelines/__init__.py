@@ -1,6 +1,6 @@
 """crawlwash's pipeline assembly, CLI and run outputs.
 
-Importing Apache Beam 2.62 with its Google Cloud extras installed (the test and Dataflow installs) imports
+Importing Apache Beam 2.62 with its Google Cloud extras installed (a Dataflow install: `crawlwash[dataflow]`) imports
 google-auth and google-api-core, which warn at import time that grpcio < 1.83 (Beam 2.62 pins grpcio < 1.66) and
 Python 3.11 (end of life 2027-10) will one day be unsupported: nothing a crawlwash user can act on, printed by
 the launcher and again by every local worker process. Only those two notices are silenced, here (before anything

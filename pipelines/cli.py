@@ -307,10 +307,13 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _dry_run(cfg: CrawlwashConfig, options: PipelineOptions) -> int:
     """Translate the job for Dataflow without submitting it; print its size. Returns the exit code."""
-    from pipelines.runner import dry_run_job
+    from pipelines.runner import RunnerError, dry_run_job
 
     try:
         job = dry_run_job(cfg, options)
+    except RunnerError as exc:  # e.g. no apache-beam[gcp] here: said as it is, like the other option errors
+        print(f"crawlwash: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 -- translation problems (validation, a missing package) are option errors
         print(f"crawlwash: dry run failed: {_job_failure(exc)}", file=sys.stderr)
         return 2

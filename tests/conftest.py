@@ -55,6 +55,17 @@ def datasets_python() -> str:
     """The python that has `datasets`; fails (never skips) when `make test` has not built it."""
     assert DATASETS_PYTHON.is_file(), f"{DATASETS_PYTHON} is missing: run `make test` (it builds the datasets venv)"
     return str(DATASETS_PYTHON)
+
+
+# Dataflow's job translation needs apache-beam[gcp]: a venv of its own (`make test` builds it), not .venv, where it
+# would load Google's clients on every `import apache_beam` (tests/dataflow_cli.py says more).
+DATAFLOW_PYTHON = REPO / ".cache" / "dataflow-venv" / "bin" / "python"
+
+
+def dataflow_python() -> str:
+    """The python that has apache-beam[gcp] and this checkout; fails (never skips) when `make test` has not built it."""
+    assert DATAFLOW_PYTHON.is_file(), f"{DATAFLOW_PYTHON} is missing: run `make test` (it builds the Dataflow venv)"
+    return str(DATAFLOW_PYTHON)
 ALL_INPUTS = [f"{WARC_DIR}/*/*", f"{WET_DIR}/*/*.warc.wet.gz", f"{SEEDS}/*.txt"]
 
 

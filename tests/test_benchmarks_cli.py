@@ -20,7 +20,7 @@ EXPECTED = {
         "training-overhead",
     ],
     "quality": [
-        "aeb", "extraction-modes", "language", "inline-quote", "multilingual", "filters", "dedup", "pii",
+        "aeb", "extraction-modes", "language", "inline-quote", "multilingual", "gambling", "filters", "dedup", "pii",
         "datatrove-parity", "tokenizers", "url-keys",
     ],
     "scale": ["sizes", "bad-input", "gen-warc", "beam-flatten"],

@@ -404,6 +404,10 @@ MIXED_ID_BLOCK = [
 ]
 
 
+# fastText's evidence alone: neither the word lists nor the gambling lexicon (tests/test_language_gambling.py)
+FASTTEXT_ONLY = {"wordfreq_enabled": False, "gambling_lexicon": False}
+
+
 def test_mixed_line_next_to_removed_spam_goes_with_the_block(model, cfg):
     lines = _lines(SEED_CLEAN)
     block = MIXED_ID_BLOCK
@@ -411,7 +415,7 @@ def test_mixed_line_next_to_removed_spam_goes_with_the_block(model, cfg):
     res = strip_foreign_lines(text, "en", model, cfg)
     assert res.removed == block and res.reasons == {REASON_FOREIGN_LANGUAGE: 3}
     assert res.text == "\n".join(lines)
-    fasttext_only = cfg.model_copy(update={"wordfreq_enabled": False})
+    fasttext_only = cfg.model_copy(update=FASTTEXT_ONLY)
     assert strip_foreign_lines(text, "en", model, fasttext_only).removed == block  # the neighbour rule alone
     off = strip_foreign_lines(text, "en", model, fasttext_only.model_copy(update={"neighbour_min_foreign_score": 1.0}))
     assert off.removed == block[:2]  # on fastText's evidence alone the mixed line reads English
@@ -429,7 +433,7 @@ def test_three_passes_line_table_decisions_edit(model, cfg):
     table = read_lines(text, model, cfg)
     n = len(table.lines)
     columns = [f.name for f in fields(table) if isinstance(getattr(table, f.name), list)]
-    assert len(columns) == 22 and all(len(getattr(table, c)) == n for c in columns)
+    assert len(columns) == 24 and all(len(getattr(table, c)) == n for c in columns)
     assert table.vote.lang == "en" and (table.doc_lang, table.native_langs) == ("en", ("en",))
     spam, indonesian = [6, 7, 8], language_group("id")
     assert [table.preds[i][0][0] for i in spam] == ["id", "id", "en"]  # fastText reads the mixed line English
@@ -437,6 +441,8 @@ def test_three_passes_line_table_decisions_edit(model, cfg):
     assert [table.word_group[i] for i in spam] == [indonesian] * 3  # its words are Indonesian
     assert min(table.word_llr[i] for i in spam) >= cfg.wordfreq_run_llr
     assert [i for i in range(n) if table.material[i] != 1.0] == [8]  # the brand code GACOR77 weighs less
+    assert [table.gambling[i] for i in spam] == [indonesian] * 3  # the gambling lexicon agrees
+    assert [i for i in range(n) if table.gambling[i] or table.gambling_hint[i]] == spam
     assert [i for i in range(n) if table.quote_or_reference[i]] == [3, 10, 13, 16]
     decisions = decide(table, model, cfg)
     assert decisions.reason == [None] * 6 + [REASON_FOREIGN_LANGUAGE] * 3 + [None] * (n - 9)
@@ -451,7 +457,7 @@ def test_lone_mixed_line_inside_article_goes_by_its_words(model, cfg):
     res = strip_foreign_lines(text, "en", model, cfg)
     assert res.removed == [MIXED_ID_LINE] and res.text == "\n".join(lines)
     # fastText alone reads it English (0.64): a lone weak line stays
-    off = strip_foreign_lines(text, "en", model, cfg.model_copy(update={"wordfreq_enabled": False}))
+    off = strip_foreign_lines(text, "en", model, cfg.model_copy(update=FASTTEXT_ONLY))
     assert off.lines_removed == 0 and off.text == text
 
 
@@ -475,7 +481,7 @@ def test_code_mixed_and_short_spam_lines_go_by_their_words(model, cfg, german_pa
     text = "\n".join(host[:3] + [line] + host[3:])
     res = strip_foreign_lines(text, lang, model, cfg)
     assert res.removed == [line] and res.reasons == {REASON_FOREIGN_LANGUAGE: 1}
-    assert strip_foreign_lines(text, lang, model, cfg.model_copy(update={"wordfreq_enabled": False})).lines_removed == 0
+    assert strip_foreign_lines(text, lang, model, cfg.model_copy(update=FASTTEXT_ONLY)).lines_removed == 0
 
 
 @pytest.mark.parametrize(
@@ -672,7 +678,7 @@ def test_brand_code_line_next_to_a_spam_block_goes(model, cfg):
     res = strip_foreign_lines(text, "en", model, cfg)
     assert res.removed == block + [lone] and res.reasons == {REASON_FOREIGN_LANGUAGE: 3}
     assert res.text == "\n".join(lines)
-    off = strip_foreign_lines(text, "en", model, cfg.model_copy(update={"wordfreq_enabled": False}))
+    off = strip_foreign_lines(text, "en", model, cfg.model_copy(update=FASTTEXT_ONLY))
     assert off.removed == block
 
 

@@ -23,6 +23,8 @@ from transforms.clean import lines as L
 from transforms.clean import normalize as N
 from transforms.core import _native
 from transforms.dedup import minhash
+from transforms.quality import SignalParams, compute_signals
+from transforms.quality.words import _UNITS, UNSEGMENTED_RANGES, tokens
 
 # sha256 of each group's outputs on AEB's 181 ground-truth texts and the 3 seed documents (`_digests`), computed
 # by the pure-Python code the extension replaced.
@@ -81,6 +83,183 @@ def _digests(aeb: Path, seeds: list[Path]) -> dict[str, str]:
 
 def test_outputs_are_those_of_the_pure_python_code() -> None:
     assert _digests(AEB_DIR, sorted(SEEDS.glob("*.txt"))) == PURE_PYTHON_DIGESTS
+
+
+# sha256 of every quality signal (`_quality_digest`) computed by the pure-Python `compute_signals` the extension
+# replaced (crawlwash at 45a1456: Counter, numpy n-grams, regex line splits).
+PURE_PYTHON_QUALITY_DIGEST = "faf15d686bef3a5e8157b0559dabdfc05238fbb37eca451d1b785992467189b5"
+
+
+def _real_texts() -> list[str]:
+    """AEB's 181 ground-truth texts and the seed documents."""
+    truth = json.loads((AEB_DIR / "ground-truth.json").read_text(encoding="utf-8"))
+    return [v["articleBody"] for _, v in sorted(truth.items())] + [
+        p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))
+    ]
+
+
+def _quality_digest() -> str:
+    params = (
+        SignalParams(),
+        SignalParams(
+            c4_min_words_per_line=1,
+            c4_max_word_length_chars=12,
+            c4_remove_citations=False,
+            c4_filter_javascript_lines=False,
+            c4_filter_policy_lines=False,
+            fineweb_short_line_length_chars=60,
+        ),
+    )
+    h = hashlib.sha256()
+    for text in _real_texts():
+        for lang in (None, "en", "de", "ja"):
+            for p in params:
+                h.update(repr(sorted(compute_signals(text, lang, p).items())).encode())
+    lines = _every_code_point_as_lines()
+    for i in range(0, len(lines), 40):
+        for lang in (None, "ja"):
+            h.update(repr(sorted(compute_signals("\n".join(lines[i : i + 40]), lang).items())).encode())
+    return h.hexdigest()
+
+
+def test_quality_signals_are_those_of_the_pure_python_code() -> None:
+    assert _quality_digest() == PURE_PYTHON_QUALITY_DIGEST
+
+
+# sha256 of the tokens (`_tokens_digest`) given by the regex tokenizer the extension replaced (words.py at 45a1456:
+# one regex with lookarounds, then clitic, number-unit and abbreviation fix-ups in Python).
+PURE_PYTHON_TOKENS_DIGEST = "5e65ec082b1448770565f26d4065a07e1fd751b9a26cce2e4abd12fe3c22d7fc"
+
+
+def _tokens_digest() -> str:
+    lines = _every_code_point_as_lines()
+    texts = _real_texts() + ["\n".join(lines[i : i + 40]) for i in range(0, len(lines), 40)]
+    h = hashlib.sha256()
+    for text in texts:
+        for lang in ("en", "de", None):
+            h.update(repr(tokens(text, lang)).encode())
+    return h.hexdigest()
+
+
+def test_tokens_are_those_of_the_pure_python_code() -> None:
+    assert _tokens_digest() == PURE_PYTHON_TOKENS_DIGEST
+
+
+def test_tokens_of_edge_cases() -> None:
+    assert tokens("") == [] and tokens(" \n\t ") == []
+    assert tokens("...!?,;: -- ./ :) ;-) ): |^") == ["...", "!", "?", ",", ";", ":", "--", "./", ":)", ";-)", "):", "|^"]
+    assert tokens("It's well-known: don't, COVID-19, rock'n'roll, 1,000.50 at 9:00 (1/2).", "en") == [
+        "It", "'s", "well", "-", "known", ":", "do", "n't", ",", "COVID-19", ",", "rock'n'roll", ",", "1,000.50",
+        "at", "9:00", "(", "1/2", ")", ".",
+    ]  # fmt: skip
+    assert tokens("Die E-Mail kam am 1. Mai, z.B. vom Dr. Müller (inkl. Anhang) um 10km/h.", "de") == [
+        "Die", "E-Mail", "kam", "am", "1.", "Mai", ",", "z.", "B.", "vom", "Dr.", "Müller", "(", "inkl.", "Anhang",
+        ")", "um", "10", "km", "/", "h.",
+    ]  # fmt: skip
+    # combining marks stay in words (decomposed é, Devanagari vowel signs); unsegmented runs go to ICU
+    assert tokens("cafe\u0301 नमस्ते दुनिया") == ["cafe\u0301", "नमस्ते", "दुनिया"]
+    assert tokens("東京都は今日、see https://x.org/a. mail a.b@c.de!") == [
+        "東京", "都", "は", "今日", "、", "see", "https://x.org/a", ".", "mail", "a.b@c.de", "!",
+    ]  # fmt: skip
+    assert tokens("a\ud800b \udfff") == ["a", "\ud800", "b", "\udfff"]
+
+
+def test_number_units_match_as_re_ignorecase() -> None:
+    # "5" + unit is split where re.IGNORECASE matches the unit: every code point that IGNORECASE takes for one of
+    # the units' characters, and every one the compiled fold maps, in each place of a unit
+    number_unit = re.compile(rf"(\d+(?:[.,]\d+)*)({'|'.join(_UNITS)})", re.IGNORECASE)
+    every = "".join(map(chr, range(0x110000)))
+    unit_chars = "".join(sorted(set("".join(_UNITS)) - {"/", "°"}))
+    folded = [chr(c) for c in (*range(0x41, 0x5B), *range(0x410, 0x430), 0x130, 0x131, 0x212A, 0x17F, 0x1C83)]
+    candidates = sorted(set(re.findall(f"[{unit_chars}]", every, re.IGNORECASE)) | set(folded))
+    for template in ("5{}", "5{}m", "5k{}", "5m{}", "5{}n", "5{}h", "5{}м", "5к{}", "5с{}", "5{}г"):
+        words = [template.format(c) for c in candidates]
+        matches = [number_unit.fullmatch(w) for w in words]
+        expected = [t for w, m in zip(words, matches) for t in (m.groups() if m else (w,))]
+        assert tokens(" ".join(words)) == expected, template
+
+
+def _nonzero(text: str, lang: str | None) -> dict[str, float | int]:
+    signals = compute_signals(text, lang)
+    assert all(type(v) is (int if _native.QualityMeasure.INT_SIGNALS.count(k) else float) for k, v in signals.items())
+    return {k: v for k, v in signals.items() if v}
+
+
+def test_quality_signals_of_edge_cases() -> None:
+    # exact values of the pure-Python code (45a1456), the signals that are not 0
+    assert _nonzero("", "en") == {"fineweb_short_line_ratio": 1.0}
+    assert _nonzero("", None) == {"stop_words": -1, "fineweb_short_line_ratio": 1.0}
+    assert _nonzero("...!?,;:", "en") == {
+        "chars": 8, "lines": 1, "paragraphs": 1, "ellipsis_word_ratio": 1 / 6, "top_2gram_char_frac": 0.625,
+        "top_3gram_char_frac": 0.875, "top_4gram_char_frac": 1.125, "fineweb_short_line_ratio": 1.0,
+    }  # fmt: skip
+    assert _nonzero("—— … !!! ???\n\n—— … !!! ???", "de") == {
+        "chars": 26, "lines": 2, "paragraphs": 2, "ellipsis_word_ratio": 1 / 9, "dup_line_frac": 0.5,
+        "dup_para_frac": 0.5, "dup_line_char_frac": 12 / 26, "dup_para_char_frac": 12 / 26,
+        "top_2gram_char_frac": 12 / 26, "top_3gram_char_frac": 10 / 26, "top_4gram_char_frac": 14 / 26,
+        "dup_5gram_char_frac": 5 / 26, "dup_6gram_char_frac": 6 / 26, "dup_7gram_char_frac": 7 / 26,
+        "dup_8gram_char_frac": 8 / 26, "dup_9gram_char_frac": 9 / 26, "c4_sentences": 4,
+        "fineweb_line_punct_ratio": 1.0, "fineweb_short_line_ratio": 1.0, "fineweb_char_dup_ratio": 0.5,
+        "fineweb_newline_word_ratio": 1 / 9,
+    }  # fmt: skip
+    # ICU's words (unsegmented script), stop words, n-grams of a repeated sentence
+    assert _nonzero("東京都は今日、新しい交通計画を発表しました。" * 2, "ja") == {
+        "chars": 44, "words": 22, "lines": 1, "paragraphs": 1, "unsegmented_char_frac": 1.0,
+        "mean_word_length": 40 / 22, "alpha_words_frac": 1.0, "stop_words": 2, "top_2gram_char_frac": 8 / 44,
+        "top_3gram_char_frac": 12 / 44, "top_4gram_char_frac": 18 / 44, "dup_5gram_char_frac": 17 / 44,
+        "dup_6gram_char_frac": 21 / 44, "dup_7gram_char_frac": 12 / 44, "dup_8gram_char_frac": 14 / 44,
+        "dup_9gram_char_frac": 15 / 44, "dup_10gram_char_frac": 17 / 44, "fineweb_line_punct_ratio": 1.0,
+    }  # fmt: skip
+    # combining marks stay in their words (decomposed é; Bengali vowel signs)
+    assert _nonzero("e\u0301te\u0301 cafe\u0301 — le\u0301ger", "fr") == {
+        "chars": 20, "words": 3, "lines": 1, "paragraphs": 1, "mean_word_length": 16 / 3, "alpha_words_frac": 1.0,
+        "top_2gram_char_frac": 0.55, "top_3gram_char_frac": 0.65, "top_4gram_char_frac": 1.0,
+        "fineweb_short_line_ratio": 1.0,
+    }  # fmt: skip
+    assert _nonzero("নমস্কার বাংলা ভাষা। নমস্কার বাংলা ভাষা।", "bn") == {
+        "chars": 39, "words": 6, "lines": 1, "paragraphs": 1, "mean_word_length": 32 / 6, "alpha_words_frac": 1.0,
+        "top_2gram_char_frac": 26 / 39, "top_3gram_char_frac": 36 / 39, "top_4gram_char_frac": 40 / 39,
+        "fineweb_line_punct_ratio": 1.0,
+    }  # fmt: skip
+    # apostrophes and hyphens inside words, English clitics
+    text = "It's a well-known fact, isn't it? Don't stop. The E-Mail's rock'n'roll state-of-the-art.\n"
+    assert _nonzero(text + "It's a well-known fact, isn't it?", "en") == {
+        "chars": 122, "words": 30, "lines": 2, "paragraphs": 1, "mean_word_length": 3.1, "alpha_words_frac": 1.0,
+        "stop_words": 2, "top_2gram_char_frac": 10 / 122, "top_3gram_char_frac": 14 / 122,
+        "top_4gram_char_frac": 24 / 122, "dup_5gram_char_frac": 25 / 122, "dup_6gram_char_frac": 28 / 122,
+        "dup_7gram_char_frac": 19 / 122, "dup_8gram_char_frac": 20 / 122, "dup_9gram_char_frac": 22 / 122,
+        "dup_10gram_char_frac": 25 / 122, "c4_sentences": 4, "fineweb_line_punct_ratio": 1.0,
+        "fineweb_newline_word_ratio": 1 / 42,
+    }  # fmt: skip
+
+
+def test_c4_lines_follow_pythons_lower_and_regexes() -> None:
+    def c4(text: str) -> tuple[int, int, int]:
+        s = compute_signals(text, "en")
+        return s["c4_sentences"], s["c4_lorem_ipsum"], s["c4_curly_bracket"]
+
+    # the phrases are found in `line.lower()`: the characters whose lowercase holds an ASCII letter are exactly
+    # A-Z, U+0130 ("i" + a combining dot) and KELVIN SIGN ("k"), as native/src/quality.rs maps them
+    assert [c for c in map(chr, range(0x80, 0x110000)) if re.search("[a-z]", c.lower())] == ["\u0130", "\u212a"]
+    assert c4("This site uses coo\u212aies today.") == (0, 0, 0)  # a policy line
+    assert c4("This site uses cooqies today.") == (1, 0, 0)
+    assert c4("Lorem \u0130psum dolor sit.") == (1, 0, 0)  # "i\u0307psum"
+    assert c4("LOREM IPSUM dolor sit.") == (0, 1, 0)
+    assert c4("A {x} b c.") == (0, 0, 1)
+    # citations (\d: any decimal digit) are removed before the line-end test; sentence ends
+    assert c4("See the [1] note [edit] here [citation needed].") == (1, 0, 0)
+    assert c4("A [١٢] B [x] c.") == (1, 0, 0)
+    assert c4("Is it... Yes.) No!) Maybe?» x.y. end.\u3000") == (6, 0, 0)
+    assert c4("One two three [1]") == (0, 0, 0)
+
+
+def test_unsegmented_ranges_are_pythons() -> None:
+    # the share of unsegmented characters: a token counts when its first character is in UNSEGMENTED_RANGES
+    first = re.compile(f"[{UNSEGMENTED_RANGES}]")
+    for cp in range(0x0DF0, 0x30000):
+        c = chr(cp)
+        s = compute_signals(c + "a", None, tokens=[c + "a"])
+        assert s["unsegmented_char_frac"] == (1.0 if first.match(c) else 0.0), hex(cp)
 
 
 def _every_code_point_as_lines() -> list[str]:
@@ -172,6 +351,18 @@ def test_lone_surrogates_pass_through() -> None:
     assert minhash.normalize_for_dedup("漢字\ud800漢字テスト") == "漢字 漢字テスト"  # not a word character
     sig, size = minhash.sign("漢字\ud800漢字テスト", params)
     assert size == 3 and sig.dtype == np.uint32  # 7 characters: three shingles of 5
+    # quality: a lone surrogate is one character, and tokens holding different ones are different tokens
+    assert _nonzero("a\ud800b c\udfff d.\n\n a\ud800b c\udfff d.", None) == {
+        "chars": 21, "words": 12, "lines": 2, "paragraphs": 2, "mean_word_length": 14 / 12,
+        "alpha_words_frac": 8 / 12, "stop_words": -1, "top_2gram_char_frac": 6 / 21, "top_3gram_char_frac": 10 / 21,
+        "top_4gram_char_frac": 14 / 21, "dup_5gram_char_frac": 5 / 21, "dup_6gram_char_frac": 7 / 21,
+        "c4_sentences": 2, "fineweb_line_punct_ratio": 1.0, "fineweb_short_line_ratio": 1.0,
+        "fineweb_newline_word_ratio": 1 / 6,
+    }  # fmt: skip
+    same = compute_signals("x", None, tokens=["\ud800", "\ud800", "\ud800"])
+    assert same["top_2gram_char_frac"] == 2 * 3 / 1  # "\ud800 \ud800" twice over 1 character
+    other = compute_signals("x", None, tokens=["\ud800", "\ud801", "\ud800"])
+    assert other["top_2gram_char_frac"] == 3 / 1  # seen once
 
 
 def test_calls_from_many_threads_agree() -> None:
@@ -183,7 +374,8 @@ def test_calls_from_many_threads_agree() -> None:
         norm = N.normalize_text(text, cfg)
         verdicts = L.clean_text(norm, rules)
         sig = minhash.sign(norm, minhash.MinHashParams())
-        return norm, verdicts.kept, L.corpus_line_keys(norm, 20), None if sig is None else sig[0].tobytes()
+        quality = [compute_signals(norm, lang) for lang in ("de", "en", "ja")]
+        return norm, verdicts.kept, L.corpus_line_keys(norm, 20), None if sig is None else sig[0].tobytes(), quality
 
     expected = [work(t) for t in texts]
     with ThreadPoolExecutor(4) as pool:
@@ -243,13 +435,13 @@ LANGUAGE_EDGE_LINES = [
 ]
 
 # sha256 of the language facts on real and edge text, computed by the pure-Python code that langfeat.rs replaced
-# (crawlwash at 45a1456, the same loops over `_prediction_text`, `_count_letters` and `_material_weight`):
+# (crawlwash at 2b5e69d, the same loops over `_prediction_text`, `_count_letters` and `_material_weight`):
 # "lines": each line's facts (`_language_line_facts`) over every code point (`_every_code_point_as_lines`) and
 # every distinct line of AEB's 181 ground-truth texts, the 3 seed documents and the edge lines above;
 # "table": the line table (`read_lines`, every column, two configurations) of those documents.
 LANGUAGE_DIGESTS = {
     "lines": "ef7520561eee07cb3e94695b2bd6b8e715cccbb81d3ade15055e99f7def9bfb0",
-    "table": "bd14e9be9f621526aeb4c4a813ad2ebd1509d9edf911a7ea49b4492173371dc0",
+    "table": "122b1050ead2fafc0bfdfb8468a72f7408e60b07d24bd58f54a016657b99d7ef",
 }
 
 

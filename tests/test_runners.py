@@ -3,7 +3,8 @@
 The portable test starts Beam's job service and an external worker pool as separate processes on loopback
 (tests/portable.py) and checks that the full pipeline gives the same kept rows, rejected rows, error rows and ledger
 as the DirectRunner on the same input. The Dataflow test translates the full pipeline with `--dry_run=True` (no
-cloud access) for 10 and for 10,000 input files and checks the job stays the same, far below the 10 MB limit.
+cloud access) for 10 and for 10,000 input files and checks the job stays the same, far below the 10 MB limit; it
+runs in the Dataflow venv (apache-beam[gcp], `make test` builds it: tests/dataflow_cli.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -22,8 +22,8 @@ import pytest
 
 from pipelines.cli import run as cli_run
 from pipelines.config import load_config
-from pipelines.runner import RunnerError, build_options, dry_run_job, runner_name
-from tests.conftest import REPO, SEEDS, WARC_DIR
+from pipelines.runner import RunnerError, build_options, runner_name
+from tests.conftest import REPO, SEEDS, WARC_DIR, dataflow_python
 from tests.portable import portable_services  # noqa: F401  (pytest fixture)
 
 log = logging.getLogger(__name__)
@@ -203,6 +203,18 @@ def test_profiles_validate_and_name_required_options(name, runner, required):
 
 
 # -- Dataflow translation ------------------------------------------------------------------------------------
+# The translation needs apache-beam[gcp]: it runs `crawlwash run --dry_run=True` in the Dataflow venv (`make test`
+# builds it; tests/dataflow_cli.py), with the network switched off, and reads the job's sizes it prints.
+
+
+def dataflow_dry_run(*args: str) -> tuple[dict, str]:
+    """`crawlwash run ARGS` in the Dataflow venv: (the job's sizes it prints as JSON, its stderr)."""
+    proc = subprocess.run(
+        [dataflow_python(), str(REPO / "tests" / "dataflow_cli.py"), "run", *args],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout), proc.stderr
 
 
 def _many_files(root: Path, n: int) -> str:
@@ -217,12 +229,11 @@ def test_dataflow_translation_does_not_grow_with_input_files(tmp_path):
     sizes = {}
     for n in (10, 10_000):
         pattern = _many_files(tmp_path / f"in{n:05d}", n)
-        cfg = load_config(REPO / "configs" / "dataflow.yaml", [f"input.paths=[{pattern}]"])
         started = time.monotonic()
-        sizes[n] = dry_run_job(cfg, build_options(args, cfg))
+        sizes[n], _ = dataflow_dry_run("--config", str(REPO / "configs" / "dataflow.yaml"), "--input", pattern, *args)
         log.info("dataflow dry run, %d files: %s in %.1f s", n, sizes[n], time.monotonic() - started)
     small, big = sizes[10], sizes[10_000]
-    assert big["runner"] == "DataflowRunner" and big["transforms"] > 50
+    assert big["runner"] == "DataflowRunner" and big["job_name"] == "crawlwash-dry-run" and big["transforms"] > 50
     assert big["transforms"] == small["transforms"]  # no per-file transforms
     # Only the pattern and pickling noise differ; one transform per file would add megabytes.
     assert abs(big["pipeline_proto_bytes"] - small["pipeline_proto_bytes"]) < 4096
@@ -230,27 +241,42 @@ def test_dataflow_translation_does_not_grow_with_input_files(tmp_path):
     assert big["job_json_bytes"] < 1_000_000 and big["pipeline_proto_bytes"] < 2_000_000  # limit: 10 MB
 
 
-def test_cli_dry_run_works_offline_and_prints_the_job_size(tmp_path, capsys, monkeypatch):
+def test_cli_dry_run_works_offline_and_prints_the_job_size(tmp_path):
     """The documented command, with a bucket and a project id Google Cloud would refuse: it translates without
     touching the network (Beam would otherwise spend minutes trying to create a default bucket)."""
+    job, err = dataflow_dry_run(
+        "--input", f"{SEEDS}/*.txt", "--output", str(tmp_path / "df"), "--runner=DataflowRunner",
+        "--dry_run=True", "--project=p", "--region=us-central1", "--temp_location=gs://b/tmp",
+        "--sdk_container_image=example.invalid/img:1",
+    )  # fmt: skip
+    assert job["runner"] == "DataflowRunner" and job["transforms"] > 100
+    assert 0 < job["job_json_bytes"] < 10 << 20
+    assert f"crawlwash: dry run: {job['transforms']} transforms; CreateJob request" in err
+    assert not (tmp_path / "df").exists()  # nothing written
 
-    def no_network(*args, **kwargs):
-        raise AssertionError(f"network access during a dry run: {args[:2]}")
 
-    monkeypatch.setattr(socket, "getaddrinfo", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
-    rc = cli_run([
+def test_dry_run_without_the_gcp_extra_says_what_is_missing(tmp_path, capsys):
+    """.venv has no apache-beam[gcp]: a Dataflow dry run or submission fails before any work, as an option error."""
+    code = cli_run([
         "run", "--input", f"{SEEDS}/*.txt", "--output", str(tmp_path / "df"), "--runner=DataflowRunner",
         "--dry_run=True", "--project=p", "--region=us-central1", "--temp_location=gs://b/tmp",
         "--sdk_container_image=example.invalid/img:1",
     ])  # fmt: skip
-    captured = capsys.readouterr()
-    assert rc == 0, captured.err
-    job = json.loads(captured.out)
-    assert job["runner"] == "DataflowRunner" and job["transforms"] > 100
-    assert 0 < job["job_json_bytes"] < 10 << 20
-    assert f"crawlwash: dry run: {job['transforms']} transforms; CreateJob request" in captured.err
-    assert not (tmp_path / "df").exists()  # nothing written
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "crawlwash: runner DataflowRunner needs apache-beam[gcp] where the job is submitted: pip install "
+        "'crawlwash[dataflow]' (or 'apache-beam[gcp]==2.62.0') (No module named 'apitools')"
+    )
+    assert not (tmp_path / "df").exists()
+    code = cli_run([  # a real submission stops there too, before listing gs:// inputs it could not read
+        "run", "--input", "gs://crawl-in/*.warc.gz", "--output", "gs://crawl-out/clean", "--runner=DataflowRunner",
+        "--project=my-project", "--region=us-central1", "--temp_location=gs://crawl-tmp/tmp",
+        "--sdk_container_image=example.invalid/img:1",
+    ])  # fmt: skip
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
+        "crawlwash: runner DataflowRunner needs apache-beam[gcp] where the job is submitted"
+    )
 
 
 def test_dataflow_refuses_invalid_bucket_and_project_names(cfg):
@@ -272,9 +298,9 @@ def test_dataflow_translation_stages_the_built_wheel(tmp_path):
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(dist), str(REPO)], check=True
     )
     (wheel,) = dist.glob("crawlwash-*.whl")
-    cfg = load_config(REPO / "configs" / "dataflow.yaml", [f"input.paths=[{SEEDS}/*.txt]"])
     args = [a for a in profile_beam_args("dataflow") if not a.startswith("--sdk_container_image")]
-    result = dry_run_job(cfg, build_options([*args, f"--extra_package={wheel}", "--dry_run=True"], cfg))
+    result, _ = dataflow_dry_run("--config", str(REPO / "configs" / "dataflow.yaml"), "--input", f"{SEEDS}/*.txt",
+                                 *args, f"--extra_package={wheel}", "--dry_run=True")  # fmt: skip
     assert wheel.name in result["artifacts"]
 
 

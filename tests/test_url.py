@@ -16,7 +16,8 @@ from tests.badinput import article_html, http_response, run_cli, warc_record
 from tests.conftest import REPO
 from transforms.core import Doc, Dropped
 from transforms.url import DomainIndex, UrlConfig, UrlFilter, UrlFn, split_url
-from transforms.url.blocklist import build_index, host_hash, load_ut1
+from transforms.url.blocklist import UT1_SOURCE, build_index, data_path, host_hash, load_ut1, read_member, source_checksum
+from transforms.url.match import _list_keys, ut1_url_keys
 
 BENCH_WARC = REPO.parent / "shared" / "data" / "bench" / "trafilatura-eval.warc.gz"
 
@@ -215,3 +216,17 @@ def test_blocked_pages_are_never_extracted(tmp_path: Path) -> None:
     rejected = pq.read_table(out / "rejected").to_pylist()
     assert sorted((r["stage"], r["reason"], r["detail"], r["text"]) for r in rejected) == [
         ("url", "banned_word", "word=porn", ""), ("url", "blocklisted_domain", "domain=0-1avsex.com", "")]  # fmt: skip
+
+
+def test_ut1_url_keys_are_made_once_per_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The UT1 URL list's keys come from the cache after the first time, and are the keys of the list's entries."""
+    monkeypatch.setenv("CRAWLWASH_CACHE_DIR", str(tmp_path))
+    source = data_path(UT1_SOURCE)
+    entries = read_member(source, "urls").decode("utf-8", "replace").splitlines()
+    keys = ut1_url_keys(source_checksum(source))
+    assert sorted(keys) == sorted(_list_keys(entries)) and len(keys) == 19_587
+    (cached,) = tmp_path.glob("url-keys-*.txt")
+    assert cached.read_text(encoding="utf-8").split("\n") == keys
+    assert ut1_url_keys(source_checksum(source)) == keys
+    assert list(tmp_path.glob("url-keys-*.txt")) == [cached]
+

@@ -14,6 +14,7 @@ mod langfeat;
 mod lines;
 mod minhash;
 mod normalize;
+mod quality;
 mod text;
 
 fn le_bytes<'py, T: Copy, const N: usize>(py: Python<'py>, values: &[T], f: fn(T) -> [u8; N]) -> Bound<'py, PyBytes> {
@@ -155,6 +156,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(minhash_sign, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
     m.add_class::<LineAnalyzer>()?;
+    m.add_class::<quality::QualityMeasure>()?;
+    m.add_class::<quality::WordTokenizer>()?;
     m.add_function(wrap_pyfunction!(paragraph_key, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
     m.add_function(wrap_pyfunction!(tidy_text, m)?)?;

@@ -16,13 +16,8 @@ import apache_beam as beam
 import pyarrow as pa
 
 from transforms.core import EXTRACTED_CHARS, Doc, Dropped, Failed, StageFn, StageOutputs, apply_stage
-from transforms.extract.config import (
-    REASON_NO_TEXT_EXTRACTED,
-    STAGE,
-    ExtractConfig,
-    ExtractError,
-    ExtractResult,
-)
+from transforms.extract.config import REASON_NO_TEXT_EXTRACTED, STAGE, ExtractConfig
+from transforms.extract.types import ExtractError, ExtractResult
 from transforms.extract.pool import SandboxPool, sandbox_pool
 
 __all__ = ["COLUMNS", "ExtractFn", "ExtractText"]

@@ -1,25 +1,15 @@
-"""The extract stage's config section, result and error types."""
+"""The extract stage's config section (its plain options, result and error types: `types.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import Field
 
 from transforms.core import Section
+from transforms.extract.types import ExtractOptions
 
-__all__ = [
-    "ExtractConfig",
-    "ExtractError",
-    "ExtractResult",
-    "ExtractionError",
-    "ExtractionTimeout",
-    "ExtractorCrashed",
-    "HtmlTooLarge",
-    "REASON_NO_TEXT_EXTRACTED",
-    "UndecodableHtml",
-]
+__all__ = ["ExtractConfig", "REASON_NO_TEXT_EXTRACTED"]  # the plain types: transforms/extract/types.py
 
 
 STAGE = "extract"
@@ -80,35 +70,10 @@ class ExtractConfig(Section):
         "time, shared by every stage instance of the process (a single-threaded worker starts one).",
     )
 
-
-@dataclass(frozen=True, slots=True)
-class ExtractResult:
-    """What extraction made of one payload: `text` is "" when trafilatura found no main text."""
-
-    text: str
-    title: str | None
-    charset: str
-
-
-class ExtractError(Exception):
-    """Base class of the per-document extraction failures (each becomes a Failed row)."""
-
-
-class HtmlTooLarge(ExtractError):
-    """The payload is larger than `max_html_bytes`."""
-
-
-class UndecodableHtml(ExtractError):
-    """No charset turns the payload into text (binary data or heavy corruption)."""
-
-
-class ExtractionTimeout(ExtractError):
-    """Decoding + extraction exceeded the per-document time budget."""
-
-
-class ExtractorCrashed(ExtractError):
-    """The sandbox process died while working on the document (or could not start)."""
-
-
-class ExtractionError(ExtractError):
-    """trafilatura (or the decoder) raised inside the sandbox; the message names the original exception."""
+    def options(self) -> ExtractOptions:
+        """What `extract_html` reads, as plain values: the sandbox child gets these (it never imports pydantic)."""
+        return ExtractOptions(
+            fast_mode=self.fast_mode, favor=self.favor, include_tables=self.include_tables,
+            include_comments=self.include_comments, include_links=self.include_links,
+            with_metadata=self.with_metadata, deduplicate=self.deduplicate, max_html_bytes=self.max_html_bytes,
+        )  # fmt: skip

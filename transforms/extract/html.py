@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import charset_normalizer
 import trafilatura
@@ -12,7 +12,11 @@ import webencodings
 from trafilatura.deduplication import LRUCache
 from trafilatura.settings import LRU_SIZE
 
-from transforms.extract.config import ExtractConfig, ExtractResult, HtmlTooLarge, UndecodableHtml
+from transforms.extract.types import ExtractResult, HtmlTooLarge, UndecodableHtml
+
+if TYPE_CHECKING:  # the sandbox child imports this module without pydantic
+    from transforms.extract.config import ExtractConfig
+    from transforms.extract.types import ExtractOptions
 
 __all__ = ["decode_html", "extract_html", "normalize_charset", "sniff_meta_charset"]
 
@@ -243,7 +247,7 @@ def _least_damaged(payload: bytes, codecs_: list[str]) -> tuple[str, str, int]:
     return best
 
 
-def _trafilatura_options(cfg: ExtractConfig) -> dict[str, Any]:
+def _trafilatura_options(cfg: ExtractConfig | ExtractOptions) -> dict[str, Any]:
     return {
         "fast": cfg.fast_mode,
         "favor_precision": cfg.favor == "precision",
@@ -266,7 +270,7 @@ def _strip_metadata_header(text: str | None) -> str | None:
 
 
 def extract_html(
-    payload: bytes, cfg: ExtractConfig, http_charset: str | None = None, url: str | None = None
+    payload: bytes, cfg: ExtractConfig | ExtractOptions, http_charset: str | None = None, url: str | None = None
 ) -> ExtractResult:
     """Decode `payload` and extract its main text with trafilatura (in this process, no time budget).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -14,18 +15,22 @@ import time
 import weakref
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from transforms.extract.config import (
-    ExtractConfig,
+# The plain types only: the child imports this module, and starts faster without pydantic (0.15 s).
+from transforms.extract.types import (
     ExtractError,
     ExtractionError,
     ExtractionTimeout,
+    ExtractOptions,
     ExtractorCrashed,
     ExtractResult,
     HtmlTooLarge,
     UndecodableHtml,
 )
+
+if TYPE_CHECKING:
+    from transforms.extract.config import ExtractConfig
 
 __all__ = ["ExtractorSandbox"]
 
@@ -82,14 +87,17 @@ def _sandbox_main(fd: int, parent_pid: int) -> None:
     from transforms.extract.html import extract_html  # trafilatura: the child only, never the parent
 
     conn = Connection(fd)
-    cfg = ExtractConfig(**_loads(conn.recv_bytes()))
+    cfg = ExtractOptions(**_loads(conn.recv_bytes()))
     conn.send_bytes(_READY)
     while True:
         try:
             http_charset, url = _loads(conn.recv_bytes())
             payload = conn.recv_bytes()
         except (EOFError, OSError):
-            return
+            # The parent closed the socket: nothing is left to send, and nothing was written anywhere else. Exit
+            # at once, without the interpreter's teardown of trafilatura's and lxml's objects: the parent waits
+            # for this exit at the end of every run (0.12 s -> 0.01 s).
+            os._exit(0)
         try:
             res = extract_html(payload, cfg, http_charset=http_charset, url=url)
             reply: list = [_OK, res.text, res.title, res.charset]
@@ -133,7 +141,7 @@ class ExtractorSandbox:
 
     def __init__(self, cfg: ExtractConfig, startup_timeout_s: float = 120.0) -> None:
         self._cfg = cfg
-        self._options = cfg.model_dump()
+        self._options = dataclasses.asdict(cfg.options())
         self._startup_timeout_s = startup_timeout_s
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None

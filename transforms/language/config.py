@@ -151,6 +151,25 @@ class LanguageConfig(Section):
         "of the text fastText read, words both languages use alike left out (loanwords such as bonus, deposit, "
         "jackpot: a German line with a few English words stays, code-mixed spam does not hide behind them).",
     )
+    gambling_lexicon: bool = Field(
+        default=True,
+        description="Remove Indonesian and Vietnamese gambling spam lines by their vocabulary whatever fastText "
+        "makes of them ('Situs Cuan138', 'Play now at ASIA99! jadwal togel hari ini', 'choi game bai doi thuong'): "
+        "two gambling terms of the lexicon (`transforms/language/gambling.py`: togel, gacor, nhà cái, tài xỉu, ...), "
+        "or one with a brand code (letters and digits glued, SLOT88) or a generic gambling word, or a brand code "
+        "with a spam-frame word of the language or words that lean to it. Not on pages in that language, and a "
+        "line fastText gives the page's group neighbour_max_native_score or more needs the brand code. A page "
+        "voted Indonesian or Vietnamese is voted again without its lines with brand codes and gambling terms "
+        "(an injected block larger than a short page), and takes the other lines' language when they carry at "
+        "least second_language_min_share of its letters.",
+    )
+    gambling_min_foreign_score: float = Field(
+        default=0.3,
+        ge=0.0,
+        le=1.0,
+        description="... a line without language-specific terms leans to Indonesian or Vietnamese when fastText "
+        "gives that group at least this probability (or its words favour it by wordfreq_lean_llr).",
+    )
     wordfreq_max_native_score: float = Field(
         default=0.9,
         ge=0.0,

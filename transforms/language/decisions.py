@@ -10,6 +10,7 @@
    their own;
 3. the neighbours of removed blocks (`_extend_to_neighbours`): spam comes in blocks, and a weak line next to one
    goes with it.
+Between 2 and 3, the lines that are gambling spam by their vocabulary (the table's `gambling` column).
 The only evidence not in the table is that of a run's joined text (one fastText call and one word score per run
 of more than one line): which lines form a run is known only here. The outcome, a reason per removed line, is
 what `transforms.language.edit` (pass 3) edits the text by.
@@ -27,6 +28,7 @@ from transforms.language.config import (
     LanguageConfig,
 )
 from transforms.language.features import LINGUA_FRANCA, LineTable, Preds, word_text
+from transforms.language.gambling import GAMBLING_GROUPS
 from transforms.language.labels import (
     _HAN_GROUP,
     group_facts,
@@ -65,6 +67,7 @@ def decide(table: LineTable, model: LanguageModel, cfg: LanguageConfig) -> Decis
     for i in range(n):
         _classify(table, out, cfg, i)
     _judge_runs(table, out, model, cfg)
+    _gambling_lines(table, out)
     if cfg.neighbour_min_foreign_score < 1.0:
         _extend_to_neighbours(table, out, cfg)
     return out
@@ -371,6 +374,15 @@ def _confident_foreign(preds: Preds, doc_group: str, cfg: LanguageConfig, biling
     return foreign >= cfg.run_min_foreign_score and foreign >= cfg.foreign_to_native * native
 
 
+def _gambling_lines(table: LineTable, out: Decisions) -> None:
+    """Lines that are Indonesian or Vietnamese gambling spam by their vocabulary (`gambling`: the table's column,
+    "" for none) go whatever fastText made of them, names and quotes included (a brand code and a gambling term
+    are no one's name); they seed blocks for the neighbours as foreign-language lines do."""
+    for i, group in enumerate(table.gambling):
+        if group and out.reason[i] is None:
+            out.remove(i, REASON_FOREIGN_LANGUAGE, group)
+
+
 # --- 3. neighbours of removed blocks -------------------------------------------------------------------------
 
 
@@ -404,7 +416,10 @@ def _extend_to_neighbours(table: LineTable, out: Decisions, cfg: LanguageConfig)
 
 
 def _joins_block(table: LineTable, out: Decisions, cfg: LanguageConfig, j: int, block_group: str) -> bool:
-    """Line `j` reads enough like the removed block of `block_group` next to it (see `_extend_to_neighbours`)."""
+    """Line `j` reads enough like the removed block of `block_group` next to it (see `_extend_to_neighbours`); a
+    line with some gambling vocabulary (`gambling_hint`: "TF88 casino") next to an Indonesian or Vietnamese block."""
+    if block_group in GAMBLING_GROUPS and table.gambling_hint[j]:
+        return True
     if (
         not table.preds[j]
         or out.state[j] not in (_KEEP, _CANDIDATE)

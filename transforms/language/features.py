@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from transforms.core import _native
+from transforms.language import gambling
 from transforms.language.config import UNKNOWN_LANG, LanguageConfig
 from transforms.language.labels import (
     _GROUP_OF,
@@ -118,6 +119,9 @@ class LineTable:
     native_langs: tuple[str, ...] = ()  # languages of the page's group the word lists cover; (): no words
     # letters in scripts the page's language does not use
     foreign_script: list[int] = field(default_factory=list)
+    # the foreign group a line is gambling spam of by its vocabulary ("": none; `gambling.fill`)
+    gambling: list[str] = field(default_factory=list)
+    gambling_hint: list[bool] = field(default_factory=list)  # some of its vocabulary: joins a gambling block
     # fastText: probability per language group; of the page's group; of the most likely other group, and that
     # group (the page's own when there is none)
     groups: list[dict[str, float]] = field(default_factory=list)
@@ -144,6 +148,8 @@ def read_lines(
     table = _own_facts(text, model, cfg)
     if doc_lang is None:
         table.vote = vote_language(table)
+        if cfg.gambling_lexicon:
+            table.vote = gambling.vote_without_block(table, table.vote, vote_language, cfg.second_language_min_share)
         doc_lang = table.vote.lang
         if not cfg.strip_lines or doc_lang == UNKNOWN_LANG:
             return table
@@ -396,6 +402,18 @@ def relate(table: LineTable, doc_lang: str, model: LanguageModel, cfg: LanguageC
             table.groups[i], table.native[i], table.foreign[i], table.top_foreign[i] = group_facts(p, doc_group)
     _word_evidence(table, model, cfg)
     _han_evidence(table, model)
+    if cfg.gambling_lexicon:
+        gambling.fill(
+            table,
+            model,
+            cfg.neighbour_max_native_score,
+            cfg.wordfreq_lean_llr,
+            cfg.wordfreq_min_share,
+            cfg.gambling_min_foreign_score,
+            (cfg.wordfreq_skip_min_letters, cfg.wordfreq_max_native_score),
+        )
+    else:
+        table.gambling, table.gambling_hint = [""] * n, [False] * n
 
 
 def _word_evidence(table: LineTable, model: LanguageModel, cfg: LanguageConfig) -> None:

@@ -1,8 +1,9 @@
 """Quality signals of a document: the measuring half of the quality stage (no decisions, no Beam).
 
 `compute_signals(text, lang)` computes every number the Gopher quality, Gopher repetition, C4 and FineWeb
-rules need: one tokenization, one pass over the lines, one over the paragraphs, and an n-gram pass on integer
-token ids. The deciding half (thresholds, reason codes, presets) is in `transforms/quality/filters.py`.
+rules need: one tokenization, then one compiled call (`native/src/quality.rs`, `_native.QualityMeasure`) for the
+token statistics, the passes over the lines and paragraphs, and the n-gram pass on integer token ids. The
+deciding half (thresholds, reason codes, presets) is in `transforms/quality/filters.py`.
 
 Every statistic is defined as datatrove 0.10.1 defines it (`pipeline/filters/{gopher_quality,gopher_repetition,
 fineweb_quality}_filter.py`), the code FineWeb's and FineWeb-2's thresholds were calibrated with;
@@ -22,9 +23,9 @@ fineweb_quality}_filter.py`), the code FineWeb's and FineWeb-2's thresholds were
   "top n-gram char frac" is len(" ".join(g)) x count(g) / len(text) for the most frequent n-gram g (the first
   seen among ties; an n-gram seen once counts too); "dup n-gram char frac" scans the tokens left to right, and at
   an n-gram already seen adds its characters (tokens joined without spaces) and jumps past it, else records it
-  and moves one token; the sum is over len(text). Tokens become integer ids (ranks of their hashes); n-gram ids
-  are built level by level with `numpy.unique`, only at the positions where both the (n-1)-gram prefix and suffix
-  repeat (no other n-gram can); only the scan over those positions is a Python loop.
+  and moves one token; the sum is over len(text). Tokens become integer ids (exact: equal strings, equal ids);
+  n-gram ids are built level by level, only at the positions where both the (n-1)-gram prefix and suffix repeat
+  (no other n-gram can).
 - FineWeb: lines are `text.split("\n")` without the blank ones, not stripped; the line-punctuation ratio counts
   lines ending in FineWeb's stop characters (. ' " ! ?) for English, and in datatrove's TERMINAL_PUNCTUATION
   (sentence ends of many scripts) for the others and an unknown language, as FineWeb-2 ran it; a short line has at
@@ -33,18 +34,18 @@ fineweb_quality}_filter.py`), the code FineWeb's and FineWeb-2's thresholds were
 - C4 lines follow TFDS/datatrove: strip, drop lines with a word over the max length, remove citations, keep
   only lines ending in . ? ! " ' (and not "..."), with at least 3 words, not mentioning javascript or policy
   phrases; "lorem ipsum" or "{" in such a line marks the page. `c4_sentences` counts sentence ends in the kept
-  lines (a regex, where datatrove runs spaCy's sentencizer over each kept line).
+  lines (a run of . ! ? then closing quotes or brackets, before a space or the line's end; datatrove runs spaCy's
+  sentencizer over each kept line); the phrases are looked for in `line.lower()`; a citation is "[" decimal
+  digits "]", "[edit]" or "[citation needed]".
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-
+from transforms.core._native import QualityMeasure
 from transforms.quality.punctuation import (
     FINEWEB_STOP_CHARS,
     PROSE_PUNCTUATION,
@@ -52,7 +53,8 @@ from transforms.quality.punctuation import (
     TERMINAL_PUNCTUATION,
 )
 from transforms.quality.stopwords import stop_words_for
-from transforms.quality.words import UNSEGMENTED_RANGES, tokens_for
+from transforms.quality.assigned import ASSIGNED_LANGS
+from transforms.quality.words import UNSEGMENTED, tokens_for, word_tokenizer
 
 __all__ = [
     "UNSEGMENTED_LANGS",
@@ -63,15 +65,7 @@ __all__ = [
     "is_unsegmented",
 ]
 
-_PARA_SPLIT_RE = re.compile(r"\n{2,}")
-_LINE_SPLIT_RE = re.compile(r"\n+")
-_UNSEG_RE = re.compile(f"[{UNSEGMENTED_RANGES}]")
-_CITATION_RE = re.compile(r"\[\d*]|\[edit]|\[citation needed]")
-_SENTENCE_END_RE = re.compile(r"[.!?]+['\"”’»)\]]*(?=\s|$)")
-
-BULLETS = ("•", "-")
-ELLIPSES = ("...", "…")
-C4_LINE_ENDS = (".", "?", "!", '"', "'")
+# The phrases of C4's policy-line rule (lowercase ASCII: they are looked for in the lowercased line).
 C4_POLICY_PHRASES = (
     "terms of use",
     "privacy policy",
@@ -147,159 +141,47 @@ def is_unsegmented(lang: str | None, signals: Mapping[str, float | int]) -> bool
     return b is None and signals["unsegmented_char_frac"] > 0.5
 
 
-def _duplicates(items: list[str]) -> tuple[int, int]:
-    """(number of items equal to an earlier one, their characters): datatrove's `find_duplicates`."""
-    seen: set[str] = set()
-    dup = dup_chars = 0
-    for it in items:
-        if it in seen:
-            dup += 1
-            dup_chars += len(it)
-        else:
-            seen.add(it)
-    return dup, dup_chars
-
-
-def _greedy_dup_chars(cand: np.ndarray, ids: np.ndarray, spans: np.ndarray, n: int) -> int:
-    """datatrove's `find_all_duplicate` over the candidate positions only: the scan visits positions left to
-    right, and at one whose n-gram it has already recorded adds its characters and jumps n positions ahead;
-    positions whose n-gram occurs once in the text can never be found again, so they are passed over."""
-    seen: set[int] = set()
-    total = 0
-    nxt = 0  # the next position the scan visits
-    for p, g, span in zip(cand.tolist(), ids.tolist(), spans.tolist()):
-        if p < nxt:
-            continue  # inside an n-gram already counted
-        if g in seen:
-            total += span
-            nxt = p + n
-        else:
-            seen.add(g)
-            nxt = p + 1
-    return total
-
-
-def _ngram_signals(words: list[str], n_chars: int, out: dict[str, float | int]) -> None:
-    for n in TOP_NGRAM_SIZES:
-        out[f"top_{n}gram_char_frac"] = 0.0
-    for n in DUP_NGRAM_SIZES:
-        out[f"dup_{n}gram_char_frac"] = 0.0
-    count = len(words)
-    if not n_chars or count < 2:
-        return
-    lens = np.fromiter(map(len, words), dtype=np.int64, count=count)
-    cum = np.concatenate(([0], np.cumsum(lens)))
-    # An n-gram seen once is the most frequent when none repeats: the first one (Counter.most_common's order).
-    for n in TOP_NGRAM_SIZES:
-        if count >= n:
-            out[f"top_{n}gram_char_frac"] = (int(cum[n]) + n - 1) / n_chars
-    # Token ids: ranks of the tokens' hashes (a 64-bit collision inside one document is negligible, and no result
-    # depends on the order of the ids).
-    _, ids, cnt1 = np.unique(
-        np.fromiter(map(hash, words), dtype=np.int64, count=count), return_inverse=True, return_counts=True
-    )
-    n_vocab = len(cnt1)
-    if n_vocab == count:  # no token repeats, so no n-gram does
-        return
-    key = ids  # id of the (n-1)-gram starting at each position (meaningful where `dup`)
-    dup = cnt1[ids] > 1
-    for n in range(2, DUP_NGRAM_SIZES[-1] + 1):
-        m = count - n + 1  # number of n-grams
-        if m < 2:
-            return
-        # An n-gram can repeat only where both its (n-1)-gram prefix and suffix repeat: only those positions
-        # are ranked; the id of a candidate is the rank of (prefix id, last token id), exact, no strings.
-        cand = np.flatnonzero(dup[:m] & dup[1 : m + 1])
-        if cand.size < 2:
-            return
-        pair = key[cand] * n_vocab + ids[cand + (n - 1)]
-        _, inv, cnt = np.unique(pair, return_inverse=True, return_counts=True)
-        occ = cnt[inv]  # occurrences of the n-gram at each candidate position
-        repeated = occ > 1
-        if not repeated.any():  # no n-gram repeats: no longer one can either
-            return
-        key = np.zeros(m, dtype=np.int64)
-        key[cand] = inv
-        dup = np.zeros(m, dtype=bool)
-        dup[cand] = repeated
-        rep = cand[repeated]
-        spans = cum[rep + n] - cum[rep]  # characters of the n-gram joined without spaces
-        if n in TOP_NGRAM_SIZES:
-            top = int(cnt.max())
-            first = int(cand[occ == top].min())  # the earliest first occurrence among the most frequent
-            out[f"top_{n}gram_char_frac"] = (int(cum[first + n] - cum[first]) + n - 1) * top / n_chars
-        if n in DUP_NGRAM_SIZES:
-            out[f"dup_{n}gram_char_frac"] = _greedy_dup_chars(rep, inv[repeated], spans, n) / n_chars
-
-
 def compute_signals(
     text: str, lang: str | None = None, params: SignalParams | None = None, tokens: list[str] | None = None
 ) -> dict[str, float | int]:
     """All quality signals of `text` (keys: SIGNAL_TYPES); `lang` selects the tokenizer, the stop words and the
     FineWeb line ends; `tokens`, when given, replace the tokenizer's (`benchmarks/tokenizer_compare.py` hands in
     another tokenizer's tokens to measure what it would change)."""
-    p = params or _DEFAULT_PARAMS
-    s: dict[str, float | int] = {"chars": len(text)}
-    words = tokens_for(text, lang) if tokens is None else tokens
-    _word_signals(text, words, lang, s)
-    _gopher_line_signals(text, s)
-    _repetition_signals(text, s)
-    _fineweb_signals(text, len(words), lang, p, s)
-    _c4_signals(text.splitlines(), p, s)
-    _ngram_signals(words, len(text), s)
+    base = base_lang(lang)
+    measure = _measure(base, params or _DEFAULT_PARAMS)
+    raw = text.encode("utf-8", "surrogatepass")
+    out = None
+    if tokens is None and base not in ASSIGNED_LANGS:
+        # tokens and statistics in one call; None where the text has unsegmented script (ICU's words, below)
+        out = measure.text_signals(word_tokenizer(base), raw)
+    if out is None:
+        out = measure.signals(raw, tokens_for(text, lang) if tokens is None else list(tokens))
+    ints, floats = out
+    s = dict(zip(_NATIVE_ORDER, ints + floats))
     return {k: s[k] for k in SIGNAL_TYPES}
 
 
-def _is_word(token: str) -> bool:
-    """A token with a character outside datatrove's punctuation (what Gopher counts as a word)."""
-    return not PUNCTUATION_SET.issuperset(token)
+_NATIVE_ORDER = (*QualityMeasure.INT_SIGNALS, *QualityMeasure.FLOAT_SIGNALS)
 
 
-def _word_signals(text: str, words: list[str], lang: str | None, s: dict[str, float | int]) -> None:
-    """Gopher quality's token statistics, counted once per distinct token."""
-    counts = Counter(words)
-    n_tokens = len(words)
-    n_words = word_chars = alpha = unseg = prose = 0
-    for t, c in counts.items():
-        if _is_word(t):
-            n_words += c
-            word_chars += len(t) * c
-        elif PROSE_PUNCTUATION.issuperset(t):
-            prose += c
-        if any(ch.isalpha() for ch in t):
-            alpha += c
-        if _UNSEG_RE.match(t):
-            unseg += len(t) * c
-    s["words"] = n_words
-    s["unsegmented_char_frac"] = unseg / word_chars if word_chars else 0.0
-    s["mean_word_length"] = word_chars / n_words if n_words else 0.0
-    s["hash_word_ratio"] = text.count("#") / n_tokens if n_tokens else 0.0
-    s["ellipsis_word_ratio"] = (text.count("...") + text.count("…")) / n_tokens if n_tokens else 0.0
-    # datatrove divides by every token; the punctuation of running text is left out here (a deliberate difference,
-    # measured: README "Quality statistics"), symbol tokens still count
-    s["alpha_words_frac"] = alpha / (n_tokens - prose) if n_tokens > prose else 0.0
-    stop = stop_words_for(lang)
-    s["stop_words"] = -1 if stop is None else len(stop.intersection(counts))
-
-
-def _gopher_line_signals(text: str, s: dict[str, float | int]) -> None:
-    lines = text.splitlines()
-    n = len(lines)
-    s["bullet_lines_frac"] = sum(1 for ln in lines if ln.lstrip().startswith(BULLETS)) / n if n else 0.0
-    s["ellipsis_lines_frac"] = sum(1 for ln in lines if ln.rstrip().endswith(ELLIPSES)) / n if n else 0.0
-
-
-def _repetition_signals(text: str, s: dict[str, float | int]) -> None:
-    n_chars = len(text)
-    paras = _PARA_SPLIT_RE.split(text.strip())
-    dup, dup_chars = _duplicates(paras)
-    s["paragraphs"] = sum(1 for pp in paras if pp)
-    s["dup_para_frac"] = dup / len(paras)
-    s["dup_para_char_frac"] = dup_chars / n_chars if n_chars else 0.0
-    lines = _LINE_SPLIT_RE.split(text)
-    dup, dup_chars = _duplicates(lines)
-    s["dup_line_frac"] = dup / len(lines)
-    s["dup_line_char_frac"] = dup_chars / n_chars if n_chars else 0.0
+@functools.lru_cache(maxsize=512)
+def _measure(base: str | None, p: SignalParams) -> QualityMeasure:
+    """The compiled measurer of one language and parameters (`native/src/quality.rs`), built once."""
+    stop = stop_words_for(base)
+    return QualityMeasure(
+        "".join(sorted(PUNCTUATION_SET)),
+        "".join(sorted(PROSE_PUNCTUATION)),
+        UNSEGMENTED,
+        None if stop is None else sorted(stop),
+        "".join(fineweb_line_ends(base)),
+        list(C4_POLICY_PHRASES),
+        p.c4_min_words_per_line,
+        p.c4_max_word_length_chars,
+        p.c4_remove_citations,
+        p.c4_filter_javascript_lines,
+        p.c4_filter_policy_lines,
+        p.fineweb_short_line_length_chars,
+    )
 
 
 def fineweb_line_ends(lang: str | None) -> tuple[str, ...]:
@@ -307,55 +189,3 @@ def fineweb_line_ends(lang: str | None) -> tuple[str, ...]:
     quality section's own), datatrove 0.10.1's default TERMINAL_PUNCTUATION for every other language (FineWeb-2's)
     and an unknown one (whose text may be in any script)."""
     return FINEWEB_STOP_CHARS if base_lang(lang) == "en" else TERMINAL_PUNCTUATION
-
-
-def _fineweb_signals(
-    text: str, n_tokens: int, lang: str | None, p: SignalParams, s: dict[str, float | int]
-) -> None:
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    n = len(lines)
-    s["lines"] = n
-    if n:
-        ends = fineweb_line_ends(lang)
-        short = p.fineweb_short_line_length_chars
-        s["fineweb_line_punct_ratio"] = sum(1 for ln in lines if ln.endswith(ends)) / n
-        s["fineweb_short_line_ratio"] = sum(1 for ln in lines if len(ln) <= short) / n
-    else:
-        s["fineweb_line_punct_ratio"] = 0.0
-        s["fineweb_short_line_ratio"] = 1.0
-    no_newlines = len(text) - text.count("\n")
-    s["fineweb_char_dup_ratio"] = _duplicates(lines)[1] / no_newlines if no_newlines else 0.0
-    s["fineweb_newline_word_ratio"] = text.count("\n") / n_tokens if n_tokens else 0.0
-
-
-def _c4_signals(raw_lines: list[str], p: SignalParams, s: dict[str, float | int]) -> None:
-    """C4 as a document filter: the sentences of the lines C4 would keep, and its page-level marks."""
-    sentences = lorem = curly = 0
-    max_len = p.c4_max_word_length_chars
-    for raw in raw_lines:
-        ln = raw.strip()
-        if not ln:
-            continue
-        if len(ln) > max_len and any(len(w) > max_len for w in ln.split()):
-            continue
-        if p.c4_remove_citations and "[" in ln:
-            ln = _CITATION_RE.sub("", ln)
-        if not ln.endswith(C4_LINE_ENDS) or ln.endswith("..."):
-            continue
-        if len(ln.split()) < p.c4_min_words_per_line:
-            continue
-        low = ln.lower()
-        if "lorem ipsum" in low:
-            lorem = 1
-            continue
-        if p.c4_filter_javascript_lines and "javascript" in low:
-            continue
-        if "{" in ln:
-            curly = 1
-            continue
-        if p.c4_filter_policy_lines and any(ph in low for ph in C4_POLICY_PHRASES):
-            continue
-        sentences += max(1, len(_SENTENCE_END_RE.findall(ln)))
-    s["c4_sentences"] = sentences
-    s["c4_lorem_ipsum"] = lorem
-    s["c4_curly_bracket"] = curly

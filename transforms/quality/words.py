@@ -24,14 +24,16 @@ scripts, Arabic diacritics), with single inner apostrophes, hyphens, dots or com
 
 from __future__ import annotations
 
+import functools
 import re
 
 from icu4py.breakers import WordBreaker
 
-from transforms.core.charclass import category_class
+from transforms.core._native import WordTokenizer
+from transforms.core.charclass import category_class, category_ranges
 from transforms.quality.assigned import ASSIGNED_LANGS, assigned_tokenizer
 
-__all__ = ["UNSEGMENTED_RANGES", "split_words", "tokens", "tokens_for"]
+__all__ = ["UNSEGMENTED", "UNSEGMENTED_RANGES", "split_words", "tokens", "tokens_for", "word_tokenizer"]
 
 # Characters of scripts written without spaces between words.
 UNSEGMENTED_RANGES = (
@@ -46,6 +48,8 @@ UNSEGMENTED_RANGES = (
     "\uf900-\ufaff"  # CJK compatibility ideographs
     "\U00020000-\U0002fa1f"  # CJK extensions B-F
 )
+# The same as inclusive code-point ranges (for the compiled tokenizer and statistics).
+UNSEGMENTED = [(ord(r[0]), ord(r[2])) for r in map("".join, zip(*[iter(UNSEGMENTED_RANGES)] * 3))]
 
 
 # Combining marks (Mn, Mc, Me): Python's `\w` leaves them out, which would cut a Bengali, Hindi, Tamil or Arabic
@@ -94,8 +98,9 @@ def split_words(text: str) -> tuple[list[str], int]:
 # FineWeb and FineWeb-2 computed every word statistic over the tokens of a word tokenizer (spaCy's rule-based one
 # for most languages), punctuation and symbols included: "Gopher: 80% of words contain a letter" is measured over
 # them, and the n-gram statistics see them too. spaCy's tokenizer costs 10-20x a regex pass (24-34 ms against 2 ms
-# per page on the bench, `benchmarks/datatrove_parity.py`), so its common behaviour is written here as one regex
-# and a few fix-ups (measured against it by the same script):
+# per page on the bench, `benchmarks/datatrove_parity.py`), so its common behaviour is written as one left-to-right
+# scan (what was a regex and a few fix-ups, now compiled: `WordTokenizer` in native/src/quality.rs) and measured
+# against it by the same script:
 # - whitespace separates; a URL or an e-mail address is one token;
 # - a word is letters, digits and marks, joined across an inner ' or ’ or _, across "." (not lowercase.Uppercase,
 #   which spaCy splits as a sentence end), across "," ":" "/" between digits ("1,000.50", "9:00", "1/2"), across
@@ -108,37 +113,13 @@ def split_words(text: str) -> tuple[list[str], int]:
 #   a number glued to a unit is split ("10", "km"); a "/" opening a token stays on it ("/usr");
 # - every other non-space character is a token of its own, except runs of . / \ | ^ @ ~ - ("...", "./") and
 #   the smileys :) ;) :-) ):.
-# Runs of scripts without spaces are split into words by ICU (`split_words`).
-_LU = category_class("Lu")
-_LL = category_class("Ll")
-_W = rf"(?:[^\W_{UNSEGMENTED_RANGES}]|[{_MARKS}])"
-_L = rf"[^\W\d_{UNSEGMENTED_RANGES}]"
-_JOIN = (
-    rf"(?:['’_]|[,:/](?<=\d[,:/])(?=\d)|\.(?!(?<=[{_LL}]\.)[{_LU}])|-(?<={_L}-)(?=\d)|\+(?!(?<=\d\+)\d))"
-)
-_END = r"(?=[\s,;:!?)\]}]|$)"
-_URL = r"(?:https?://|ftp://|www\.)[^\s<>\"'()\[\]{}]*[^\s<>\"'()\[\]{}.,;:!?]|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
-_TAIL = rf"(?:(?<=(?<!{_L}){{L}})\.|-{_END}|(?<!\d)\++{_END})?"
-_TOKENS_RE = re.compile(
-    rf"{_URL}|[{UNSEGMENTED_RANGES}]+"
-    rf"|(?:(?<!\S)/)?{_W}+(?:{_JOIN}(?={_W}){_W}+)*" + _TAIL.replace("{L}", _L) + r"|[:;]-?\)|\):|[./\\|^@~\-]{2,}|\S"
-)
-# German (spaCy's `de` rules): a hyphen between letters joins ("E-Mail"), a number keeps its final "." (the
-# ordinal "1."), and German abbreviations keep theirs.
-_DE_JOIN = _JOIN.replace(rf"-(?<={_L}-)(?=\d)", rf"-(?<={_L}-)(?={_W})")
-_DE_TOKENS_RE = re.compile(
-    rf"{_URL}|[{UNSEGMENTED_RANGES}]+"
-    rf"|(?:(?<!\S)/)?{_W}+(?:{_DE_JOIN}(?={_W}){_W}+)*(?:\.(?<=\d\.){_END})?"
-    + _TAIL.replace("{L}", _L)
-    + r"|[:;]-?\)|\):|[./\\|^@~\-]{2,}|\S"
-)
+# - German (spaCy's `de` rules): a hyphen between letters joins ("E-Mail"), a number keeps its final "." (the
+#   ordinal "1."), German abbreviations keep theirs, and no clitic is split.
+# Runs of scripts without spaces are split into words by ICU (`_icu_words`, here in Python).
 _UNITS = (
     "km|m|cm|mm|nm|kg|g|mg|t|lb|oz|ft|yd|in|ha|mph|kmh|km/h|h|min|s|ms|ml|l|gb|mb|kb|tb|hz|khz|mhz|ghz|"
     "kw|w|v|mah|°c|°f|км|м|см|мм|кг|г"
-)
-_NUMBER_UNIT_RE = re.compile(rf"(\d+(?:[.,]\d+)*)({_UNITS})", re.IGNORECASE)
-_CLITICS = ("'s", "’s")
-_EN_CLITICS = ("n't", "n’t", "'m", "’m", "'re", "’re", "'ve", "’ve", "'ll", "’ll", "'d", "’d", *_CLITICS)
+).split("|")  # matched case-insensitively (as re.IGNORECASE), after a number's digits
 # spaCy's English exceptions that keep their period (the common ones on web pages)
 _EN_ABBREVIATIONS = frozenset(
     "mr mrs ms dr st jr sr co corp inc ltd vs gov mt jan feb mar apr jun jul aug sep sept oct nov dec "
@@ -150,43 +131,37 @@ _DE_ABBREVIATIONS = frozenset(
 )
 
 
-def _split_clitics(tok: str, english: bool) -> list[str]:
-    """spaCy's suffix rules ("'s") and English exceptions (do n't, I 'm) for a token with an apostrophe (a token
-    that is only a clitic stays whole)."""
-    low = tok.lower()
-    for c in _EN_CLITICS if english else _CLITICS:
-        if low.endswith(c) and len(tok) > len(c):
-            return [tok[: -len(c)], tok[-len(c) :]]
-    return [tok]
+def word_tokenizer(base: str | None) -> WordTokenizer:
+    """The compiled tokenizer (`native/src/quality.rs`) of a base language code ("en", "de", any other, None)."""
+    return _tokenizer(base if base in ("en", "de") else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _tokenizer(base: str | None) -> WordTokenizer:
+    english, german = base == "en", base == "de"
+    abbreviations = _EN_ABBREVIATIONS if english else _DE_ABBREVIATIONS if german else None
+    return WordTokenizer(
+        category_ranges("M"),
+        category_ranges("Lu"),
+        category_ranges("Ll"),
+        UNSEGMENTED,
+        english,
+        german,
+        None if abbreviations is None else sorted(abbreviations),
+        list(_UNITS),
+    )
 
 
 def tokens(text: str, lang: str | None = None) -> list[str]:
     """The tokens of `text` as datatrove's word tokenizers see them (case kept; punctuation and symbols are
-    tokens; see above); `lang` "en" adds spaCy's English exceptions."""
+    tokens; see above); `lang` "en" adds spaCy's English exceptions, "de" spaCy's German rules."""
     base = lang.split("-")[0].split("_")[0].lower() if lang else None
-    english = base == "en"
-    abbreviations = _EN_ABBREVIATIONS if english else _DE_ABBREVIATIONS if base == "de" else None
-    out: list[str] = []
-    append = out.append
-    pending_dot = False
-    for tok in (_DE_TOKENS_RE if base == "de" else _TOKENS_RE).findall(text):
-        c = tok[0]
-        if pending_dot and tok == "." and out[-1].lower() in abbreviations:
-            out[-1] += "."
-            pending_dot = False
-            continue
-        pending_dot = False
-        if _UNSEG_RE.match(c):
-            out.extend(_icu_words(tok))
-        elif c.isdigit() and not tok[-1].isdigit() and (m := _NUMBER_UNIT_RE.fullmatch(tok)):
-            out.extend(m.groups())
-        elif ("'" in tok or "’" in tok) and len(tok) > 1 and base != "de":
-            out.extend(_split_clitics(tok, english))
-        elif english and tok.lower() == "cannot":
-            out.extend((tok[:3], tok[3:]))
-        else:
-            append(tok)
-            pending_dot = abbreviations is not None
+    out, runs = word_tokenizer(base).tokens(text.encode("utf-8", "surrogatepass"))
+    if runs:
+        pieces = [[t] for t in out]
+        for i in runs:
+            pieces[i] = _icu_words(out[i])
+        out = [t for p in pieces for t in p]
     return out
 
 

@@ -20,6 +20,7 @@ members) in `transforms/url/data/`.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -29,7 +30,7 @@ import struct
 import tarfile
 import tempfile
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -39,7 +40,9 @@ from xxhash import xxh3_64_intdigest
 
 from transforms.core.cache import cache_dir
 
-__all__ = ["DomainIndex", "UT1_SOURCE", "build_index", "host_hash", "load_ut1", "read_member", "source_checksum"]
+__all__ = [
+    "DomainIndex", "UT1_SOURCE", "build_index", "cached_bytes", "host_hash", "load_ut1", "read_member", "source_checksum",
+]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +199,20 @@ def _open_cached(path: Path, checksum: bytes) -> DomainIndex | None:
     return index if index.checksum == checksum else None
 
 
+def cached_bytes(name: str, build: Callable[[], bytes]) -> bytes:
+    """The bytes of the machine's cache file `name` (whose name must change with what it is built from), built
+    there first by one process when missing; built per process when the cache cannot be written."""
+    path = cache_dir() / name
+    with contextlib.suppress(OSError):
+        return path.read_bytes()
+    with _build_lock(path):
+        with contextlib.suppress(OSError):  # another process built it meanwhile
+            return path.read_bytes()
+        data = build()
+        _write_atomic(path, data)
+        return data
+
+
 def load_ut1(source: Path | None = None) -> DomainIndex:
     """The UT1 domain index of this machine: memory-mapped from the cache, built there first when missing or
     built from another list (the file name and header carry the source's SHA-256)."""
@@ -214,6 +231,8 @@ def load_ut1(source: Path | None = None) -> DomainIndex:
     return DomainIndex(data)
 
 
-if __name__ == "__main__":  # `make install` builds the index once, before the first run needs it
+if __name__ == "__main__":  # `make install` builds the index and the URL keys once, before the first run needs them
+    from transforms.url.match import ut1_url_keys
+
     index = load_ut1()
-    print(f"UT1 host index: {len(index)} hosts, in {cache_dir()}")
+    print(f"UT1 host index: {len(index)} hosts, {len(ut1_url_keys(index.checksum))} URL keys, in {cache_dir()}")

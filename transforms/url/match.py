@@ -20,15 +20,17 @@ parent or its siblings. An IP address host is looked up as it is (it has no pare
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import ahocorasick
 from xxhash import xxh3_64_intdigest
 
-from transforms.url.blocklist import DomainIndex, data_path, read_member
+from transforms.url.blocklist import UT1_SOURCE, DomainIndex, cached_bytes, data_path, read_member
 from transforms.url.compound import CompoundWords
 from transforms.url.config import (
     REASON_BANNED_SUBWORD,
@@ -39,7 +41,7 @@ from transforms.url.config import (
     UrlConfig,
 )
 
-__all__ = ["UrlFilter", "UrlParts", "UrlVerdict", "WordLists", "load_word_lists", "split_url", "url_key"]
+__all__ = ["UrlFilter", "UrlParts", "UrlVerdict", "WordLists", "load_word_lists", "split_url", "url_key", "ut1_url_keys"]
 
 # scheme://userinfo@host:port/path?query#fragment; the scheme and "//" are optional (UT1's URLs have none).
 _URL = re.compile(
@@ -141,6 +143,31 @@ def _with_scheme(entry: str) -> str:
     return entry if "://" in entry else "http://" + entry.lstrip("/")
 
 
+def _list_keys(entries: Iterable[str]) -> set[str]:
+    """The lookup keys of URL list entries (entries without a host are left out)."""
+    keys = set()
+    for entry in entries:
+        parts = split_url(_with_scheme(entry))
+        if parts is not None:
+            keys.add(url_key(parts.host, parts.tail))
+    return keys
+
+
+def ut1_url_keys(checksum: bytes) -> list[str]:
+    """The keys of the bundled UT1 URL list (~20,000 entries): made once per machine and cached, since parsing
+    the entries took 0.1 s of every run's start. The cache file is named after the list's SHA-256 (`checksum`,
+    as `load_ut1` read it) and this module's source, whose functions make the keys: a changed list or a changed
+    key rule gets a new file, never a stale one."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+    def build() -> bytes:
+        entries = read_member(data_path(UT1_SOURCE), "urls").decode("utf-8", "replace").splitlines()
+        return "\n".join(sorted(_list_keys(entries))).encode("utf-8")
+
+    text = cached_bytes(f"url-keys-{checksum.hex()[:20]}-{code}.txt", build).decode("utf-8")
+    return text.split("\n") if text else []
+
+
 class UrlVerdict(NamedTuple):
     reason: str
     detail: str
@@ -150,15 +177,12 @@ class UrlFilter:
     """The URL stage's rules over the loaded lists; `verdict(url)` is None for a URL that stays."""
 
     def __init__(self, cfg: UrlConfig, ut1: DomainIndex | None, words: WordLists | None,
-                 ut1_urls: Iterable[str] = ()) -> None:  # fmt: skip
+                 ut1_urls: Iterable[str] = (), ut1_url_keys: Iterable[str] = ()) -> None:  # fmt: skip
+        """`ut1_urls`: URL list entries as written; `ut1_url_keys`: entries already made keys (`ut1_url_keys()`)."""
         self._ut1 = ut1
         self._block = frozenset(self._host_of(d) for d in cfg.block_domains) - {""}
         self._allow = frozenset(self._host_of(d) for d in cfg.allow_domains) - {""}
-        urls: set[str] = set()
-        for entry in [*ut1_urls, *cfg.block_urls]:
-            parts = split_url(_with_scheme(entry))
-            if parts is not None:
-                urls.add(url_key(parts.host, parts.tail))
+        urls = set(ut1_url_keys) | _list_keys([*ut1_urls, *cfg.block_urls])
         self._urls = frozenset(urls)
         self._url_hosts = frozenset(u.split("/", 1)[0] for u in urls)
         self._soft_threshold = cfg.soft_word_threshold
@@ -180,13 +204,11 @@ class UrlFilter:
     @classmethod
     def from_config(cls, cfg: UrlConfig) -> UrlFilter:
         """The filter with the bundled lists that `cfg` turns on (UT1 memory-mapped from the machine's cache)."""
-        from transforms.url.blocklist import UT1_SOURCE, load_ut1
+        from transforms.url.blocklist import load_ut1
 
         ut1 = load_ut1() if cfg.ut1 else None
-        ut1_urls: list[str] = []
-        if cfg.ut1:
-            ut1_urls = read_member(data_path(UT1_SOURCE), "urls").decode("utf-8", "replace").splitlines()
-        return cls(cfg, ut1, load_word_lists() if cfg.word_lists else None, ut1_urls)
+        keys = ut1_url_keys(ut1.checksum) if ut1 is not None else []
+        return cls(cfg, ut1, load_word_lists() if cfg.word_lists else None, ut1_url_keys=keys)
 
     def _domain_verdict(self, suffixes: list[str]) -> tuple[bool, str | None]:
         """(allowed, the listed domain that blocks it): the most specific listed suffix decides."""

@@ -1,0 +1,155 @@
+"""Indonesian and Vietnamese gambling spam by its vocabulary (`transforms/language/gambling.py`, issue 25 item 5):
+the short, code-mixed and English-framed lines fastText and the word lists miss, in a real English article; and the
+legitimate lines with gambling words, bookmakers and product codes that must stay, in English, Indonesian and
+Vietnamese pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEED_CLEAN
+from tests.test_language import cfg, model  # noqa: F401 (the fixtures)
+from transforms.language import REASON_FOREIGN_LANGUAGE, LanguageConfig, clean_language, strip_foreign_lines
+from transforms.language.gambling import ID, VI, Evidence, evidence, spam_group
+
+OFF = LanguageConfig(gambling_lexicon=False)
+
+
+@pytest.fixture(scope="module")
+def page() -> list[str]:
+    """A real English news article (the shared seed), one line per paragraph."""
+    return [ln.strip() for ln in SEED_CLEAN.read_text(encoding="utf-8").split("\n") if ln.strip()]
+
+
+# Lines the language stage kept before the lexicon (holdout6's misses, tuning material), alone in the article.
+CAUGHT = [
+    "Situs Cuan138",  # tag and brand, 11 letters
+    "Togel SINGA4D",
+    "Vào Sin88",
+    "Play now at Cuan138! akun demo gratis and get bonus 15%",  # English-framed: fastText reads it English
+    "akun demo gratis klik https://cuan138.vip/daftar",  # a brand in a URL
+    "#TF88 #nhacaiuytin #cacuocbongda choi game bai doi thuong",  # Vietnamese without its diacritics, glued tags
+    "ĐĂNG KÝ SODO66 NHẬN NGAY 621K",  # ALL CAPS
+    "LUCK8 official - best online casino in Vietnam, nạp tiền qua momo",
+    # holdout7's misses at its one run, read since: a long English-framed line fastText gives English 0.9 or more
+    # (looked at for its brand code), and a brand made of a gambling word
+    "Looking for a trusted togel dealer? SULTAN88 is the answer: scatter hitam turun terus",
+    "TAIXIU79 club",
+    "Cổng GO99 2017",  # a short tag in letters only Vietnamese writes
+]
+
+
+@pytest.mark.parametrize("spam", CAUGHT)
+def test_gambling_lines_go_alone_anywhere_in_an_english_article(model, cfg, page, spam):
+    for at in (0, 5, len(page)):
+        text = "\n".join(page[:at] + [spam] + page[at:])
+        res = strip_foreign_lines(text, "en", model, cfg)
+        assert res.removed == [spam]
+        assert res.reasons == {REASON_FOREIGN_LANGUAGE: 1}
+        assert res.text == "\n".join(page)
+        assert strip_foreign_lines(text, "en", model, OFF).lines_removed == 0  # the lexicon's doing
+
+
+def test_a_line_with_some_gambling_vocabulary_goes_with_the_block_next_to_it(model, cfg, page):
+    block = ["TF88 casino", "TF88 là nhà cái uy tín, cá cược bóng đá và nổ hũ đổi thưởng mỗi ngày"]
+    text = "\n".join(page[:5] + block + page[5:])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.removed == block and res.text == "\n".join(page)
+    # without the lexicon the Vietnamese line goes alone: "TF88 casino" has no language to go by
+    assert strip_foreign_lines(text, "en", model, OFF).removed == block[1:]
+
+
+LEGIT_EN = [
+    "Bet365 and William Hill cut Arsenal's title odds to 5/2 after Saturday's draw at Anfield.",
+    "The iPhone15 Pro starts at $999, and the Galaxy S24 Ultra costs about $1,299.",
+    "The Airbus A320neo and the Boeing 737 MAX 8 make up most of the order book.",
+    "Our casino review: the deposit bonus looks generous, but the wagering requirement is 40x.",
+    "Judi Dench returns as M in Casino Royale.",
+    "Police say the suspects ran 'judi online' sites, Indonesian for online gambling.",
+    "| Harlow | Robert Halfon | halfon4harlow@roberthalfon.com |",
+    "Use code SAVE20 at checkout for 20% off; the slot machine museum opens on the 21st.",
+    "Nguyễn Thị Ánh won the photo prize with her Sony RX100 camera.",
+]
+
+
+def test_english_lines_about_betting_and_product_codes_stay(model, cfg, page):
+    text = "\n".join(page[:3] + LEGIT_EN[:4] + page[3:9] + LEGIT_EN[4:] + page[9:])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.lines_removed == 0 and res.text == text
+
+
+NEWS_ID = [
+    "Polisi menangkap 12 tersangka pengelola situs judi online di Jakarta Barat pada Selasa malam.",
+    "Situs tersebut menawarkan permainan slot, togel, dan taruhan bola, dengan omzet miliaran rupiah per bulan.",
+    "Para tersangka dijerat Pasal 303 KUHP tentang perjudian dengan ancaman hukuman sepuluh tahun penjara.",
+    "Kementerian telah memblokir lebih dari 800 ribu konten judi online sepanjang tahun ini.",
+    "Psikolog mengingatkan bahwa kecanduan judi slot dapat merusak keuangan keluarga.",
+]
+NEWS_VI = [
+    "Công an vừa triệt phá một đường dây đánh bạc qua mạng với số tiền giao dịch hơn 1.000 tỷ đồng.",
+    "Các đối tượng lập nhiều trang web cá cược bóng đá và game bài đổi thưởng, thu hút hàng chục nghìn người chơi.",
+    "Người chơi nạp tiền qua tài khoản ngân hàng đứng tên người khác để tránh bị phát hiện.",
+    "Chuyên gia cho rằng cần siết chặt quản lý các ứng dụng tài xỉu, xóc đĩa và nổ hũ trên mạng xã hội.",
+]
+
+
+@pytest.mark.parametrize(("lang", "lines"), [("id", NEWS_ID), ("vi", NEWS_VI)])
+def test_news_about_gambling_in_its_own_language_stays_whole(model, cfg, lang, lines):
+    text = "\n".join(lines)
+    res = strip_foreign_lines(text, lang, model, cfg)
+    assert res.lines_removed == 0 and res.text == text
+
+
+def test_evidence():
+    assert evidence("The city council met on Tuesday.") is None
+    assert evidence("Situs Cuan138") == Evidence(0, 1, True, frozenset({ID}))
+    assert evidence("choi game bai doi thuong") == Evidence(2, 0, False, frozenset({VI}))
+    assert evidence("https://www.pusat4d.org/?ref=slotgacor") == Evidence(1, 0, True, frozenset({ID}))
+    # no brand: a unit, an ordinal, a word with a digit inside, an e-mail address
+    assert evidence("20mg on the 21st, halfon4harlow, bob77@example.com") is None
+    assert evidence("iPhone15 A320") == Evidence(0, 0, True, frozenset())  # a code: no evidence alone
+
+
+def test_spam_group():
+    en = "group2"
+    brand_weak = Evidence(0, 1, True, frozenset())
+    assert spam_group(brand_weak, en, "", "", 0.8, 0.9) == ""  # "Bet365 ... odds": no language to go by
+    assert spam_group(brand_weak, en, "", ID, 0.8, 0.9) == ID  # ... with Indonesian words
+    one_strong = Evidence(1, 1, False, frozenset({ID}))
+    assert spam_group(one_strong, en, "", "", 0.5, 0.9) == ID
+    assert spam_group(one_strong, en, "", "", 0.95, 0.9) == ""  # an English sentence: needs a brand code
+    assert spam_group(one_strong, ID, "", "", 0.0, 0.9) == ""  # the page's own language
+
+
+OUTVOTING_BLOCK = [
+    "Segera promo cashback mingguan hingga 15% di TOGEL4D, permainan kasino langsung dengan dealer cantik",
+    "HOKI138 menawarkan daftar akun baru sekarang juga; situs taruhan bola paling dipercaya",
+    "Segera putaran gratis untuk pemain baru di SLOT88, menangkan hadiah jutaan rupiah serta situs taruhan bola",
+    "JP99 menawarkan promo cashback mingguan hingga 80%; permainan kasino langsung dengan dealer cantik",
+    "Segera tanpa ribet dan langsung main di OLYMPUS88, layanan pelanggan ramah setiap saat",
+]
+SHORT_EN_PAGE = [
+    "Agenda",
+    "- Two or three short lightning talks (30 mins)",
+    "- Knowledge and experience exchange (1 hour)",
+    "- Small groups, then presentations (45 mins)",
+    "- Discussion about the next meeting: when? What type?",
+]
+
+
+def test_a_gambling_block_larger_than_a_short_english_page_does_not_make_it_indonesian(model, cfg):
+    text = "\n".join(OUTVOTING_BLOCK + SHORT_EN_PAGE)
+    res = clean_language(text, model, cfg)
+    assert res.before.lang == "en"
+    assert res.strip.removed == OUTVOTING_BLOCK and res.strip.text == "\n".join(SHORT_EN_PAGE)
+    # without the lexicon the block outvotes the page, and the page's own lines went as foreign
+    off = clean_language(text, model, OFF)
+    assert off.before.lang == "id" and off.strip.removed == SHORT_EN_PAGE[1:]
+
+
+def test_an_indonesian_article_naming_brands_keeps_its_language(model, cfg):
+    # its own lines without brand codes vote Indonesian: the block is left out of the vote only when the rest
+    # votes another language
+    lines = ["Polisi menutup situs judi online SLOT88 dan HOKI138 yang beroperasi dari Jakarta Barat.", *NEWS_ID[1:]]
+    res = clean_language("\n".join(lines), model, cfg)
+    assert res.before.lang == "id" and res.strip.lines_removed == 0

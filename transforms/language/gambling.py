@@ -1,0 +1,323 @@
+"""Indonesian and Vietnamese gambling spam by its vocabulary: a column of the line table (pass 1), read by the
+decisions (pass 2) whatever fastText makes of the line.
+
+Gambling injections are short, code-mixed lines that fastText often reads as English or as noise ("Play now at
+ASIA99! jadwal togel singapore hari ini", "Situs Cuan138", "Vào Sin88", "choi game bai doi thuong"); the language
+of their few words is hard to tell, but what they are about is not. A line is counted as gambling spam of a foreign
+group (Indonesian/Malay, or Vietnamese) when its evidence is strong enough and that group is not the page's own:
+
+- `STRONG` terms (gambling words of one of the two languages: togel, gacor, maxwin, judi online, nhà cái, nổ hũ,
+  tài xỉu, cá cược, game bài đổi thưởng, and the Vietnamese without diacritics, nha cai, tai xiu, ...): two of them,
+  or one with a brand code or a `WEAK` term;
+- a brand code (letters and digits glued in one token: SLOT88, Cuan138, 789WIN, a URL's host "cuan138.vip") with a
+  `WEAK` term (a gambling word every language uses, slot, casino, jackpot, deposit, bonus, or a spam-frame word of
+  one language, situs, daftar, terpercaya, uy tín, đăng ký, vào), or with words that lean to the group (the word
+  lists, `wordlm`, on the line case-folded, or fastText's probability for the group);
+- a line that fastText reads confidently as the page's language needs a brand code besides its one `STRONG` term
+  (an English sentence about "judi online" in Indonesia stays).
+
+A brand code alone, or generic gambling words alone, are never enough: "Bet365 cut the odds", "iPhone15", "A320",
+"the casino's slot machines" stay; and nothing is removed from a page in the group itself (an Indonesian news article
+about a raid on "situs judi online" keeps every line). A page that an injected block outvotes (a short English page
+under ten Indonesian lines) is voted again without the block (`vote_without_block`).
+
+The lexicon starts from public lists of the vocabulary rather than from the evaluation banks: Indonesian from the
+YARA rule `detect_gambling_content.yar` of github.com/noplanalderson/yara_rules (slot gacor/online/toto, toto
+hk/indonesia, judi online/bola/slot, situs judi/slot terpercaya, jackpot) and the Indonesian "judol" comment-spam
+phrase lists of public comment filters (`knownSpamPhrases.js`: bonus new member, deposit pulsa, link alternatif,
+anti nawala, maxwin, rtp, pola); Vietnamese from the i-gaming glossary of github.com/andyuky/nova-igaming-vn-rewriter
+(references/vietnamese-glossary.md: xóc đĩa, bài cào, cá độ, kèo nhà cái, tài xỉu, nổ hũ) and the gambling rule of
+the PhishRadar phishing detector (nhà cái, cá cược, nổ hũ, game bài, đổi thưởng). Hand-written rather than taken
+from a package: no maintained package carries these lists. A few frame words were added from the misses of
+the banks used for tuning (`benchmarks/language_eval.py`: "ribu" and "new member" from holdout3's "deposit 10 ribu
+via e-wallet SLOT88", holdout6's short lines), never from the bank kept for the final figure. Vietnamese terms
+whose unaccented spelling is a word of another language are matched with their diacritics only (lô đề: "lo de" is
+Spanish, kèo, đá gà).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from transforms.language.labels import language_group
+
+if TYPE_CHECKING:
+    from transforms.language.features import LangResult, LineTable
+    from transforms.language.model import LanguageModel
+
+__all__ = ["GAMBLING_GROUPS", "Evidence", "evidence", "fill", "spam_group", "vote_without_block"]
+
+ID = language_group("id")  # Indonesian, Malay, Javanese, Sundanese
+VI = language_group("vi")
+GAMBLING_GROUPS = frozenset({ID, VI})
+_ANY = ""  # a term every language uses
+
+# Terms that are gambling whatever the sentence: (term, group). Matched as whole words (spaces: any whitespace,
+# hyphens or underscores), lowercase, on the NFC text (the normalize stage's).
+STRONG: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "togel", "gacor", "maxwin", "judol", "judi online", "judi slot", "judi bola", "judi togel", "judi kartu",
+            "situs judi", "agen judi", "bandar judi", "bandar togel", "bandar bola", "agen slot", "situs slot",
+            "slot gacor", "slot online", "slot toto", "slot dana", "slot pulsa", "slot demo", "toto hk", "toto sgp",
+            "toto macau", "toto indonesia", "toto thailand", "toto 4d", "togel hk", "togel sgp", "rungkad",
+            "anti rungkad", "taruhan", "taruhan bola", "sabung ayam", "tembak ikan", "bocoran slot", "bocoran rtp",
+            "pola slot", "rtp slot", "rtp live", "jam gacor", "gampang menang", "gampang maxwin", "pasti maxwin",
+            "scatter hitam", "deposit pulsa", "deposit dana", "deposit qris", "bonus new member", "bonus member baru",
+            "bonus rollingan", "anti nawala", "link alternatif", "keluaran sgp", "keluaran hk", "prediksi togel",
+            "angka jitu", "perjudian",
+        ],
+        ID,
+    ),
+    **dict.fromkeys(
+        [
+            "nhà cái", "cá cược", "cá độ", "nổ hũ", "quay hũ", "tài xỉu", "xóc đĩa", "game bài", "đánh bài",
+            "đổi thưởng", "bắn cá", "lô đề", "soi kèo", "kèo nhà cái", "kèo bóng đá", "tỷ lệ kèo", "đá gà",
+            "đánh bạc", "cờ bạc", "sòng bạc", "cổng game", "bài cào", "xì dách", "bầu cua", "xổ số online",
+            "casino trực tuyến", "cược thể thao",
+            # without diacritics (none of them a word of another language)
+            "nha cai", "ca cuoc", "ca do bong da", "no hu", "quay hu", "tai xiu", "xoc dia", "game bai", "danh bai",
+            "doi thuong", "ban ca doi thuong", "soi keo", "keo nha cai", "keo bong da", "danh bac", "co bac",
+            "song bac", "cong game", "bai cao", "bau cua",
+        ],
+        VI,
+    ),
+    **dict.fromkeys(["sbobet", "pragmatic play", "mahjong ways", "gates of olympus", "sweet bonanza"], _ANY),
+}
+
+# Gambling words every language uses, and the spam frame of each language (what surrounds a brand code).
+WEAK: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "slot", "slots", "casino", "jackpot", "jp", "deposit", "depo", "withdraw", "wd", "bonus", "promo",
+            "cashback", "freebet", "rtp", "poker", "baccarat", "roulette", "toto", "bet", "betting", "4d", "spin",
+            "scatter", "odds", "lottery", "kasino",
+        ],
+        _ANY,
+    ),
+    **dict.fromkeys(
+        [
+            "judi", "situs", "daftar", "terpercaya", "terbaru", "agen", "bosku", "menang", "kemenangan", "hadiah",
+            "member baru", "new member", "ribu", "login alternatif", "hari ini", "sekarang", "jitu", "bocoran",
+            "prediksi", "keluaran",
+        ],
+        ID,
+    ),
+    **dict.fromkeys(
+        [
+            "uy tín", "đăng ký", "đăng nhập", "nạp tiền", "rút tiền", "khuyến mãi", "link vào", "tải app",
+            "thành viên mới", "hoàn trả", "vào", "tải", "nhận thưởng", "chính thức", "hôm nay", "ngay", "cược", "kèo",
+            "uy tin", "dang ky", "dang nhap", "nap tien", "rut tien", "khuyen mai", "link vao", "tai app",
+            "nhan thuong", "chinh thuc",
+        ],
+        VI,
+    ),
+}
+
+_TERMS = {**WEAK, **STRONG}
+_JOINER = re.compile(r"[\s_-]+")  # between the words of a term: "judi online", "judi-online", "judi_online"
+_FIRST_WORDS = frozenset(t.split()[0] for t in _TERMS)
+_TERM = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(t).replace(r"\ ", r"[\s_-]+") for t in sorted(_TERMS, key=len, reverse=True))
+    + r")(?!\w)"
+)
+# Gambling words glued into one token (hashtags, hosts and paths of URLs: #slotgacorhariini, /cacuocbongda, and
+# brand codes: TAIXIU79), looked for inside such tokens only; none of them occurs inside a common word of another
+# language.
+_GLUED = {
+    "gacor": ID, "togel": ID, "maxwin": ID, "judionline": ID, "judislot": ID, "situsjudi": ID, "slotonline": ID,
+    "rungkad": ID, "nhacai": VI, "cacuoc": VI, "taixiu": VI, "gamebai": VI, "doithuong": VI, "xocdia": VI,
+    "soikeo": VI, "danhbai": VI, "quayhu": VI,
+}
+_GLUED_TOKEN = re.compile(r"\S*[#/.]\S*")
+_GLUED_ROOT = re.compile("|".join(_GLUED))
+
+# A brand code: letters and digits glued in one token (SLOT88, Cuan138, Petir4D, 789WIN, a host's "cuan138"), at
+# least two letters; not a unit or an ordinal (20mg, 5km, 21st), nor a word with a digit inside
+# ("halfon4harlow"), nor a part of an e-mail address.
+_ALNUM = re.compile(r"(?<![\w@])[A-Za-z0-9]+(?![\w@])")
+_BRAND_SHAPE = re.compile(r"[A-Za-z]{2,}[0-9]+[A-Za-z]?|[0-9]+[A-Za-z]{2,}")
+_HAS_DIGIT = re.compile(r"[0-9]")
+_WORD = re.compile(r"\w+")
+_UNIT = re.compile(
+    r"\d+(?:st|nd|rd|th|mg|kg|km|cm|mm|ml|gb|mb|kb|tb|hz|khz|mhz|ghz|fps|px|pm|am|mph|kwh|mah|wh|kw|mp|yo|yr|yrs|"
+    r"hrs|min|mins|sec|secs|pcs|pts)"
+)
+
+
+def _is_brand(token: str) -> bool:
+    return len(token) <= 14 and bool(_BRAND_SHAPE.fullmatch(token)) and not _UNIT.fullmatch(token.lower())
+
+
+class Evidence(NamedTuple):
+    """A line's gambling vocabulary: `STRONG` and `WEAK` terms found, whether it holds a brand code, and the groups
+    its language-specific terms belong to."""
+
+    strong: int
+    weak: int
+    brand: bool
+    groups: frozenset[str]
+
+
+def evidence(line: str) -> Evidence | None:
+    """The gambling vocabulary of `line`, or None when it has none (neither a term nor a brand code)."""
+    low = line.lower()
+    strong = weak = 0
+    groups: set[str] = set()
+    # most lines have no term: one pass over the words first, the terms' regex only on lines with a first word
+    has_term = not _FIRST_WORDS.isdisjoint(_WORD.findall(low))
+    for m in _TERM.finditer(low) if has_term else ():
+        term = " ".join(_JOINER.split(m.group(0)))
+        if term in STRONG:
+            strong += 1
+            group = STRONG[term]
+        else:
+            weak += 1
+            group = WEAK[term]
+        if group:
+            groups.add(group)
+    brands = [t for t in _ALNUM.findall(line) if _is_brand(t)] if _HAS_DIGIT.search(line) else []
+    if _GLUED_ROOT.search(low):
+        # each root once: a brand made of one ("TAIXIU79", "GACOR77") counts as much as its URL ("taixiu79.com")
+        roots = {m.group(0) for tok in _GLUED_TOKEN.findall(low) + [b.lower() for b in brands]
+                 for m in _GLUED_ROOT.finditer(tok)}  # fmt: skip
+        strong += len(roots)
+        groups.update(_GLUED[r] for r in roots)
+    brand = bool(brands)
+    if not (strong or weak or brand):
+        return None
+    return Evidence(strong, weak, brand, frozenset(groups))
+
+
+def spam_group(ev: Evidence, doc_group: str, lean: str, partly: str, native: float, native_max: float) -> str:
+    """The foreign group (`GAMBLING_GROUPS`) a line with evidence `ev` is gambling spam of on a page of
+    `doc_group`, or "" when the evidence is not strong enough (see the module docstring). `lean`: the gambling
+    group the line's words or fastText lean to ("" for none); `partly`: the one a good share of its words favour
+    (a code-mixed line, "Play now at Cuan138! akun demo gratis and get bonus 15%"), which counts next to a brand
+    code and a gambling word only; `native`: fastText's probability for the page's group (a line it reads
+    confidently as the page's language, at least `native_max`, needs a brand code)."""
+    targets = sorted(g for g in ev.groups if g != doc_group)
+    if not targets and ev.groups:
+        return ""  # the page's own language's vocabulary
+    target = targets[0] if targets else (lean or partly)
+    if not target or target == doc_group:
+        return ""
+    leans = lean == target
+    if ev.strong >= 2 and (ev.brand or native < native_max or leans):
+        return target
+    if ev.strong and (ev.brand or ((ev.weak or leans) and native < native_max)):
+        return target
+    if ev.brand and (leans or (ev.weak and (targets or partly == target))):
+        return target
+    return ""
+
+
+def fill(
+    table: LineTable,
+    model: LanguageModel,
+    native_max: float,
+    lean_llr: float,
+    min_share: float,
+    lean_score: float,
+    skip: tuple[int, float],
+) -> None:
+    """The table's `gambling` column: for each line, the foreign group it is gambling spam of ("" for none); and
+    `gambling_hint`: the line has some of the vocabulary (a strong term, a weak one with a brand code, or a weak
+    term of a foreign group) and fastText gives the page's group less than `native_max`, so that it goes with a
+    gambling block next to it (`decisions._joins_block`; a brand code alone is no hint: "ggplot2", "ABC7 News").
+    The words' lean (`spam_group`: by `lean_llr`, or partly, `min_share` of the letters) is taken on the line
+    case-folded (Title Case and ALL CAPS lines have no other evidence), brand codes, URLs and digits left out, only
+    for the few lines with gambling vocabulary; fastText's by `lean_score`. Lines of `skip` = (letters, score) or
+    more letters that fastText gives the page's group that score or more are looked at only when the vote weighs
+    them less for a brand code or a keyword list (`material`: "Looking for a trusted togel dealer? SULTAN88 is the
+    answer"), where the words' evidence skips them all (`features._word_evidence`): on that much text fastText is
+    reliable, and they are most of a page's text (the cost: the lexicon is a few microseconds a line)."""
+    n = len(table.lines)
+    table.gambling, table.gambling_hint = [""] * n, [False] * n
+    doc_group = table.doc_group
+    min_letters, max_native = skip
+    seen = [
+        (i, ev)
+        for i, line in enumerate(table.lines)
+        if table.letters[i]
+        and (
+            not (table.preds[i] and table.evidence[i] >= min_letters and table.native[i] >= max_native)
+            or table.material[i] < 1.0
+        )
+        and (ev := evidence(line))
+    ]
+    for i, ev in seen:
+        table.gambling_hint[i] = bool(
+            (ev.strong or (ev.weak and (ev.brand or ev.groups - {doc_group})))
+            and not (table.preds[i] and table.native[i] >= native_max)
+        )
+    # only lines with a strong term or a brand code can be spam (`spam_group`)
+    found = [(i, ev) for i, ev in seen if ev.strong or ev.brand]
+    if not found:
+        return
+    words: list[tuple[float, str, float]] = [(0.0, "", 0.0)] * len(found)
+    if table.native_langs:
+        texts = [_NOT_WORDS.sub(" ", table.lines[i]).lower() for i, _ in found]
+        words = model.words.llr_many(texts, table.native_langs, language_group)
+    for (i, ev), (llr, group, share) in zip(found, words):
+        lean = group if group in GAMBLING_GROUPS and llr >= lean_llr else ""
+        partly = group if group in GAMBLING_GROUPS and share >= min_share else ""
+        if not lean and table.preds[i]:
+            best = max(GAMBLING_GROUPS, key=lambda g: table.groups[i].get(g, 0.0))
+            if table.groups[i].get(best, 0.0) >= lean_score:
+                lean = best
+        if not lean and ev.brand and doc_group != VI and _vietnamese_tag(table.lines[i]):
+            lean = VI
+        native = table.native[i] if table.preds[i] else 0.0
+        table.gambling[i] = spam_group(ev, doc_group, lean, partly, native, native_max)
+
+
+# Letters only Vietnamese writes: ơ, ư, the vowels with a hook above, and those with two marks. Not đ (Croatian),
+# the vowels with a dot below only (Yoruba, Igbo), ẽ, ỹ (Guarani), ỳ (Welsh), nor â, ê, ô (French, Portuguese).
+_VIETNAMESE_ONLY = re.compile("[ơưảẻỉỏủỷấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữựƠƯẢẺỈỎỦỶẤẦẨẪẬẮẰẲẴẶẾỀỂỄỆỐỒỔỖỘỚỜỞỠỢỨỪỬỮỰ]")
+
+
+
+def _vietnamese_tag(line: str) -> bool:
+    """A brand code's tag in Vietnamese: at most three words besides codes and URLs ("Chơi 789WIN", "Cổng GO99
+    2017"), one of them in letters only Vietnamese writes; too few letters for the word lists. An English sentence
+    with a Vietnamese name and a model code ("Nguyễn Thị Ánh won the RX100 prize") has more words."""
+    return bool(_VIETNAMESE_ONLY.search(line)) and len(_NOT_WORDS.sub(" ", line).split()) <= 3
+
+
+# What the words' lean leaves out: tokens with digits, URLs and hosts, and marks.
+_NOT_WORDS = re.compile(r"\S*[0-9/@]\S*|\S+\.\S+")
+
+
+def vote_without_block(
+    table: LineTable,
+    vote: LangResult,
+    vote_of: Callable[[LineTable, Sequence[int]], LangResult],
+    min_share: float,
+) -> LangResult:
+    """The page's language when an injected gambling block outvotes the page's own text (a short English page
+    under ten Indonesian lines reads Indonesian, and its own lines were then removed as foreign): when the vote
+    went to Indonesian or Vietnamese, the lines with a brand code and a gambling term (the block's signature,
+    whatever the page's language) are left out and the others vote again (`vote_of`, `features.vote_language`).
+    Their language wins when it is another group and they carry at least `min_share` of the judged letters; a
+    page that is mostly such lines is a gambling page, and an Indonesian or Vietnamese article about gambling
+    keeps its language (its own lines, without brand codes, vote for it)."""
+    if language_group(vote.lang) not in GAMBLING_GROUPS:
+        return vote
+    judged = [i for i, p in enumerate(table.preds) if p]
+    block = set()
+    for i in judged:
+        ev = evidence(table.lines[i])
+        if ev is not None and ev.brand and (ev.strong or ev.weak):
+            block.add(i)
+    rest = [i for i in judged if i not in block]
+    rest_letters = sum(table.evidence[i] for i in rest)
+    if not block or rest_letters < min_share * sum(table.evidence[i] for i in judged):
+        return vote
+    other = vote_of(table, rest)
+    if other.score == 0.0 or language_group(other.lang) == language_group(vote.lang):
+        return vote
+    return other
