@@ -10,6 +10,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+mod langfeat;
 mod lines;
 mod minhash;
 mod normalize;
@@ -161,6 +162,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
     m.add_function(wrap_pyfunction!(tidy_text, m)?)?;
     m.add_function(wrap_pyfunction!(non_ascii_windows, m)?)?;
+    m.add_function(wrap_pyfunction!(langfeat::language_lines, m)?)?;
+    m.add_function(wrap_pyfunction!(langfeat::script_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(langfeat::prediction_text_of, m)?)?;
+    m.add_function(wrap_pyfunction!(langfeat::line_flags, m)?)?;
+    langfeat::add_constants(m)?;
     m.add("NEEDLE_SHIFT", lines::NEEDLE_SHIFT)?;
     m.add("EMPTY", lines::EMPTY)?;
     m.add("NO_LETTERS", lines::NO_LETTERS)?;

@@ -31,10 +31,8 @@ from transforms.language.features import LINGUA_FRANCA, LineTable, Preds, word_t
 from transforms.language.gambling import GAMBLING_GROUPS
 from transforms.language.labels import (
     _HAN_GROUP,
-    group_probabilities,
+    group_facts,
     language_group,
-    native_and_foreign,
-    top_other_group,
 )
 from transforms.language.model import LanguageModel
 from transforms.language.scripts import HAN, KANA
@@ -302,7 +300,7 @@ def _judge_short_run(
     when both kinds of evidence agree on one foreign group: fastText gives the page's group less than
     `run_max_native_score`, and the words favour that group as a longer run's must (`wordfreq_run_llr`,
     `wordfreq_min_share`). One of them alone is not enough on so few letters, except that a brand code or a
-    keyword list in the run (`features._material_weight`: what templates and injections are made of, and what
+    keyword list in the run (`LineTable.material`: what templates and injections are made of, and what
     pulls fastText towards English, "Link login RAJA188 anti nawala terbaru") stands in for fastText's word. Not
     for English (`LINGUA_FRANCA`)."""
     if not table.native_langs:
@@ -323,9 +321,8 @@ def _judge_short_run(
         or group in bilingual
     ):
         return
-    by_group = group_probabilities(preds)
-    native, _ = native_and_foreign(by_group, table.doc_group)
-    agrees = native < cfg.run_max_native_score and top_other_group(by_group, table.doc_group) == group
+    _, native, _, top = group_facts(preds, table.doc_group)
+    agrees = native < cfg.run_max_native_score and top == group
     if not agrees and all(table.material[i] == 1.0 for i in run):
         return
     for i in run:
@@ -369,10 +366,9 @@ def _foreign_group(
 
 
 def _confident_foreign(preds: Preds, doc_group: str, cfg: LanguageConfig, bilingual: set[str]) -> bool:
-    by_group = group_probabilities(preds)
-    if bilingual and top_other_group(by_group, doc_group) in bilingual:
+    _, native, foreign, top = group_facts(preds, doc_group)
+    if bilingual and top in bilingual:
         return False
-    native, foreign = native_and_foreign(by_group, doc_group)
     if native < cfg.run_max_native_score:
         return True
     return foreign >= cfg.run_min_foreign_score and foreign >= cfg.foreign_to_native * native

@@ -14,8 +14,9 @@
 Nothing here decides what goes: `transforms.language.decisions` (pass 2) reads the table and decides over runs of
 lines, `transforms.language.edit` (pass 3) makes the edit and counts it. Every column is a list with one entry per
 line of the text (`text.split("\\n")`), of plain types (int, float, bool, str; the script histogram, fastText's
-(language, probability) pairs and the probability per language group are small per-line maps), so that a compiled
-implementation can fill the same table.
+(language, probability) pairs and the probability per language group are small per-line maps). Step 1's per-line
+work is one call of the compiled extension per document (`native/src/langfeat.rs`, see "step 1" below); what
+remains in Python is fastText, the mojibake check of Han and kana lines, hashtags and bookkeeping.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from transforms.core import _native
 from transforms.language import gambling
 from transforms.language.config import UNKNOWN_LANG, LanguageConfig
 from transforms.language.labels import (
@@ -32,14 +34,12 @@ from transforms.language.labels import (
     _GROUPS,
     _HAN_GROUP,
     _MARKER_SCRIPT,
-    group_probabilities,
+    group_facts,
     language_group,
-    native_and_foreign,
-    top_other_group,
 )
 from transforms.language.model import LanguageModel
 from transforms.language.mojibake import is_mojibake
-from transforms.language.scripts import _DROP_ASCII_LETTERS, HAN, HANGUL, KANA, LATIN, script_counts
+from transforms.language.scripts import HAN, KANA, LATIN
 
 __all__ = [
     "LangResult",
@@ -158,47 +158,35 @@ def read_lines(
 
 
 # --- step 1: each line's own facts ---------------------------------------------------------------------------
+#
+# The per-line work is one call of the compiled extension per document (`native/src/langfeat.rs`, which states
+# each rule next to its code; characters are classified by CPython's own Unicode database):
+# - the letters per script (`scripts.script_counts`);
+# - the text fastText reads for a line (`prediction_text`): stripped; tokens that are no words of any language
+#   left out (ASCII tokens with a digit or one of @/\=$_{}<> or a dotted name: URLs, domains, e-mail and
+#   @handles, paths, shell variables, code identifiers, brand codes such as "SLOT88", "20mg", "2024": fastText
+#   reads them as English or noise, and a brand name like "MAXWIN303" pulls a whole Indonesian line towards
+#   English); capped at `max_predict_chars` at a word boundary (the first few hundred characters of a line decide
+#   its language as well as all); and lowered when ALL CAPS (lid.176 is trained on ordinary mixed-case text and
+#   reads an all-caps Spanish headline as 'en'). What is left may be empty: the line then gives no evidence;
+# - a line of Latin text (3/4 of its letters or more) with a short Japanese or Chinese phrase in it (a quote, a
+#   term, a name: "the phrase 'こんにちは' sums it up") is read without that phrase: fastText reads a few kana as
+#   Japanese whatever the rest says;
+# - the letters of what fastText reads (`[^\W\d_]`; the line's own letters when it is read as it is): the weight
+#   of its prediction;
+# - the weight factor in the page's vote (`_MATERIAL_WEIGHT` for keyword lists, a Han "spider pool" county list
+#   or a menu, at least 5 short items between separators, and for lines with brand codes: what injections and
+#   templates are made of, not the page's own text; a page of nothing else still gets a language from them);
+# - the flags of lines never judged foreign by language: name-like (`is_name_like`), quote or reference
+#   (`is_quote_or_reference`), table label row (`is_label_row`).
+# Hashtags are read as the words they are made of (`_split_hashtags`, in Python: it asks the word lists).
 
-_HAS_DIGIT = re.compile(r"[0-9]")
-
-_NON_LETTER = re.compile(r"[\W\d_]+")
+_UTF8 = ("utf-8", "surrogatepass")
 
 
-def _count_letters(text: str) -> int:
-    if text.isascii():  # the common case, without building a regex substitution
-        return len(text) - len(text.translate(_DROP_ASCII_LETTERS))
-    return len(_NON_LETTER.sub("", text))
-
-
-# Tokens that are not words of any language: URLs, domains, e-mail and @handles, file paths, shell variables,
-# code identifiers (snake_case, dotted.names, key=value). fastText reads them as English (or noise).
-# A digit or one of those marks: one search decides whether a line needs rewriting.
-_REWRITE = re.compile(r"[0-9@/\\=$_{}<>]|www\.|[a-z]\.[a-z]")
-
-# A whole ASCII token (between spaces) with a digit or one of the marks above.
-# ("://" and "www." are covered by "/" and "[a-z0-9].[a-z]".)
-_NO_LANGUAGE_TOKEN = re.compile(r"(?<!\S)[\x21-\x7e]*?(?:[0-9@/\\=$_{}<>]|[a-z0-9]\.[a-z])[\x21-\x7e]*(?!\S)")
-
-
-def _prediction_text(line: str, max_chars: int) -> str:
-    """The text fastText sees for a line: stripped, capped at a word boundary, all-caps lowered.
-
-    lid.176 is trained on ordinary mixed-case text and reads all-caps headlines as noise (a Spanish headline in
-    capitals comes out 'en'); the first few hundred characters of a line decide its language as well as all.
-    ASCII tokens with digits ("SLOT88", "20mg", "80%", "2024") carry no language either; fastText reads them as
-    noise (a brand name like "MAXWIN303" pulls a whole Indonesian line towards English). Nor do URLs, paths and
-    code identifiers (a line of shell or a list of links is not English). What is left may be empty: the line
-    then gives no evidence.
-    """
-    text = line.strip()
-    if _REWRITE.search(text):
-        text = " ".join(_NO_LANGUAGE_TOKEN.sub(" ", text).split())
-    if len(text) > max_chars:
-        cut = text.rfind(" ", 0, max_chars)
-        text = text[: cut if cut > max_chars // 2 else max_chars]
-    if text.isupper():
-        text = text.lower()
-    return text
+def prediction_text(line: str, max_chars: int) -> tuple[str, int]:
+    """The text fastText reads for `line` (see above) and its letters."""
+    return _native.prediction_text_of(line.encode(*_UTF8), max_chars)
 
 
 # A hashtag: "#" (not after a word character or "&", as in "C#" or "&#39;") and letters, maybe with digits.
@@ -211,10 +199,8 @@ def _split_hashtags(line: str, model: LanguageModel) -> str:
     """The line with each hashtag read as the words it is made of: "#slotgacorhariini #JudiOnline" is
     "slot ga cor hari ini judi online" (`WordFrequencyModel.segment`, CamelCase split at its capitals, the words
     lowercased: a tag's capitals are typography). One run of letters is no word to fastText or to the word lists,
-    so a line of tags had no evidence. A tag with a digit is a brand code ("#SLOT88": left to `_prediction_text`,
+    so a line of tags had no evidence. A tag with a digit is a brand code ("#SLOT88": left to `prediction_text`,
     which drops it), and an ALL CAPS tag a brand or an acronym ("#HOKIBET": kept as it is, without the "#")."""
-    if "#" not in line:
-        return line
 
     def words(m: re.Match[str]) -> str:
         tag = m.group(1)
@@ -231,139 +217,78 @@ def _split_hashtags(line: str, model: LanguageModel) -> str:
     return _HASHTAG.sub(words, line)
 
 
-_CJK_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
-
-
-def _without_quoted_cjk(line: str, counts: dict[str, int]) -> str:
-    """A line of Latin text with a short Japanese or Chinese phrase in it (a quote, a term, a name: "the phrase
-    'こんにちは' sums it up") is read without that phrase: fastText reads a few kana as Japanese whatever the
-    rest says. Only where Latin letters are at least 3/4 of the line's; a line mostly in Han or kana is read
-    as it is."""
-    cjk = counts.get(KANA, 0) + counts.get(HAN, 0)
-    if not cjk or counts.get(LATIN, 0) * 4 < 3 * sum(counts.values()):
-        return line
-    return _CJK_CHARS.sub(" ", line)
-
-
 def _own_facts(text: str, model: LanguageModel, cfg: LanguageConfig) -> LineTable:
     """Step 1: script histogram, mojibake flag, language prediction, vote weight and flags of every line."""
     lines = text.split("\n")
     n = len(lines)
-    letters = [0] * n
-    counts: list[dict[str, int]] = [{}] * n
+    letters, counts, kinds, texts, alpha, material_of, name_of, quote_of, label_of = _native.language_lines(
+        text.encode(*_UTF8), cfg.line_min_letters, cfg.max_predict_chars, cfg.name_max_words
+    )
     mojibake = [False] * n
+    if cfg.detect_mojibake:
+        for i in [i for i, kind in enumerate(kinds) if kind & _native.LINE_CJK]:
+            mojibake[i] = is_mojibake(lines[i].strip())
     preds: list[Preds | None] = [None] * n
-    read: list[str] = [""] * n
-    evidence = [0] * n
     to_predict: list[int] = []
-    for i, line in enumerate(lines):
-        c = script_counts(line)
-        total = sum(c.values())
-        if total == 0:
+    for i, kind in enumerate(kinds):
+        kind &= ~_native.LINE_CJK
+        if kind < _native.LINE_JA or mojibake[i]:
             continue
-        letters[i] = total
-        counts[i] = c
-        if cfg.detect_mojibake and (HAN in c or KANA in c) and is_mojibake(line.strip()):
-            mojibake[i] = True
-            continue
-        if total < cfg.line_min_letters:
-            continue
-        if KANA in c and (c[KANA] + c.get(HAN, 0)) * 2 > total:
-            preds[i] = [("ja", 1.0)]
-            read[i], evidence[i] = line, total
-        elif c.get(HANGUL, 0) * 2 > total:
-            preds[i] = [("ko", 1.0)]
-            read[i], evidence[i] = line, total
-        else:
+        if kind == _native.LINE_PREDICT:
             to_predict.append(i)
+        elif kind == _native.LINE_JA:
+            preds[i] = _JA
+        elif kind == _native.LINE_KO:
+            preds[i] = _KO
+        else:  # hashtags: the text as the words of its tags (a text read as it is has its letters counted)
+            t, a = prediction_text(_split_hashtags(texts[i], model), cfg.max_predict_chars)
+            texts[i], alpha[i] = t, letters[i] if t == lines[i] else a
+            if alpha[i] >= cfg.line_min_letters:
+                to_predict.append(i)
     if to_predict:
-        texts = [
-            _prediction_text(_split_hashtags(_without_quoted_cjk(lines[i], counts[i]), model), cfg.max_predict_chars)
-            for i in to_predict
-        ]
-        # a line read as it is: its letters are already counted (the regex count only for rewritten lines)
-        alpha = [letters[i] if t == lines[i] else _count_letters(t) for i, t in zip(to_predict, texts)]
-        keep = [k for k, a in enumerate(alpha) if a >= cfg.line_min_letters]
-        results = model.predict_many([texts[k] for k in keep], k=cfg.top_k, threshold=0.005)
-        for k, p in zip(keep, results):
+        results = model.predict_many([texts[i] for i in to_predict], k=cfg.top_k, threshold=0.005)
+        for i, p in zip(to_predict, results):
             if not model.no_evidence(p):
-                i = to_predict[k]
-                preds[i], read[i], evidence[i] = p, texts[k], alpha[k]
+                preds[i] = p
+    read = [""] * n
+    evidence = [0] * n
     material = [1.0] * n
     name_like = [False] * n
     quote = [False] * n
     label = [False] * n
-    for i in range(n):
-        if preds[i] is not None:
-            material[i] = _material_weight(lines[i], HAN in counts[i])
-            # a line of tags is judged like a title by its tags as written ("#SupportYourLocalMag" is a name)
-            as_written = read[i] if "#" not in lines[i] else _prediction_text(lines[i], cfg.max_predict_chars)
-            name_like[i] = is_name_like(as_written, cfg.name_max_words)
-            quote[i] = is_quote_or_reference(lines[i])
-            label[i] = is_label_row(lines[i])
+    for i, p in enumerate(preds):
+        if p is not None:
+            read[i], evidence[i] = texts[i], alpha[i]
+            material[i], name_like[i], quote[i], label[i] = material_of[i], name_of[i], quote_of[i], label_of[i]
     return LineTable(
         lines, letters, counts, mojibake, preds, read, evidence, material, name_like, quote, label
     )
 
 
-# Keyword lists and menus: short items between separators (CJK lists need no separator but a space).
-_LIST_SEP = re.compile(r"\s*[|\u3001\uff0c\u00b7\u2022/\uff5c]\s*")
+_JA: Preds = [("ja", 1.0)]
+_KO: Preds = [("ko", 1.0)]
 
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
-
-# Brand and product codes (SLOT88, FB88, 12BET, W88): mixed letters and digits in one ASCII token of the text (a
-# segment of a path or URL, "/homepages/15/d39327265/htdocs", is no brand: fastText does not read it either).
-_BRAND_CODE = re.compile(r"(?<![\w./-])(?:[A-Za-z]+\d+|\d+[A-Za-z]{2,})(?![\w.-])")
-
-_MATERIAL_WEIGHT = 0.25
+_MATERIAL_WEIGHT = 0.25  # native/src/langfeat.rs: MATERIAL_WEIGHT
 
 _PARAGRAPH_LETTERS = 200
-
-_LIST_CHARS = "|\u3001\uff0c\u00b7\u2022/\uff5c"
-
-
-def _material_weight(line: str, has_han: bool = True) -> float:
-    """How much a line counts in deciding the page's language: keyword lists (a Han "spider pool" county list,
-    a menu) and lines with brand codes (SLOT88, FB88) are what injections and templates are made of, not the
-    page's own text, so they weigh `_MATERIAL_WEIGHT` of their letters; a page of nothing else still gets a
-    language from them."""
-    if _HAS_DIGIT.search(line) and _BRAND_CODE.search(line):
-        return _MATERIAL_WEIGHT
-    seps = sum(line.count(c) for c in _LIST_CHARS)
-    if seps < 4 and (not has_han or line.count(" ") < 4):
-        return 1.0  # fewer than 5 items (only spaces between Han characters separate items too)
-    items = [t for t in _LIST_SEP.split(_CJK_SPACE.sub("|", line)) if t.strip()]
-    if len(items) >= 5 and sum(len(t) for t in items) <= 8 * len(items):
-        return _MATERIAL_WEIGHT
-    return 1.0
-
-
-_WORD_SPLIT = re.compile(r"[^\w]+|[\d_]+")
 
 
 def is_label_row(line: str) -> bool:
     """A table row of short labels ("| | January 2021 | | Su | Mo | Tu | ... | 1 | 2 |", "| Belegt / occupied |"):
     cells of one or two words say nothing reliable about the language of the page's text (calendars, specs and
-    price tables keep their template's language), so such rows are never judged foreign by language."""
-    if not line.startswith("|"):
-        return False
-    cells = [c for c in line.split("|") if c.strip()]
-    return bool(cells) and sum(len(c.split()) for c in cells) <= 2 * len(cells)
+    price tables keep their template's language), so such rows are never judged foreign by language. (It starts
+    with "|", and its non-blank cells hold at most two words each on average.)"""
+    return _native.line_flags(line.encode(*_UTF8), 0, False)[2]
 
 
 def is_name_like(line: str, max_words: int) -> bool:
-    """A short line of capitalized words (a title, an award, a product or a person's name).
+    """A short line of capitalized words (a title, an award, a product or a person's name): at most `max_words`
+    words (runs of letters, `[^\\W\\d_]`) of at most 16 characters each on average, 3/4 of them capitalized.
 
     Names and titles carry little evidence of the language of the text around them (an English award title in a
     German page is legitimate), so such lines are never judged foreign on their own language.
     """
-    if len(line) > 16 * max_words:
-        return False
-    words = [w for w in _WORD_SPLIT.split(line) if w]
-    if not words or len(words) > max_words:
-        return False
-    caps = sum(1 for w in words if w[0].isupper())
-    return caps >= 0.75 * len(words)
+    return _native.line_flags(line.encode(*_UTF8), max_words, False)[0]
 
 
 _CAPITALIZED_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_][^\W\d_]+")
@@ -371,26 +296,9 @@ _CAPITALIZED_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_][^\W\d_]+")
 
 def title_case(text: str) -> bool:
     """At least 3 words of two letters or more, and 3/4 of them capitalized: capitals are typography there, not
-    names. (ALL CAPS text is lowered already, `_prediction_text`.)"""
+    names. (ALL CAPS text is lowered already, `prediction_text`.)"""
     words = _CAPITALIZED_WORD.findall(text)
     return len(words) >= 3 and sum(1 for w in words if w[0].isupper()) >= 0.75 * len(words)
-
-
-# A quotation: most of the line's letters inside double quotation marks (an English quote in a German article).
-_QUOTED = re.compile(
-    '["\u201e\u201c\u00ab\u300c\u300e]([^"\u201c\u201d\u00ab\u00bb\u300d\u300f]{3,})["\u201c\u201d\u00bb\u300d\u300f]'
-)
-
-# A bibliographic reference or footnote: a year together with a citation mark (a year in parentheses, "et al.",
-# "Surname, I." or "Surname AB," authors, or a leading footnote number).
-_YEAR = re.compile(r"\b(?:1[6-9]|20)\d\d[a-z]?\b")
-
-_CITATION = re.compile(
-    r"\(\s*(?:1[6-9]|20)\d\d[a-z]?\s*\)|\bet al\b|\b[A-Z][a-z]+,\s(?:[A-Z]\.\s?){1,3}|\b[A-Z][a-z]+\s[A-Z]{1,2}[,.]"
-    r"|^\W*(?:\[\d+\]|\(\d+\)|\d+\s|[\u2070-\u209f\u00b9\u00b2\u00b3]+)"
-)
-
-_QUOTE_MARK = re.compile('["\u201e\u201c\u00ab\u300c\u300e]')
 
 
 def is_quote_or_reference(line: str) -> bool:
@@ -398,15 +306,11 @@ def is_quote_or_reference(line: str) -> bool:
 
     Quotes and cited titles keep their original language (an English quotation or paper title in a German
     article); injected spam is neither quoted nor cited, so such lines are never judged foreign by language.
+    A quotation: most (60%) of the line's letters inside double quotation marks (an English quote in a German
+    article). A reference or footnote: a year together with a citation mark (a year in parentheses, "et al.",
+    "Surname, I." or "Surname AB," authors, or a leading footnote number).
     """
-    if _HAS_DIGIT.search(line) and _YEAR.search(line) and _CITATION.search(line):
-        return True
-    if not _QUOTE_MARK.search(line):
-        return False
-    quotes = _QUOTED.findall(line)
-    if not quotes:
-        return False
-    return _count_letters("".join(quotes)) >= 0.6 * _count_letters(line)
+    return _native.line_flags(line.encode(*_UTF8), 0, False)[1]
 
 
 def word_text(table: LineTable, i: int) -> str:
@@ -495,10 +399,7 @@ def relate(table: LineTable, doc_lang: str, model: LanguageModel, cfg: LanguageC
     table.native, table.foreign, table.top_foreign = [0.0] * n, [0.0] * n, [doc_group] * n
     for i, p in enumerate(table.preds):
         if p:
-            by_group = group_probabilities(p)
-            table.groups[i] = by_group
-            table.native[i], table.foreign[i] = native_and_foreign(by_group, doc_group)
-            table.top_foreign[i] = top_other_group(by_group, doc_group)
+            table.groups[i], table.native[i], table.foreign[i], table.top_foreign[i] = group_facts(p, doc_group)
     _word_evidence(table, model, cfg)
     _han_evidence(table, model)
     if cfg.gambling_lexicon:

@@ -25,11 +25,9 @@ from transforms.language.scripts import (
 __all__ = [
     "bundled_model_path",
     "expected_scripts",
-    "group_probabilities",
+    "group_facts",
     "language_group",
-    "native_and_foreign",
     "normalize_label",
-    "top_other_group",
 ]
 
 
@@ -288,21 +286,17 @@ def simplified_only_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
-def group_probabilities(preds: Sequence[tuple[str, float]]) -> dict[str, float]:
-    """A line's probability summed per language group (`language_group`), in the order the groups first occur."""
+def group_facts(preds: Sequence[tuple[str, float]], doc_group: str) -> tuple[dict[str, float], float, float, str]:
+    """A line's facts against the document's language group, in one pass over its predictions: its probability
+    per language group (`language_group`, in the order the groups first occur), the probability of the
+    document's group, that of the most likely other group, and that group (the first of equals; the document's
+    when there is none)."""
     by_group: dict[str, float] = {}
     for lang, p in preds:
-        g = language_group(lang)
+        g = _GROUP_KEY.get(lang, lang)
         by_group[g] = by_group.get(g, 0.0) + p
-    return by_group
-
-
-def native_and_foreign(by_group: dict[str, float], doc_group: str) -> tuple[float, float]:
-    """(probability of the document's language group, probability of the most likely other group)."""
-    return by_group.get(doc_group, 0.0), max((v for g, v in by_group.items() if g != doc_group), default=0.0)
-
-
-def top_other_group(by_group: dict[str, float], doc_group: str) -> str:
-    """The most likely group other than the document's (the first of equals); the document's when there is none."""
-    others = {g: v for g, v in by_group.items() if g != doc_group}
-    return max(others, key=others.__getitem__) if others else doc_group
+    top, foreign = doc_group, None
+    for g, v in by_group.items():
+        if g != doc_group and (foreign is None or v > foreign):
+            top, foreign = g, v
+    return by_group, by_group.get(doc_group, 0.0), 0.0 if foreign is None else foreign, top

@@ -112,19 +112,20 @@ class LanguageModel:
         results = []
         labels = self._labels
         cache = self._line_cache
+        predict = ft.predict
         for text in texts:
             key = (text, k, threshold)
             preds = cache.get(key)
             if preds is None:
                 preds = []
-                for prob, label in ft.predict(text.replace("\n", " ") + "\n", k, threshold, "replace"):
+                for prob, label in predict(text.replace("\n", " ") + "\n", k, threshold, "replace"):
                     lang = labels.get(label)
                     if lang is None:
                         lang, script = normalize_label(label)
                         if script:
                             self._script_hint.setdefault(lang, script)
                         labels[label] = lang
-                    preds.append((lang, min(prob, 1.0)))
+                    preds.append((lang, 1.0 if prob > 1.0 else prob))  # min(prob, 1.0), without the call
                 if len(cache) >= _LINE_CACHE_SIZE:
                     del cache[next(iter(cache))]  # the oldest entry (dicts keep insertion order)
                 cache[key] = preds

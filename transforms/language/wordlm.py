@@ -164,7 +164,8 @@ class WordFrequencyModel:
         except (OSError, ValueError):
             hashes, table, langs = _pack_wordfreq()
             _save_atomic(stem, hashes=hashes, codes=table, langs=np.array(langs))
-        self._hashes, self._codes = hashes, table
+        # plain ndarray views of the memory maps: indexing an np.memmap goes through its Python-level __getitem__
+        self._hashes, self._codes = np.asarray(hashes), np.asarray(table)
         self.langs = tuple(_TO_LID.get(lang, lang) for lang in langs)
         self._col = {lang: j for j, lang in enumerate(self.langs)}
         log.debug(
@@ -309,17 +310,17 @@ class WordFrequencyModel:
             return [none] * len(texts)
         by_line = np.lexsort((h, line))  # each line's words together, each distinct word once
         h, line, lengths = h[by_line], line[by_line], lengths[by_line]
-        distinct = np.r_[True, (h[1:] != h[:-1]) | (line[1:] != line[:-1])]
+        distinct = np.concatenate(([True], (h[1:] != h[:-1]) | (line[1:] != line[:-1])))  # np.r_, without its cost
         h, line, lengths = h[distinct], line[distinct], lengths[distinct]
         freqs = self._log10_freqs_of(h)
         diff = freqs[:, order] - freqs[:, cols].max(axis=1)[:, None]  # words x foreign languages, by group
-        line_starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+        line_starts = np.flatnonzero(np.concatenate(([True], line[1:] != line[:-1])))
         totals = np.add.reduceat(diff, line_starts, axis=0)  # lines with words x foreign languages
         best = totals.argmax(axis=1)
         best_llr = totals[np.arange(len(best)), best]
         best_group = group_of_col[best]
         by_group = np.maximum.reduceat(diff, group_starts, axis=1)  # words x foreign groups
-        word_line = np.repeat(np.arange(len(line_starts)), np.diff(np.r_[line_starts, len(h)]))
+        word_line = np.repeat(np.arange(len(line_starts)), np.diff(np.concatenate((line_starts, [len(h)]))))
         lean = by_group[np.arange(len(h)), best_group[word_line]]  # each word: log10 ratio, best group vs native
         favour = lean > 0.5
         fav_letters = np.add.reduceat(lengths * favour, line_starts)
