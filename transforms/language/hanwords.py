@@ -49,5 +49,7 @@ class HanWordModel:
         """log10 P(words | Chinese) - log10 P(words | Japanese) over the distinct Han words of `line`."""
         if self._freqs is None:
             self._freqs = self._build()
-        words = {w for w in split_words(line)[0] if _HAN_WORD.fullmatch(w)}
+        # distinct words in line order: a set's order (and so the float sum's last bits) changed with the
+        # process's hash seed, so a borderline line could be judged differently by two workers or a resumed run
+        words = dict.fromkeys(w for w in split_words(line)[0] if _HAN_WORD.fullmatch(w))
         return sum(zh - ja for zh, ja in (self._freqs.get(w, (0.0, 0.0)) for w in words))
