@@ -4,8 +4,9 @@ plan    input globs -> files -> splits (a whole file, or a byte range of a big o
 map     per split, fused: read -> url -> extract -> normalize -> language -> boilerplate -> quality
         -> staged Parquet (documents, rejected, errors, keys, lines) + one summary per split
 decide  on the staged keys only: URL, exact and near-duplicate verdicts; frequent lines
-apply   per output shard: its splits' staged documents minus the verdicts, then the finish steps on the text
-        that is written (PII masking, token counts) -> data/, rejected/, errors/
+apply   per split, in parallel: its staged documents minus the verdicts, then the finish steps on the text that is
+        written (PII masking, token counts); then per output shard: its splits' rows in split order -> data/,
+        rejected/, errors/
 finish  the ledger (from every phase's counts) -> stats.json, checks, _SUCCESS
 """
 
@@ -38,8 +39,9 @@ from transforms.write import (
     ERRORS_SCHEMA,
     REJECTED,
     REJECTED_SCHEMA,
-    ApplyShardFn,
     ApplySpec,
+    ApplySplitFn,
+    AssembleShardFn,
     Finalize,
     build_stats,
     docs_schema,
@@ -140,10 +142,6 @@ def _summary_counts(summary: Mapping[str, Any]) -> dict[str, int]:
     return counts
 
 
-def _key_by_shard(label: str, pcoll: beam.PCollection, sid_of: Callable, shards) -> beam.PCollection:  # noqa: ANN001
-    return pcoll | f"ByShard{label}" >> beam.Map(lambda x, n: (shard_of(sid_of(x), n), x), n=shards)
-
-
 def map_spec(cfg: CrawlwashConfig) -> MapSpec:
     """What the map phase needs to know of the config."""
     stages = cfg.pipeline.stages
@@ -192,14 +190,14 @@ class DecideAndApply(beam.PTransform):
         shards = beam.pvalue.AsSingleton(num_shards)
 
         guards: list[beam.PCollection] = []
-        grouped = {"split": _key_by_shard("Split", summaries, lambda s: s["sid"], shards)}
+        grouped = {"split": summaries | "BySplit" >> beam.Map(lambda s: (s["sid"], s))}  # verdicts come keyed by sid
         if dedup_on:
             decisions = summaries | "Dedup" >> DecideDuplicates(
                 DecideSpec(out_dir, cfg.dedup), buckets, cfg.dedup.index.prior, _index_writer(cfg)
             )
             guards.extend(decisions.guards)
-            grouped["verdict"] = _key_by_shard("Verdict", decisions.verdicts, lambda v: v[0], shards)
-            grouped["near"] = _key_by_shard("Near", decisions.near, lambda v: v[0], shards)
+            grouped["verdict"] = decisions.verdicts
+            grouped["near"] = decisions.near
         side = {}
         if frequent_on:
             bp = cfg.boilerplate
@@ -208,7 +206,7 @@ class DecideAndApply(beam.PTransform):
             keys, line_guards = summaries | "FrequentLines" >> FrequentLines(spec, buckets)
             guards.append(line_guards)
             if with_splits:
-                grouped["marks"] = _key_by_shard("Marks", keys, lambda m: m[0], shards)
+                grouped["marks"] = keys
             else:
                 side["frequent"] = beam.pvalue.AsList(keys)
 
@@ -218,10 +216,14 @@ class DecideAndApply(beam.PTransform):
             cluster_sizes=dedup_on and cfg.dedup.near.enabled,
             finishers=finishers(cfg),
         )  # fmt: skip
+        # Applied per split (in parallel over the workers), then assembled per shard in split order.
         applied = (
             grouped
-            | "GroupByShard" >> beam.CoGroupByKey()
-            | "Apply" >> beam.ParDo(ApplyShardFn(apply_spec), shards, **side)
+            | "GroupBySplit" >> beam.CoGroupByKey()
+            | "ApplySplits" >> beam.ParDo(ApplySplitFn(apply_spec), **side)
+            | "ByShard" >> beam.Map(lambda r, n: (shard_of(r["sid"], n), r), n=shards)
+            | "GroupByShard" >> beam.GroupByKey()
+            | "Assemble" >> beam.ParDo(AssembleShardFn(apply_spec), shards)
         )
         counts = [
             planned,

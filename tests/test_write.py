@@ -221,3 +221,44 @@ def test_step_timings_stay_out_of_the_ledger() -> None:
     assert stats["timing_us"] == {"extract": 1500, "language": 700}
     assert stats["balanced"] and stats["job"] == {} and stats["dropped"] == 0
     assert "timing_us" not in build_stats({"read": 1, "kept": 1})
+
+
+def test_copied_batches_make_the_bytes_that_rows_make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The apply phase's shard assembly copies Arrow batches (`StagedWriter.copy_batch`) where one pass wrote rows:
+    the row groups, and so the file's bytes, must be the same, by row count and by the string-bytes limit."""
+    from transforms.core.staged import iter_record_batches
+    from transforms.write import StagedWriter, compression_options, docs_schema
+    from transforms.write import staging
+
+    monkeypatch.setattr(staging, "ROW_GROUP_BYTES", 6000)  # seed texts are 1-10k chars: the limit cuts groups too
+    schema, comp = docs_schema(EXTRA), compression_options(OutputConfig())
+    rows = [doc_to_row(d, ("dedup_cluster_size",)) for d in _seed_docs()] * 3
+    assert sum(len(r["text"]) for r in rows) > 6000 * 3
+
+    def by_rows(path: Path, these: list[dict]) -> bytes:
+        w = StagedWriter(str(path), schema, 4, comp)
+        for row in these:
+            w.write(dict(row))
+        assert w.close() == len(these)
+        return path.read_bytes()
+
+    want = by_rows(tmp_path / "rows.parquet", rows)
+    half = len(rows) // 2
+    by_rows(tmp_path / "a.parquet", rows[:half])
+    by_rows(tmp_path / "b.parquet", rows[half:])
+    for batch_rows in (1, 3, 1000):
+        w = StagedWriter(str(tmp_path / f"copy{batch_rows}.parquet"), schema, 4, comp)
+        for part in ("a", "b"):
+            for batch in iter_record_batches(str(tmp_path / f"{part}.parquet"), batch_rows):
+                w.copy_batch(batch)
+        assert w.close() == len(rows)
+        assert (tmp_path / f"copy{batch_rows}.parquet").read_bytes() == want
+    # rows written before and after copied batches keep their places
+    w = StagedWriter(str(tmp_path / "mixed.parquet"), schema, 4, comp)
+    w.write(dict(rows[0]))
+    for i, batch in enumerate(iter_record_batches(str(tmp_path / "a.parquet"), 2)):
+        w.copy_batch(batch.slice(1) if i == 0 else batch)  # its first row was written above
+    for row in rows[half:]:
+        w.write(dict(row))
+    w.close()
+    assert (tmp_path / "mixed.parquet").read_bytes() == want

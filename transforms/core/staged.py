@@ -29,6 +29,7 @@ __all__ = [
     "KIND_REJECTED",
     "TEMP_DIR",
     "iter_batches",
+    "iter_record_batches",
     "out_path",
     "plan_dir",
     "read_table",
@@ -49,8 +50,8 @@ def _join(*parts: str) -> str:
 
 
 def split_path(out_dir: str, sid: str, kind: str) -> str:
-    """A staged file of one split (`kind`: docs, rejected, errors, keys, lines; 'done' is the marker, 'progress'
-    the progress note of a split being read)."""
+    """A staged file of one split (`kind`: docs, rejected, errors, keys, lines, applied-data / -rejected / -errors;
+    'done' is the marker, 'progress' the progress note of a split being read)."""
     suffix = f"{kind}.json" if kind in ("done", "progress") else f"{kind}.parquet"
     return _join(out_dir, TEMP_DIR, SPLITS_DIR, f"{sid}.{suffix}")
 
@@ -75,6 +76,12 @@ def iter_batches(path: str, batch_rows: int = 1000) -> Iterator[list[dict[str, A
         pf = pq.ParquetFile(f)
         for batch in pf.iter_batches(batch_size=batch_rows):
             yield batch.to_pylist()
+
+
+def iter_record_batches(path: str, batch_rows: int = 1000) -> Iterator[pa.RecordBatch]:
+    """The rows of a staged Parquet file as Arrow record batches (memory bounded by one batch)."""
+    with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
+        yield from pq.ParquetFile(f).iter_batches(batch_size=batch_rows)
 
 
 def read_table(path: str, columns: Sequence[str] | None = None) -> pa.Table:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from transforms.core.lazy import lazy_getattr
 
 _EXPORTS = {
-    "ApplyShardFn": "apply",
     "ApplySpec": "apply",
+    "ApplySplitFn": "apply",
+    "AssembleShardFn": "apply",
     "CARD": "output",
     "DATA": "output",
     "DOC_FIELDS": "output",

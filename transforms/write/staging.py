@@ -8,6 +8,7 @@
     _temporary/splits/<sid>.lines.parquet     per document: its line keys for the frequent-line pass
     _temporary/splits/<sid>.done.json         the split's summary; written last: the split's completion marker
     _temporary/splits/<sid>.progress.json     records and bytes read so far by a split in progress (for progress)
+    _temporary/splits/<sid>.applied-{data,rejected,errors}.parquet  the split after the apply step (for its shard)
     _temporary/plan/<hash>.json               per input file: how many splits the plan made (for progress)
     _temporary/out/<kind>/part-*.parquet      the final shards, renamed into OUTPUT/<kind>/ by the finalize step
 
@@ -25,7 +26,9 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
@@ -85,7 +88,9 @@ class StagedWriter:
         self._row_group_rows = row_group_rows
         self._compression = compression
         self._keep_empty = keep_empty
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[dict[str, Any]] = []  # rows given to `write`, not yet flushed
+        self._pending: list[pa.RecordBatch | pa.Table] = []  # batches given to `copy_batch` (rows first when both)
+        self._pending_rows = 0
         self._bytes = 0
         self._tmp: str | None = None
         self._file: Any = None
@@ -98,10 +103,42 @@ class StagedWriter:
         self._writer = pq.ParquetWriter(self._file, self._schema, write_statistics=True, **self._compression)
 
     def write(self, row: dict[str, Any]) -> None:
-        self._rows.append(row)
+        if self._pending:  # after copied batches (never the case in this project): kept in order
+            self._pending.append(pa.Table.from_pylist([row], schema=self._schema))
+        else:
+            self._rows.append(row)
+        self._pending_rows += 1
         self._bytes += sum(len(v) for v in row.values() if isinstance(v, (str, bytes)))
-        if len(self._rows) >= self._row_group_rows or self._bytes >= ROW_GROUP_BYTES:
+        if self._pending_rows >= self._row_group_rows or self._bytes >= ROW_GROUP_BYTES:
             self._flush()
+
+    def copy_batch(self, batch: pa.RecordBatch | pa.Table) -> None:
+        """Append rows read back from a file of this schema, as `write` would one row at a time (the same row
+        groups, so the same bytes), without making Python objects of them: the apply phase's shard assembly."""
+        n = batch.num_rows
+        if n == 0:
+            return
+        if self._rows:  # rows written before: they come first
+            self._pending.append(pa.Table.from_pylist(self._rows, schema=self._schema))
+            self._rows = []
+        # A row's weight, as `write` counts it: the length of its top-level string and binary values.
+        weights = np.zeros(n, dtype=np.int64)
+        for field, column in zip(batch.schema, batch.columns, strict=True):
+            t = field.type
+            if pa.types.is_string(t) or pa.types.is_large_string(t):
+                weights += pc.fill_null(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False)
+            elif pa.types.is_binary(t) or pa.types.is_large_binary(t):
+                weights += pc.fill_null(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+        start = 0
+        for i, w in enumerate(weights.tolist()):
+            self._pending_rows += 1
+            self._bytes += w
+            if self._pending_rows >= self._row_group_rows or self._bytes >= ROW_GROUP_BYTES:
+                self._pending.append(batch.slice(start, i + 1 - start))
+                start = i + 1
+                self._flush()
+        if start < n:
+            self._pending.append(batch.slice(start, n - start))
 
     def write_table(self, table: pa.Table) -> None:
         """Append whole columns (keys and lines files)."""
@@ -113,15 +150,19 @@ class StagedWriter:
         self.rows_written += table.num_rows
 
     def _flush(self) -> None:
-        if not self._rows:
+        if not self._pending_rows:
             return
         if self._writer is None:
             self._open()
         assert self._writer is not None
-        table = pa.Table.from_pylist(self._rows, schema=self._schema)
-        self._writer.write_table(table, row_group_size=len(self._rows))
-        self.rows_written += len(self._rows)
-        self._rows, self._bytes = [], 0
+        if self._pending:  # copied batches (and rows written after them), as one contiguous table
+            parts = [pa.Table.from_batches([b]) if isinstance(b, pa.RecordBatch) else b for b in self._pending]
+            table = pa.concat_tables([t.cast(self._schema) for t in parts]).combine_chunks()
+        else:
+            table = pa.Table.from_pylist(self._rows, schema=self._schema)
+        self._writer.write_table(table, row_group_size=self._pending_rows)
+        self.rows_written += self._pending_rows
+        self._rows, self._pending, self._pending_rows, self._bytes = [], [], 0, 0
 
     def close(self) -> int:
         """Finish the file and rename it into place; returns the number of rows."""
