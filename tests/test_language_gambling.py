@@ -181,9 +181,11 @@ def test_a_season_code_in_the_captions_of_a_german_page_is_no_gambling_line(mode
 # go with the gambling lines next to them; the article's own lines around the block stay.
 BLOCK = [
     "Mantap min, MAWAR189 emang gacor parah 🔥",
+    "Register at PANDAWA88 today and claim your freespin bonus",  # English, but a brand and a gambling word
     "https://mawar189.pages.dev/ 💰",  # a gambling site's host: a brand code
     "t.me/kerisbet_official",  # a handle: an invented name ending in a gambling word
     "Zalo CSKH SAOVANG: 0987439068",  # a messenger's phone number
+    "© 2020 88CLB. All rights reserved.",  # English, but a brand between two gambling lines
     "Main PUSAT4D 2024",  # a brand code's tag
     "Xoc Dia Truc Tuyen Tai GEMWIN",  # a strong term and an invented name in capitals
     "https://gemwin.bet/?a=3898",  # a gambling top-level domain

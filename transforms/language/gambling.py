@@ -25,7 +25,10 @@ group (Indonesian/Malay, or Vietnamese) when its evidence is strong enough and t
   confidently as the page's language, goes with it when it has some gambling vocabulary, its words lean to the
   group, or it is a link line: a gambling site's URL, host or handle ("t.me/kv999cskh", "kerisbet.pages.dev",
   "gemwin.bet"), a messenger's phone number ("Zalo CSKH TF88: 0912345678") or a brand code's tag ("Main PUSAT4D
-  2024"), with at most three other words; and passes it on to the next line.
+  2024"), with at most three other words; whatever fastText reads, a line with a brand and gambling words, and a
+  brand or link line between two gambling lines ("© 2020 88CLB. All rights reserved."); and passes it on. The
+  cost: a page's own short line with a code right next to an injected block goes with it ("ABC7 News"); a page's
+  references, dates, code and version lines do not (none of them is a gambling site's link or a brand's tag).
 
 A brand code alone, or generic gambling words alone, are never enough: "Bet365 cut the odds", "iPhone15", "A320",
 "the casino's slot machines" stay; and nothing is removed from a page in the group itself (an Indonesian news article
@@ -321,32 +324,57 @@ def fill(
 
 def _extend_to_block(table: LineTable, model: LanguageModel, native_max: float) -> None:
     """The rest of an injected block: a line next to a gambling line of a group (lines without letters between
-    do not separate) is gambling spam of that group too when fastText does not read it confidently as the page's
-    language and it is made for the block: it has some gambling vocabulary (`gambling_hint`), its words lean to
-    the group (`wordlm`, any ratio above 0 with a third of its letters: "Trang chu | Khuyen mai | Dai ly"), or it is
-    a link line (`_link_line`: "t.me/cuan138_official", "Zalo CSKH TF88: 0912345678", "https://x.pages.dev/"). It
-    passes this on, so a block is followed to its end; a line of the page (a sentence fastText reads as the page's
-    language, or a line without any of these) stops it. `decisions._extend_to_neighbours` joins neighbours by the
-    language of their words; this joins them by what a gambling block is made of, names and link lines included,
-    which that rule leaves to the page."""
+    do not separate) is gambling spam of that group too when it is made for the block (`_joins_block`). It passes
+    this on, so a block is followed to its end; a line of the page (a sentence fastText reads as the page's
+    language, or a line without gambling vocabulary, lean or links) stops it. `decisions._extend_to_neighbours`
+    joins neighbours by the language of their words; this joins them by what a gambling block is made of, names
+    and link lines included, which that rule leaves to the page."""
     n = len(table.lines)
+
+    def next_line(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < n and not table.letters[j]:
+            j += step
+        return j if 0 <= j < n else None
+
     seeds = [(i, g) for i, g in enumerate(table.gambling) if g]
     while seeds:
         i, group = seeds.pop()
         for step in (-1, 1):
-            j = i + step
-            while 0 <= j < n and not table.letters[j]:
-                j += step
-            if not (0 <= j < n) or table.gambling[j] or (table.preds[j] and table.native[j] >= native_max):
+            j = next_line(i, step)
+            if j is None or table.gambling[j]:
                 continue
-            line = table.lines[j]
-            if (
-                table.gambling_hint[j]
-                or (table.word_group[j] == group and table.word_llr[j] > 0.0 and table.word_share[j] >= 1 / 3)
-                or _link_line(line, model)
-            ):
+            k = next_line(j, step)
+            if _joins_block(table, model, native_max, j, group, k is not None and bool(table.gambling[k])):
                 table.gambling[j] = group
                 seeds.append((j, group))
+
+
+def _joins_block(
+    table: LineTable, model: LanguageModel, native_max: float, j: int, group: str, between: bool
+) -> bool:
+    """Line `j`, next to a gambling line of `group` (`between`: and between two of them), is part of the block:
+    - with a brand (a brand code, or an invented name in capitals) and some gambling vocabulary, whatever fastText
+      reads ("Register at PANDAWA88 today and claim your freespin bonus");
+    - between two gambling lines, with a brand or a gambling site's link ("© 2020 88CLB. All rights reserved.");
+    - else, on a line fastText does not read confidently as the page's language: some gambling vocabulary
+      (`gambling_hint`), words that lean to the group (`wordlm`, any ratio above 0 with a third of the letters:
+      "Trang chu | Khuyen mai | Dai ly"), or a link line (`_link_line`: "t.me/cuan138_official", "Zalo CSKH TF88:
+      0912345678", "https://x.pages.dev/", "Main PUSAT4D")."""
+    line = table.lines[j]
+    ev = evidence(line)
+    branded = ev is not None and (ev.brand or _invented_name(line, model))
+    if branded and (ev.strong or ev.weak):
+        return True
+    if between and (branded or _link_line(line, model)):
+        return True
+    if table.preds[j] and table.native[j] >= native_max:
+        return False
+    return bool(
+        table.gambling_hint[j]
+        or (table.word_group[j] == group and table.word_llr[j] > 0.0 and table.word_share[j] >= 1 / 3)
+        or _link_line(line, model)
+    )
 
 
 # A link line: a URL, host or handle (t.me/x, @x) that looks like a gambling site's, or a phone number given for a
