@@ -44,11 +44,24 @@ Banks (`--bank`), and what each was used for:
             with a frame word no list has ("Akses SULTAN88", "Vô B52club", "MB66 apk"), brands without digits
             ("Main RAJAWD", "Nhatvip is the top casino ..."), codes the brand rule does not read (B52club, j88,
             68GB), a long English-framed line; read since, so tuning material from the next pass on.
+  holdout8  written blind (without reading the lexicon) at the start of issue 25 item 5's third gambling pass, before
+            any of its tuning, and run once on main's logic (1fbdc4f): comment spam, footer link farms, SEO keyword
+            stuffing, contact and short-link lines, brands with and without digits, lower-case codes, a block's
+            plain lines (copyright, menus); also on non-English Latin pages (`gambling_*_eu`). Controls: `legit_en`
+            (bookmakers, casinos, place names like Bandar Seri Begawan, product codes, short quoted Indonesian or
+            Vietnamese phrases in English prose) and Indonesian, Vietnamese and Malay news paragraphs on gambling.
+            Run once, on 1fbdc4f (before): gambling_id 0.7979, gambling_vi 0.6947, gambling_id_eu 0.8569,
+            gambling_vi_eu 0.8254 (excess loss 0.016 / 0.012 / 0.085 / 0.028 %); legit_en 0 removed and every
+            control page line kept. Its misses were read then (link lines, copyright lines, tags and names inside
+            a block, invented brands without digits): tuning material since. After that pass (gambling.py's
+            block rule): 0.8973 / 0.8035 / 0.9316 / 0.9193, the same losses. Still missed: single short tags
+            ("Coba BUKITJP"), English-framed lines without language ("X - Top reputable bookmaker in Vietnam"),
+            copyright lines at a block's edge, keyword stuffing of a brand without digits.
 Also the controls' kept-text fraction per language.
 Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2|...|holdout7] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|...|holdout8] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -823,6 +836,218 @@ HOLDOUT7_GENERATORS = {
     "gambling_id": gen_gambling_id_h7, "gambling_vi": gen_gambling_vi_h7, "legit_en": gen_legit_en_h7,
 }
 
+# Eighth held-out set (`--bank holdout8`): the two gambling kinds, the same two on non-English Latin pages
+# (`gambling_id_eu`, `gambling_vi_eu`: German, French, Spanish, Polish ... pages), and controls; written blind for
+# issue 25 item 5's third gambling pass (without reading the lexicon or its rules), before any of its tuning, and
+# run once on main's logic. What judol and Vietnamese casino spam look like in the wild, in shapes the earlier banks
+# did not write: comment spam ("Mantap min ..."), footer link farms (pipe- and bullet-separated keyword lists),
+# hidden SEO keyword stuffing (one brand repeated with suffixes), contact lines (WhatsApp, Telegram, Zalo), short
+# links, brands with and without digits, codes in lower case or with a digit inside the word, slang, emoji, hashtags,
+# Title Case, ALL CAPS, Vietnamese without its diacritics, and a block's plain lines (copyright, menu words) that
+# only their neighbours give away. Controls: `legit_en` (English lines on bookmakers, casinos, lotteries, poker,
+# place names like Bandar Seri Begawan, product and model codes, and English lines quoting a short Indonesian or
+# Vietnamese phrase about gambling), and `CONTROL_PAGES_H8`: Indonesian, Vietnamese and Malay news about gambling.
+H8_ID_BRANDS = ["MAWAR189", "PANDAWA88", "KAISAR4D", "DEPOBOS", "Surgaplay", "AWAN777", "BUKITJP", "TOGELKITA",
+                "Bento4D", "ROMA138", "Cemara77", "wdbos", "h0kijitu", "LANGIT69", "Kerisbet", "DOMINO99X"]
+H8_ID_PARTS = [
+    "rtp live tertinggi hari ini", "pola gacor jam 2 pagi", "bocoran admin jarwo", "slot depo 5k via dana",
+    "scatter hitam mahjong ways 3", "anti rungkad seharian", "maxwin x5000 tanpa modal besar", "jp paus tiap malam",
+    "pecah x1000 di olympus", "gampang menang bosku", "link alternatif anti nawala", "bandar darat terpercaya",
+    "server kamboja asli", "toto 4d diskon 66%", "bbfs 7 digit colok bebas", "prediksi sgp hari ini paling jitu",
+    "angka main hongkong malam ini", "starlight princess gampang scatter", "wild bandito lagi pecah",
+    "depo pulsa tanpa potongan", "wd cepat cuma 1 menit", "bonus new member 100% di depan", "cashback kekalahan {pct}%",
+    "live dealer roulette 24 jam", "tangkas online uang asli", "pasaran togel terlengkap", "mix parlay odds tinggi",
+    "agen judi bola resmi asia", "sabung ayam sv388", "rekap pola harian",
+]
+H8_ID_SHORT = ["Cek {brand}", "Yuk ke {brand}", "Buruan {brand}", "{brand} anti rungkad", "{brand} terpercaya",
+               "Link {brand_low}", "{brand} maxwin", "Coba {brand}", "{brand} depo 10k", "Daftar Akun {brand}"]
+H8_ID_TEMPLATES = [
+    # comment spam
+    "Mantap min, {brand} emang gacor parah 🔥",
+    "Makasih infonya gan, btw {p1} cuma di {brand}",
+    "Sudah coba {brand}? {p1}, {p2} 👍",
+    "Aku udah wd 3 juta dari {brand} hari ini, {p1} beneran",
+    "Izin promo ya min: {brand} {p1}",
+    # footer link farm / tag cloud
+    "slot gacor | {brand_low} | {p1} | {p2} | togel online",
+    "{p1} • {p2} • {p3} • {brand}",
+    "Tags: {brand}, {p1}, {p2}, {p3}",
+    # hidden SEO keyword stuffing
+    "{brand}, {brand} login, {brand} daftar, {brand} link alternatif, {brand} rtp",
+    "{brand_low} {brand_low} login {brand_low} slot {brand_low} apk",
+    # contact and short links
+    "Hubungi WA +62 812-{n4}-{n3} untuk daftar {brand}",
+    "t.me/{brand_low}_official",
+    "https://bit.ly/{brand_low}-gacor",
+    "https://{brand_low}.pages.dev/ 💰",
+    "Klik: {brand_low}.com ➜ {p1}",
+    # headings
+    "{P1} Hanya Di {brand}",
+    "{BRAND} | {UP1}",
+    "𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 {brand} - {p1}",
+    "Bandar Togel Online Terpercaya Dengan Diskon Terbesar",
+    "{short}",
+    "{short} {y}",
+    # English-framed
+    "{brand} is the most trusted online slot site with {p1}",
+    "Register at {brand} today and claim your freespin bonus",
+    "Why play at {brand}? {p1}!",
+    # plain prose
+    "Buat kalian yang cari situs slot, {brand} jawabannya karena {p1} dan {p2}",
+    "Dengan modal kecil kamu bisa {p1} di {brand}",
+    "#{tag} #{brand_low} #slotonline {p1}",
+    "💎 {p1} 💎 {p2} 💎",
+    # a block's plain lines
+    "Copyright © {y} {brand}. All Rights Reserved.",
+    "Daftar | Masuk | Promosi | Livechat",
+]
+H8_VI_BRANDS = ["GEMWIN", "Iwin", "YO88", "Manclub", "TYPHU88", "Debet", "BJ88", "KV999", "Bayvip", "Five88",
+                "Hitclub", "88CLB", "luck8vn", "Zowin", "SAOVANG", "XSMB88"]
+H8_VI_PARTS = [
+    "nổ hũ đổi thưởng uy tín", "bắn cá H5 ăn xu", "xóc đĩa livestream", "đá gà thomo trực tiếp",
+    "kèo nhà cái hôm nay", "soi cầu miền bắc chính xác 100%", "lô đề online tỷ lệ cao", "tài xỉu md5 minh bạch",
+    "rút tiền trong 3 phút", "giftcode tân thủ 50k", "hoàn trả {pct}% mỗi ngày", "baccarat kim tiền",
+    "rồng hổ ăn tiền thật", "game bài 3D sắc nét", "sicbo trực tuyến", "kèo tài xỉu ngoại hạng Anh",
+    "no hu doi thuong", "ban ca an xu", "xoc dia truc tuyen", "da ga truc tiep", "soi cau xsmb", "lo de online",
+    "keo bong da hom nay", "nap tien qua the cao", "tang code 100k", "đặt cược esports", "thể thao ảo",
+    "bảo mật SSL tuyệt đối", "đại lý hoa hồng 50%", "siêu phẩm quay hũ",
+]
+H8_VI_SHORT = ["Link {brand}", "{brand} chính thức", "Tải app {brand}", "{brand} đổi thưởng", "Nạp tiền {brand}",
+               "{brand} mới nhất", "game {brand}", "{brand} online", "Đăng Ký {brand}", "{brand} uy tin"]
+H8_VI_TEMPLATES = [
+    # comment spam
+    "Mình chơi {brand} được 2 năm rồi, {p1} thật sự",
+    "Ai cần link {brand} thì ib mình nhé",
+    "Anh em vào {brand} đi, {p1} đó",
+    "Bác nào chơi {brand} chưa? {p1} không?",
+    # footer link farm / tag cloud
+    "nhà cái uy tín | {brand} | nổ hũ | bắn cá | xóc đĩa | đá gà",
+    "{p1} • {p2} • {p3} • {brand}",
+    "Từ khóa: {brand}, {p1}, {p2}",
+    # hidden SEO keyword stuffing
+    "{brand}, {brand} com, {brand} đăng nhập, {brand} link vào, tải {brand}",
+    "{brand_low} {brand_low} apk {brand_low} ios {brand_low} club",
+    # contact and short links
+    "Zalo CSKH {brand}: 09{n8}",
+    "t.me/{brand_low}cskh",
+    "https://{brand_low}.bet/?a={n4}",
+    "bit.ly/link-{brand_low} 👉 {p1}",
+    "{brand_low}.cc - {p1}",
+    # headings
+    "{P1} Tại {brand}",
+    "{BRAND} | {UP1}",
+    "Cổng Game Nổ Hũ Uy Tín Nhất Hiện Nay",
+    "{short}",
+    "{short} {y}",
+    # English-framed
+    "{brand} - Top reputable bookmaker in Vietnam {y}",
+    "Official link to {brand}: {p1}",
+    "{brand} com - the most prestigious online casino",
+    # plain prose
+    "Với {brand} bạn có thể {p1} và {p2} mọi lúc mọi nơi",
+    "Nếu bạn đang tìm {p1} thì {brand} là lựa chọn số một",
+    "#{tag} #{brand_low} #nhacai {p1}",
+    "🎰 {p1} 🎰 {p2} 🎰",
+    # a block's plain lines
+    "© {y} {brand}. All rights reserved.",
+    "Trang chủ | Khuyến mãi | Đại lý | CSKH",
+]
+# Legitimate English lines: bookmakers, casinos, lotteries, poker, place names, product codes, and short quoted
+# Indonesian or Vietnamese phrases in English prose (what a gambling rule must not touch).
+H8_LEGIT_EN = [
+    "Caesars Sportsbook and BetMGM both offered Kansas City at -{d}50 on the moneyline.",
+    "Stake.com replaced the club's previous shirt sponsor in a deal worth £{d}0 million a season.",
+    "PokerStars and 888poker settled with regulators over unlicensed play in {y}.",
+    "The Venetian Macao has more than 3,000 rooms and a casino floor of 50,000 square metres.",
+    "Evolution's Crazy Time and Lightning Roulette are the most played live casino games in Europe.",
+    "Royal Brunei flight BI{n3} to Bandar Seri Begawan was diverted because of smoke in the cabin.",
+    "Iranian ports such as Bandar Abbas handle most of the country's container trade.",
+    "In Indonesia, online gambling is known as judol, short for judi online, and the word trended on X in {y}.",
+    "Vietnamese police said the ring ran cockfighting (đá gà) bets through a livestream on Facebook.",
+    "The minister told reporters, 'Judi online merusak keluarga,' before announcing the new task force.",
+    "The Samsung QN90C and the LG C3 OLED were the best TVs we tested under $1,500.",
+    "Lenovo's ThinkPad X1 Carbon Gen {d} ships with an Intel Core Ultra 7 155H.",
+    "The Mega Millions jackpot for Friday's draw stands at ${d}12 million, the largest since {y}.",
+    "Paddy Power and Betfair, both owned by Flutter, now take more bets on mobile than in shops.",
+    "A Las Vegas slot player hit a $4.{d} million Megabucks jackpot at the Excalibur on Sunday night.",
+    "Help is available: call 1-800-GAMBLER or visit www.ncpgambling.org.",
+    "Download the FanDuel Sportsbook app from the App Store or Google Play to claim the $150 bonus bets.",
+    "Parts list: SKU RB-{n4}, M4x12 screws (x8), and the JST-XH connector kit.",
+    "Crown Resorts was fined A${d}50 million for anti-money-laundering failures at its Melbourne casino.",
+    "The state lottery's scratch cards, including Lucky 7s and Cash Explosion, raised ${d}0 million for schools.",
+    "Singapore's Marina Bay Sands reported gaming revenue of S${d}.2 billion last year.",
+    "Router firmware 3.0.0.4.388 for the ASUS GT-AX11000 adds WPA3 support.",
+]
+# Whole Indonesian, Vietnamese and Malay news paragraphs about gambling: real text in its own language.
+CONTROL_PAGES_H8 = [
+    ("id", "Satgas Pemberantasan Judi Online menemukan lebih dari 4.000 rekening yang dipakai untuk menampung "
+           "setoran pemain sepanjang semester pertama.\nMenurut laporan itu, bandar memakai nama situs yang mirip "
+           "merek terkenal dan sering mengganti alamat agar tidak diblokir.\nSebagian besar pemain adalah pekerja "
+           "berpenghasilan rendah yang bermain slot dengan setoran kecil setiap hari.\nPemerintah juga meminta "
+           "bank dan penyedia dompet digital menutup akun yang terindikasi menerima uang judi.\nPengamat menilai "
+           "penindakan harus menyasar pemodal besar di luar negeri, bukan hanya operator kecil."),
+    ("id", "Seorang pegawai honorer di Bandung mengaku kehilangan gaji tiga bulan karena kecanduan main slot di "
+           "ponselnya.\nIa mengatakan awalnya hanya mencoba karena tergiur iklan yang menjanjikan kemenangan besar "
+           "dan bonus untuk anggota baru.\nKeluarganya kemudian membawanya ke klinik rehabilitasi yang kini juga "
+           "menangani pasien kecanduan judi.\nDokter di klinik itu menyebut jumlah pasien seperti ini naik tajam "
+           "dalam dua tahun terakhir."),
+    ("vi", "Bộ Công an cảnh báo người dân về các trang web cá độ bóng đá giả mạo, quảng cáo tỷ lệ cược cao và "
+           "khuyến mãi lớn.\nNhiều người chơi bị lừa nạp tiền nhưng không thể rút, tài khoản bị khóa ngay sau khi "
+           "thắng.\nCác trang này thường đặt máy chủ ở nước ngoài và thay đổi tên miền liên tục để tránh bị chặn."
+           "\nTheo luật, người tham gia đánh bạc trái phép có thể bị phạt tiền hoặc truy cứu trách nhiệm hình sự."),
+    ("vi", "Trường hợp nam sinh viên ở Hà Nội vay nợ hàng trăm triệu đồng vì chơi lô đề và tài xỉu trên mạng đã "
+           "khiến dư luận bức xúc.\nGia đình cho biết em bắt đầu chơi từ những ván nhỏ qua các nhóm kín trên mạng "
+           "xã hội.\nChuyên gia tâm lý khuyên phụ huynh để ý các dấu hiệu như thường xuyên hỏi vay tiền hoặc thức "
+           "khuya dùng điện thoại.\nNhà trường đã phối hợp với công an địa phương tổ chức buổi tuyên truyền về tác "
+           "hại của cờ bạc trực tuyến."),
+    ("ms", "Polis Diraja Malaysia menahan 15 individu yang dipercayai terlibat dalam sindiket judi dalam talian "
+           "di sebuah rumah kedai di Johor Bahru.\nSerbuan itu turut merampas komputer, telefon bimbit dan wang "
+           "tunai berjumlah lebih RM20,000.\nKetua Polis Daerah berkata sindiket itu mempromosikan laman judi "
+           "melalui aplikasi pesanan dan media sosial.\nKes disiasat di bawah Akta Rumah Judi Terbuka 1953."),
+]
+
+
+def _strip_marks(text: str) -> str:
+    """Vietnamese written without its diacritics (how a lot of its spam is typed)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text)
+                                                if not unicodedata.combining(c)))
+
+
+def _compose8(rng: random.Random, templates: list[str], parts: list[str], brands: list[str], shorts: list[str],
+              marks_off: float = 0.0) -> str:
+    p = [_fill3(x, rng) for x in rng.sample(parts, 4)]
+    brand = rng.choice(brands)
+    fields = {
+        "brand": brand, "BRAND": brand.upper(), "brand_low": brand.lower(),
+        "p1": p[0], "p2": p[1], "p3": p[2], "p4": p[3],
+        "P1": _title(p[0]), "UP1": p[0].upper(), "tag": _strip_marks(p[1]).replace(" ", "").lower(),
+        "short": rng.choice(shorts).replace("{brand}", brand).replace("{brand_low}", brand.lower()),
+    }
+    tpl = rng.choice(templates)
+    for k, v in fields.items():
+        tpl = tpl.replace("{" + k + "}", v)
+    line = _fill3(tpl, rng)
+    return _strip_marks(line) if rng.random() < marks_off else line
+
+
+def gen_gambling_id_h8(rng: random.Random) -> str:
+    return _compose8(rng, H8_ID_TEMPLATES, H8_ID_PARTS, H8_ID_BRANDS, H8_ID_SHORT)
+
+
+def gen_gambling_vi_h8(rng: random.Random) -> str:
+    return _compose8(rng, H8_VI_TEMPLATES, H8_VI_PARTS, H8_VI_BRANDS, H8_VI_SHORT, marks_off=0.25)
+
+
+def gen_legit_en_h8(rng: random.Random) -> str:
+    return _fill3(rng.choice(H8_LEGIT_EN), rng)
+
+
+HOLDOUT8_GENERATORS = {
+    "gambling_id": gen_gambling_id_h8, "gambling_vi": gen_gambling_vi_h8, "legit_en": gen_legit_en_h8,
+    "gambling_id_eu": gen_gambling_id_h8, "gambling_vi_eu": gen_gambling_vi_h8,
+}
+
 HOLDOUT2_GENERATORS = {
     "han_list": gen_han_list_h2,
     "mojibake": gen_mojibake_h2,
@@ -848,6 +1073,9 @@ KINDS = {
     "zh_in_ja": (gen_zh_spam, "ja"),
     # legitimate lines (a control): only in the banks that define a generator for it
     "legit_en": (None, "en"),
+    # the gambling kinds on non-English Latin-script pages: only in the banks that define a generator for them
+    "gambling_id_eu": (None, "non_en_latin"),
+    "gambling_vi_eu": (None, "non_en_latin"),
 }
 LEGIT_KINDS = frozenset({"legit_en"})
 
@@ -936,10 +1164,14 @@ BANKS = {
     "holdout5": HOLDOUT5_GENERATORS,
     "holdout6": HOLDOUT6_GENERATORS,
     "holdout7": HOLDOUT7_GENERATORS,
+    "holdout8": HOLDOUT8_GENERATORS,
 }
 
+# Banks with whole control pages in the gambling kinds' own languages (printed after the kinds).
+CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8}
+
 # Banks whose injections may also land inside a real paragraph (`inject`).
-INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7"})
+INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u024f\"\u201c(])")
@@ -989,7 +1221,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout7 (see above)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout8 (see above)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -1066,9 +1298,9 @@ def main(argv: list[str] | None = None) -> None:
     elapsed = time.perf_counter() - t0
     if any(kind in BANKS[bank] for kind in LEGIT_KINDS):
         print("(* legitimate lines injected as a control: the recall column is the share of them removed, want 0)")
-    if bank == "holdout7":
-        print("\ncontrol pages (Indonesian and Vietnamese news about gambling, cleaned on their own): kept lines")
-        for lang, text in CONTROL_PAGES_H7:
+    if bank in CONTROL_PAGES:
+        print("\ncontrol pages (news about gambling in the kinds' own languages, cleaned on their own): kept lines")
+        for lang, text in CONTROL_PAGES[bank]:
             res = clean_language(text, model, cfg)
             n = len(text.split("\n"))
             print(f"  [{lang}] {n - len(res.strip.removed_at)}/{n} lines kept, {res.strip.chars_removed} chars removed")

@@ -174,3 +174,59 @@ def test_a_season_code_in_the_captions_of_a_german_page_is_no_gambling_line(mode
     assert evidence(FASHION[-1]) == Evidence(strong=0, weak=0, brand=True, groups=frozenset())
     res = strip_foreign_lines(text, "de", model, cfg)
     assert res.lines_removed == 0 and res.text == text
+
+
+# The rest of an injected block (issue 25 item 5's third pass; holdout8's shapes, read after its one run): link
+# lines, a messenger's phone number, a brand code's tag, and a line whose only brand is an invented name in capitals
+# go with the gambling lines next to them; the article's own lines around the block stay.
+BLOCK = [
+    "Mantap min, MAWAR189 emang gacor parah 🔥",
+    "Register at PANDAWA88 today and claim your freespin bonus",  # English, but a brand and a gambling word
+    "https://mawar189.pages.dev/ 💰",  # a gambling site's host: a brand code
+    "t.me/kerisbet_official",  # a handle: an invented name ending in a gambling word
+    "Zalo CSKH SAOVANG: 0987439068",  # a messenger's phone number
+    "© 2020 88CLB. All rights reserved.",  # English, but a brand between two gambling lines
+    "Main PUSAT4D 2024",  # a brand code's tag
+    "Xoc Dia Truc Tuyen Tai GEMWIN",  # a strong term and an invented name in capitals
+    "https://gemwin.bet/?a=3898",  # a gambling top-level domain
+]
+
+
+def test_the_rest_of_a_gambling_block_goes_with_it(model, cfg, page):
+    for at in (0, 5, len(page)):
+        text = "\n".join(page[:at] + BLOCK + page[at:])
+        res = strip_foreign_lines(text, "en", model, cfg)
+        assert res.removed == BLOCK and res.text == "\n".join(page)
+    # without the lexicon only the line with Indonesian words goes
+    assert strip_foreign_lines(text, "en", model, OFF).removed == BLOCK[:1]
+
+
+# A page's own link lines, codes and dates next to a gambling block stay (lines the first version of the block rule
+# took on the banks: references, shared-library listings, a config line, a version, a German phone line).
+PAGE_LINKS = [
+    "https://www.emacswiki.org/emacs/LocateFilesAnywhere",
+    "libc.so.6 => /lib/libc.so.6 (0x40153000)",
+    "syslog facility = local5",
+    "Astrid lady6.0",
+    "Tel.: 0471 80 60 745 * info@buero-hoppe.de",
+    "11.12.2019 - Amelie Loevenich",
+    "Robert Austin (https://www.youtube.com/watch?v=tMSNl66etMg)",
+]
+
+
+@pytest.mark.parametrize("own", PAGE_LINKS)
+def test_a_pages_own_link_lines_next_to_a_gambling_block_stay(model, cfg, page, own):
+    spam = "Mantap min, MAWAR189 emang gacor parah 🔥"
+    text = "\n".join([*page[:5], spam, own, *page[5:]])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.removed == [spam]
+
+
+def test_evidence_reads_glued_roots_in_plain_words_and_compatibility_letters():
+    assert evidence("togelkita login") == Evidence(1, 0, False, frozenset({ID}))
+    assert evidence("𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑 ROMA138") == Evidence(1, 0, True, frozenset({ID}))  # "SLOT GACOR"
+    assert evidence("soi cau xsmb") == Evidence(2, 0, False, frozenset({VI}))
+    # a root inside a word (Lithuanian "stogelis": roof), "nohup" and Turkish "nohut" (chickpea) are none
+    assert evidence("stogelis") is None
+    assert evidence("nohut salatası") is None
+    assert evidence("nohup ./run.sh &") is None

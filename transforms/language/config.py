@@ -161,7 +161,11 @@ class LanguageConfig(Section):
         "line fastText gives the page's group neighbour_max_native_score or more needs the brand code. A page "
         "voted Indonesian or Vietnamese is voted again without its lines with brand codes and gambling terms "
         "(an injected block larger than a short page), and takes the other lines' language when they carry at "
-        "least second_language_min_share of its letters.",
+        "least second_language_min_share of its letters. The rest of a block goes with its gambling lines: a "
+        "neighbour that fastText does not read as the page's language with some gambling vocabulary, words "
+        "that lean to the group, or a gambling site's link, a messenger's phone number or a brand code's tag "
+        "('t.me/kv999cskh', 'Zalo CSKH TF88: 0912345678', 'Main PUSAT4D'); whatever fastText reads, a line "
+        "with a brand and gambling words, and a brand or link line between two gambling lines.",
     )
     gambling_min_foreign_score: float = Field(
         default=0.3,

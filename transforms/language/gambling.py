@@ -15,7 +15,20 @@ group (Indonesian/Malay, or Vietnamese) when its evidence is strong enough and t
   lists, `wordlm`, on the line case-folded; fastText's probability for the group only where the line has a
   gambling term: it reads short lines of names as Malay or Indonesian, "Paris Haute Couture SS14, Serkan Cura");
 - a line that fastText reads confidently as the page's language needs a brand code besides its one `STRONG` term
-  (an English sentence about "judi online" in Indonesia stays).
+  (an English sentence about "judi online" in Indonesia stays);
+- a brand without digits counts as a brand code where it is an invented name in capitals (GEMWIN, JokerWin: in no
+  word list of the model) on a line with a `STRONG` term or a frame word of a foreign group that fastText does not
+  read confidently as the page's language ("Xoc Dia Truc Tuyen Tai GEMWIN", "SAOVANG uy tin"); gambling words glued
+  into a plain word count too ("togelkita"), and letters in mathematical or full-width forms (𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑) are read
+  as plain ones;
+- the rest of an injected block (`_extend_to_block`): a line next to a gambling line, that fastText does not read
+  confidently as the page's language, goes with it when it has some gambling vocabulary, its words lean to the
+  group, or it is a link line: a gambling site's URL, host or handle ("t.me/kv999cskh", "kerisbet.pages.dev",
+  "gemwin.bet"), a messenger's phone number ("Zalo CSKH TF88: 0912345678") or a brand code's tag ("Main PUSAT4D
+  2024"), with at most three other words; whatever fastText reads, a line with a brand and gambling words, and a
+  brand or link line between two gambling lines ("© 2020 88CLB. All rights reserved."); and passes it on. The
+  cost: a page's own short line with a code right next to an injected block goes with it ("ABC7 News"); a page's
+  references, dates, code and version lines do not (none of them is a gambling site's link or a brand's tag).
 
 A brand code alone, or generic gambling words alone, are never enough: "Bet365 cut the odds", "iPhone15", "A320",
 "the casino's slot machines" stay; and nothing is removed from a page in the group itself (an Indonesian news article
@@ -31,18 +44,22 @@ anti nawala, maxwin, rtp, pola); Vietnamese from the i-gaming glossary of github
 the PhishRadar phishing detector (nhà cái, cá cược, nổ hũ, game bài, đổi thưởng). Hand-written rather than taken
 from a package: no maintained package carries these lists. A few frame words were added from the misses of
 the banks used for tuning (`benchmarks/language_eval.py`: "ribu" and "new member" from holdout3's "deposit 10 ribu
-via e-wallet SLOT88", holdout6's short lines), never from the bank kept for the final figure. Vietnamese terms
-whose unaccented spelling is a word of another language are matched with their diacritics only (lô đề: "lo de" is
-Spanish, kèo, đá gà).
+via e-wallet SLOT88", holdout6's short lines), never from the bank kept for the final figure. The third
+gambling pass added the Vietnamese lottery's tip word (soi cầu, named with lô đề and kèo in the pass's brief) and
+the abbreviations of the northern and southern draws (xsmb, xsmn); holdout8, written before it, has them too.
+Vietnamese terms whose unaccented spelling is a word of another language are matched with their diacritics only
+(lô đề: "lo de" is Spanish, kèo, đá gà).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from transforms.language.labels import language_group
+from transforms.language.wordlm import FLOOR_LOG10
 
 if TYPE_CHECKING:
     from transforms.language.features import LangResult, LineTable
@@ -77,11 +94,11 @@ STRONG: dict[str, str] = {
             "nhà cái", "cá cược", "cá độ", "nổ hũ", "quay hũ", "tài xỉu", "xóc đĩa", "game bài", "đánh bài",
             "đổi thưởng", "bắn cá", "lô đề", "soi kèo", "kèo nhà cái", "kèo bóng đá", "tỷ lệ kèo", "đá gà",
             "đánh bạc", "cờ bạc", "sòng bạc", "cổng game", "bài cào", "xì dách", "bầu cua", "xổ số online",
-            "casino trực tuyến", "cược thể thao",
+            "casino trực tuyến", "cược thể thao", "soi cầu", "xsmb", "xsmn",
             # without diacritics (none of them a word of another language)
             "nha cai", "ca cuoc", "ca do bong da", "no hu", "quay hu", "tai xiu", "xoc dia", "game bai", "danh bai",
             "doi thuong", "ban ca doi thuong", "soi keo", "keo nha cai", "keo bong da", "danh bac", "co bac",
-            "song bac", "cong game", "bai cao", "bau cua",
+            "song bac", "cong game", "bai cao", "bau cua", "soi cau",
         ],
         VI,
     ),
@@ -131,10 +148,21 @@ _TERM = re.compile(
 _GLUED = {
     "gacor": ID, "togel": ID, "maxwin": ID, "judionline": ID, "judislot": ID, "situsjudi": ID, "slotonline": ID,
     "rungkad": ID, "nhacai": VI, "cacuoc": VI, "taixiu": VI, "gamebai": VI, "doithuong": VI, "xocdia": VI,
-    "soikeo": VI, "danhbai": VI, "quayhu": VI,
+    "soikeo": VI, "danhbai": VI, "quayhu": VI, "soicau": VI, "xsmb": VI, "xsmn": VI, "nohu": VI,
 }
 _GLUED_TOKEN = re.compile(r"\S*[#/.]\S*")
-_GLUED_ROOT = re.compile("|".join(_GLUED))
+# "nohu" (nổ hũ) is the start of "nohup" (a shell command) and of Turkish "nohut": not before p or t
+_GLUED_ROOT = re.compile("|".join(r if r != "nohu" else "nohu(?![pt])" for r in _GLUED))
+# A plain word (no #, / or .) that starts or ends with a root is a brand made of it ("togelkita", "judolbet"); in
+# no word of wordfreq's 39 lists does a root start or end a longer word except "nohu" (Turkish "nohut"), which is
+# looked for in hashtags, URLs and brand codes only. A root inside a word is no evidence (Lithuanian "stogelis").
+_PLAIN_ROOT = re.compile(
+    r"(?<!\w)(?:(" + "|".join(r for r in _GLUED if r != "nohu") + r")\w+|\w+?("
+    + "|".join(r for r in _GLUED if r != "nohu") + r"))(?!\w)"
+)
+# Letters drawn from the mathematical alphanumerics and the full-width forms (𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑, ＳＬＯＴ): spam writes
+# its keywords in them to slip past filters; NFKC folds them to plain letters (only on lines that have them).
+_COMPAT_LETTERS = re.compile("[\uff10-\uff5a\U0001d400-\U0001d7ff]")
 
 # A brand code: letters and digits glued in one token (SLOT88, Cuan138, Petir4D, 789WIN, a host's "cuan138"), at
 # least two letters; not a unit or an ordinal (20mg, 5km, 21st), nor a word with a digit inside
@@ -165,6 +193,8 @@ class Evidence(NamedTuple):
 
 def evidence(line: str) -> Evidence | None:
     """The gambling vocabulary of `line`, or None when it has none (neither a term nor a brand code)."""
+    if _COMPAT_LETTERS.search(line):
+        line = unicodedata.normalize("NFKC", line)
     low = line.lower()
     strong = weak = 0
     groups: set[str] = set()
@@ -185,11 +215,13 @@ def evidence(line: str) -> Evidence | None:
         # each root once: a brand made of one ("TAIXIU79", "GACOR77") counts as much as its URL ("taixiu79.com")
         roots = {m.group(0) for tok in _GLUED_TOKEN.findall(low) + [b.lower() for b in brands]
                  for m in _GLUED_ROOT.finditer(tok)}  # fmt: skip
+        roots.update(m.group(1) or m.group(2) for m in _PLAIN_ROOT.finditer(low))
         strong += len(roots)
         groups.update(_GLUED[r] for r in roots)
     brand = bool(brands)
     if not (strong or weak or brand):
         return None
+
     return Evidence(strong, weak, brand, frozenset(groups))
 
 
@@ -255,6 +287,17 @@ def fill(
             (ev.strong or (ev.weak and (ev.brand or ev.groups - {doc_group})))
             and not (table.preds[i] and table.native[i] >= native_max)
         )
+    # a strong term, or a frame word of a foreign group, with an invented name in capitals ("Xoc Dia Truc Tuyen
+    # Tai GEMWIN", "SAOVANG uy tin") has its brand, on a line fastText does not read confidently as the page's
+    seen = [
+        (i, ev._replace(brand=True))
+        if (ev.strong or ev.groups - {doc_group})
+        and not ev.brand
+        and table.native[i] < native_max
+        and _invented_name(table.lines[i], model)
+        else (i, ev)
+        for i, ev in seen
+    ]
     # only lines with a strong term or a brand code can be spam (`spam_group`)
     found = [(i, ev) for i, ev in seen if ev.strong or ev.brand]
     if not found:
@@ -276,6 +319,132 @@ def fill(
             lean = VI
         native = table.native[i] if table.preds[i] else 0.0
         table.gambling[i] = spam_group(ev, doc_group, lean, partly, native, native_max)
+    _extend_to_block(table, model, native_max)
+
+
+def _extend_to_block(table: LineTable, model: LanguageModel, native_max: float) -> None:
+    """The rest of an injected block: a line next to a gambling line of a group (lines without letters between
+    do not separate) is gambling spam of that group too when it is made for the block (`_joins_block`). It passes
+    this on, so a block is followed to its end; a line of the page (a sentence fastText reads as the page's
+    language, or a line without gambling vocabulary, lean or links) stops it. `decisions._extend_to_neighbours`
+    joins neighbours by the language of their words; this joins them by what a gambling block is made of, names
+    and link lines included, which that rule leaves to the page."""
+    n = len(table.lines)
+
+    def next_line(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < n and not table.letters[j]:
+            j += step
+        return j if 0 <= j < n else None
+
+    seeds = [(i, g) for i, g in enumerate(table.gambling) if g]
+    while seeds:
+        i, group = seeds.pop()
+        for step in (-1, 1):
+            j = next_line(i, step)
+            if j is None or table.gambling[j]:
+                continue
+            k = next_line(j, step)
+            if _joins_block(table, model, native_max, j, group, k is not None and bool(table.gambling[k])):
+                table.gambling[j] = group
+                seeds.append((j, group))
+
+
+def _joins_block(
+    table: LineTable, model: LanguageModel, native_max: float, j: int, group: str, between: bool
+) -> bool:
+    """Line `j`, next to a gambling line of `group` (`between`: and between two of them), is part of the block:
+    - with a brand (a brand code, or an invented name in capitals) and some gambling vocabulary, whatever fastText
+      reads ("Register at PANDAWA88 today and claim your freespin bonus");
+    - between two gambling lines, with a brand or a gambling site's link ("© 2020 88CLB. All rights reserved.");
+    - else, on a line fastText does not read confidently as the page's language: some gambling vocabulary
+      (`gambling_hint`), words that lean to the group (`wordlm`, any ratio above 0 with a third of the letters:
+      "Trang chu | Khuyen mai | Dai ly"), or a link line (`_link_line`: "t.me/cuan138_official", "Zalo CSKH TF88:
+      0912345678", "https://x.pages.dev/", "Main PUSAT4D")."""
+    line = table.lines[j]
+    ev = evidence(line)
+    branded = ev is not None and (ev.brand or _invented_name(line, model))
+    if branded and (ev.strong or ev.weak):
+        return True
+    if between and (branded or _link_line(line, model)):
+        return True
+    if table.preds[j] and table.native[j] >= native_max:
+        return False
+    return bool(
+        table.gambling_hint[j]
+        or (table.word_group[j] == group and table.word_llr[j] > 0.0 and table.word_share[j] >= 1 / 3)
+        or _link_line(line, model)
+    )
+
+
+# A link line: a URL, host or handle (t.me/x, @x) that looks like a gambling site's, or a phone number given for a
+# messenger spam uses (Zalo, WhatsApp, Telegram), and at most three other words. A gambling site's link: a brand
+# code (`_is_brand`, or one glued to more letters), a glued gambling word (`_GLUED`), or an invented name (in no
+# word list) that starts or ends with a generic gambling word (`WEAK`: bet, slot, depo, wd) in its host or first
+# path segment ("mawar189.pages.dev", "t.me/kv999cskh", "bit.ly/slotgacor", "kerisbet.xyz"), or a gambling
+# top-level domain (".bet"). A page's own links (a reference,
+# a YouTube credit, "libc.so.6", a date, "Tel.: 0471 80 60 745") are none of these.
+_LINK = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/[^\s/?#]*)?\S*|@\w+")
+_GAMBLING_TLDS = frozenset({"bet", "casino", "poker", "bingo", "lotto", "win", "vip", "club"})
+_MESSENGER = re.compile(r"(?<!\w)(?:zalo|whatsapp|wa|telegram|tele)(?!\w)")
+_PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
+_PIECE = re.compile(r"[a-z0-9]+")
+_EDGE_WORDS = "|".join(t for t, g in WEAK.items() if g == _ANY and " " not in t)
+_GAMBLING_EDGE = re.compile(rf"(?:{_EDGE_WORDS})[a-z0-9]{{2,}}|[a-z0-9]{{2,}}(?:{_EDGE_WORDS})")
+_GLUED_CODE = re.compile(r"[a-z]{2,}[0-9]{2,}[a-z]|[0-9]{2,}[a-z]{2,}")  # a brand code glued to more: "kv999cskh"
+
+
+def _gambling_link(link: str, model: LanguageModel) -> bool:
+    head = link.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
+    host, _, path = head.partition("/")
+    labels = host.split(".")
+    if len(labels) > 1 and labels[-1] in _GAMBLING_TLDS:
+        return True
+    name = " ".join([*labels[:-1], path.split("/", 1)[0]])
+    pieces = _PIECE.findall(name)
+    if any(_is_brand(p) for p in pieces) or _GLUED_CODE.search(name) or _GLUED_ROOT.search(head):
+        return True
+    # an invented name that starts or ends with a gambling word: "kerisbet", "depobos", "t.me/wdbos_official"
+    glued = [p for p in pieces if _GAMBLING_EDGE.fullmatch(p)]
+    return bool(glued) and bool((model.words.log10_freqs(glued).max(axis=1) <= FLOOR_LOG10).any())
+
+
+def _link_line(line: str, model: LanguageModel) -> bool:
+    """A gambling site's link, a messenger's phone number or a brand code, and at most three other words (see
+    `_LINK`): "Main PUSAT4D", "Vô B52club 2021", "Zalo CSKH TF88: 0912345678"."""
+    low = line.lower()
+    links = _LINK.findall(low)
+    if links and any(_gambling_link(link, model) for link in links):
+        rest = _LINK.sub(" ", low)
+    elif _MESSENGER.search(low) and _PHONE.search(low):
+        rest = _PHONE.sub(" ", low)
+    elif not _CODE_MARKS.search(low) and any(_is_brand(t) for t in _ALNUM.findall(_VERSION.sub(" ", line))):
+        rest = _ALNUM.sub(lambda m: " " if _is_brand(m.group(0)) else m.group(0), low)
+    else:
+        return False
+    return len(_LETTERS_RUN.findall(rest)) <= 3
+
+
+# Marks of code and of versions: a line with them is no brand's tag ("syslog facility = local5", "lady6.0")
+_CODE_MARKS = re.compile(r"[=;{}<>()\[\]\\]")
+_VERSION = re.compile(r"\S*\w\.\d\S*")
+
+
+_LETTERS_RUN = re.compile(r"[^\W\d_]+")
+
+
+# An invented name: a word in capitals (GEMWIN) or with a capital inside (JokerWin), of 5 to 14 letters, that no
+# word list of the model has (every language's frequency at the floor) and that is no gambling term.
+_CAPS_NAME = re.compile(r"(?<!\w)(?:[A-Z]{5,14}|[A-Z][a-z]+[A-Z][A-Za-z]*)(?!\w)")
+
+
+def _invented_name(line: str, model: LanguageModel) -> bool:
+    """The line has an invented name in capitals (`_CAPS_NAME`): the brand of a gambling line without digits."""
+    names = [w.lower() for w in _CAPS_NAME.findall(line) if len(w) <= 14]
+    names = [w for w in names if w not in _TERMS and not _GLUED_ROOT.search(w) and w not in _FIRST_WORDS]
+    if not names:
+        return False
+    return bool((model.words.log10_freqs(names).max(axis=1) <= FLOOR_LOG10).any())
 
 
 # Letters only Vietnamese writes: ơ, ư, the vowels with a hook above, and those with two marks. Not đ (Croatian),
