@@ -117,20 +117,30 @@ class LanguageModel:
             key = (text, k, threshold)
             preds = cache.get(key)
             if preds is None:
-                preds = []
-                for prob, label in predict(text.replace("\n", " ") + "\n", k, threshold, "replace"):
-                    lang = labels.get(label)
-                    if lang is None:
-                        lang, script = normalize_label(label)
-                        if script:
-                            self._script_hint.setdefault(lang, script)
-                        labels[label] = lang
-                    preds.append((lang, 1.0 if prob > 1.0 else prob))  # min(prob, 1.0), without the call
+                raw = predict(text.replace("\n", " ") + "\n", k, threshold, "replace")
+                # min(prob, 1.0), without the call: this runs once per line of every page
+                try:
+                    preds = [(labels[label], 1.0 if prob > 1.0 else prob) for prob, label in raw]
+                except KeyError:  # a label not seen before: normalized once, in the order of the predictions
+                    for _, label in raw:
+                        self._label(label)
+                    preds = [(labels[label], 1.0 if prob > 1.0 else prob) for prob, label in raw]
                 if len(cache) >= _LINE_CACHE_SIZE:
                     del cache[next(iter(cache))]  # the oldest entry (dicts keep insertion order)
                 cache[key] = preds
             results.append(preds)
         return results
+
+    def _label(self, label: str) -> str:
+        """The language of a fastText label, normalized once (and its script noted as the language's hint, the
+        first time a label names one)."""
+        lang = self._labels.get(label)
+        if lang is None:
+            lang, script = normalize_label(label)
+            if script:
+                self._script_hint.setdefault(lang, script)
+            self._labels[label] = lang
+        return lang
 
     def scripts_for(self, lang: str) -> frozenset[str]:
         """Expected scripts of `lang` (using the script the model's labels name, where they do)."""
