@@ -398,7 +398,9 @@ def relate(table: LineTable, doc_lang: str, model: LanguageModel, cfg: LanguageC
     table.foreign_script = [0] * n
     if scripts.tolerated is not None:
         tolerated = scripts.tolerated
-        table.foreign_script = [sum(v for s, v in c.items() if s not in tolerated) for c in table.counts]
+        table.foreign_script = [
+            0 if c.keys() <= tolerated else sum(v for s, v in c.items() if s not in tolerated) for c in table.counts
+        ]
     table.groups = [{}] * n
     table.native, table.foreign, table.top_foreign = [0.0] * n, [0.0] * n, [doc_group] * n
     for i, p in enumerate(table.preds):

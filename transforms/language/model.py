@@ -90,13 +90,8 @@ class LanguageModel:
         """Top-k (language, probability) for one line of text (newlines are turned into spaces)."""
         ft = self._binding()
         text = text.replace("\n", " ").replace("\r", " ")
-        out = []
-        for prob, label in ft.predict(text + "\n", k, 0.0, "replace"):
-            lang, script = normalize_label(label)
-            if script:
-                self._script_hint.setdefault(lang, script)
-            out.append((lang, min(float(prob), 1.0)))
-        return out
+        raw = ft.predict(text + "\n", k, 0.0, "replace")
+        return [(self._label(label), min(float(prob), 1.0)) for prob, label in raw]
 
     def predict_many(
         self, texts: Sequence[str], k: int = 2, threshold: float = 0.0
