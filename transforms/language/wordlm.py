@@ -87,7 +87,7 @@ def counted_words(text: str) -> list[str]:
     line is written in, and title-case English is everywhere in other languages' pages. (A German line's nouns
     and first word are left out too; its evidence is then its verbs, articles and adjectives.)
 
-    A word is `(?<![^\W\d_])[Ll][^\W\d_]*(?:['\u2019][^\W\d_]+)*` (Ll: the Basic Multilingual Plane's lowercase
+    A word is `(?<![^\\W\\d_])[Ll][^\\W\\d_]*(?:['\\u2019][^\\W\\d_]+)*` (Ll: the Basic Multilingual Plane's lowercase
     letters, `charclass.category_ranges`), two letters or more, lowercased as `str.lower` does; the compiled
     extension finds them (`native/src/wordlm.rs`), for `WordFrequencyModel.llr_many` as here."""
     return _native.counted_words(text.encode(*_UTF8), category_ranges("Ll"))
@@ -279,7 +279,7 @@ class WordFrequencyModel:
     ) -> list[tuple[float, str, float]]:
         """`llr` of each text, in one call of the compiled extension. `letters`: the letters of each text (the
         share's denominator, less the words used alike), when the caller has counted them; else the letters of its
-        words, `[^\W\d_]+(?:['\u2019][^\W\d_]+)?`.
+        words, `[^\\W\\d_]+(?:['\\u2019][^\\W\\d_]+)?`.
 
         Per text: its counted words, each distinct word once, in the order of their hashes; per word, its log10
         frequency in every language less the best of the native languages'; the sum over the words per foreign
