@@ -127,6 +127,13 @@ def test_packed_index_is_cached_on_disk_and_loads_to_the_same_model(tmp_path, mo
 def test_counted_words_lower_as_python_does():
     # str.lower's own rules: a capital sigma ending a word is "ς"; a word starting with a capital is no word
     assert counted_words("aΣ στο ΣΟΦΙΑ ﬁnance x²y") == ["aς", "στο", "ﬁnance", "x²y"]
+    # a lone surrogate (a JSON input can hold one) is no letter: it ends a word, and the text still scores
+    assert counted_words("ab\ud800cd") == ["ab", "cd"]
+
+
+def test_a_text_with_a_lone_surrogate_is_scored_as_its_words(wm):
+    words = "baru dengan tidak"
+    assert wm.llr(words.replace(" ", "\ud800"), ["en"], language_group) == wm.llr(words, ["en"], language_group)
 
 
 def test_a_lines_ratio_is_numpys_float32_sum_over_its_words_in_hash_order(wm):
