@@ -1,6 +1,7 @@
 """The stages after extraction, two revisions side by side: ms per document per step, and whether the outputs are equal.
 
     .venv/bin/python -m benchmarks speed stages --before REV [--rounds 7] [--limit N] [--warc PATH] [--cpu 0]
+        [--clock wall|cpu]
 
 A speed change to a stage after extraction should give the same output, faster. `make bench` times whole runs, whose
 noise on a shared machine (±15%) hides a change of a few percent in one stage; this script isolates them:
@@ -17,6 +18,8 @@ noise on a shared machine (±15%) hides a change of a few percent in one stage; 
    revisions' digests must be equal for a pure speed change.
 
 Printed: per step, the median ms per document over the rounds for both sides and their ratio; the digests.
+`--clock cpu` times each step in the process's CPU time rather than wall time: on a machine that other jobs share,
+a wall-time step also counts the time the process waited for the CPU.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from pathlib import Path
 from harness import BENCH_DIR, REPO, json_child
 from harness import BENCH_WARC as DEFAULT_WARC
 
-# Runs in the child, with the side's repository first on sys.path: argv = [docs pickle, rounds-tag].
+# Runs in the child, with the side's repository first on sys.path: argv = [docs pickle, clock ("wall" or "cpu")].
 CHILD = r"""
 import hashlib, json, pickle, sys, time
 from collections import Counter
@@ -55,7 +58,7 @@ params = cfg.dedup.near.params()
 docs = [Doc(**fields) for fields in pickle.loads(open(sys.argv[1], "rb").read())]
 timing = Counter()
 digest = hashlib.sha256()
-clock = time.perf_counter
+clock = time.process_time if sys.argv[2] == "cpu" else time.perf_counter
 kept = 0
 for doc in docs:
     cur = doc
@@ -133,9 +136,9 @@ def build_native(worktree: Path) -> None:
     shutil.copyfile(target / "release" / "lib_native.so", ext)
 
 
-def run_side(repo: Path, docs_file: Path, cpu: int) -> dict:
+def run_side(repo: Path, docs_file: Path, cpu: int, clock: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    return json_child([sys.executable, "-c", CHILD, str(docs_file)], cpu, env=env, cwd=repo)
+    return json_child([sys.executable, "-c", CHILD, str(docs_file), clock], cpu, env=env, cwd=repo)
 
 
 def main() -> None:
@@ -145,6 +148,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="only the first N documents (0: all)")
     ap.add_argument("--warc", type=Path, default=DEFAULT_WARC)
     ap.add_argument("--cpu", type=int, default=0, help="the CPU both sides are pinned to")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall", help="time steps in wall or CPU time")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="crawlwash-stage-ab-"))
@@ -156,12 +160,13 @@ def main() -> None:
         docs_file = tmp / "docs.pkl"
         docs_file.write_bytes(pickle.dumps(docs))
         n = len(docs)
-        print(f"{n} extracted documents of {args.warc.name}; {args.rounds} rounds, CPU {args.cpu}", flush=True)
+        print(f"{n} extracted documents of {args.warc.name}; {args.rounds} rounds, CPU {args.cpu}, {args.clock} clock",
+              flush=True)  # fmt: skip
         sides = {"before": worktree, "after": REPO}
         runs: dict[str, list[dict]] = {"before": [], "after": []}
         for rnd in range(args.rounds):
             for side in ("after", "before") if rnd % 2 else ("before", "after"):
-                runs[side].append(run_side(sides[side], docs_file, args.cpu))
+                runs[side].append(run_side(sides[side], docs_file, args.cpu, args.clock))
             print(f"  round {rnd + 1}: " + "  ".join(
                 f"{s} {sum(runs[s][-1]['timing'].values()) * 1000 / n:.2f} ms/doc" for s in runs
             ), flush=True)  # fmt: skip

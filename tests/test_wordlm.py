@@ -122,3 +122,37 @@ def test_packed_index_is_cached_on_disk_and_loads_to_the_same_model(tmp_path, mo
     (tmp_path / "cache" / "wordlm-wordfreq3.1.1-v2.codes.npy").write_bytes(b"not an npy")
     monkeypatch.setattr(wordlm, "_pack_wordfreq", lambda: (built._hashes, built._codes, ("en",) * 39))
     assert WordFrequencyModel().covers("en")
+
+
+def test_counted_words_lower_as_python_does():
+    # str.lower's own rules: a capital sigma ending a word is "ς"; a word starting with a capital is no word
+    assert counted_words("aΣ στο ΣΟΦΙΑ ﬁnance x²y") == ["aς", "στο", "ﬁnance", "x²y"]
+    # a lone surrogate (a JSON input can hold one) is no letter: it ends a word, and the text still scores
+    assert counted_words("ab\ud800cd") == ["ab", "cd"]
+
+
+def test_a_text_with_a_lone_surrogate_is_scored_as_its_words(wm):
+    words = "baru dengan tidak"
+    assert wm.llr(words.replace(" ", "\ud800"), ["en"], language_group) == wm.llr(words, ["en"], language_group)
+
+
+def test_a_lines_ratio_is_numpys_float32_sum_over_its_words_in_hash_order(wm):
+    # The compiled scorer adds as numpy's `add.reduceat` did: float32, the first word plus the pairwise sum of the
+    # rest, words in the order of their hashes. On this line a plain running sum rounds differently.
+    import numpy as np
+
+    from transforms.language.wordlm import _stable_hash
+
+    line = "saya tidak tahu apa yang berlaku semalam tetapi kami semua pergi ke pasar untuk membeli sayur dan buah"
+    llr, group, _ = wm.llr(line, ["en"], language_group)
+    words = sorted(dict.fromkeys(counted_words(line)), key=_stable_hash)
+    f = wm.log10_freqs(words)
+    diff = f - f[:, [wm.langs.index("en")]]  # words x languages, float32
+    pairwise = [diff[0, j] + np.add.reduce(np.ascontiguousarray(diff[1:, j])) for j in range(len(wm.langs))]
+    running = [np.float32(0.0)] * len(wm.langs)
+    for row in diff:
+        running = [np.float32(a + b) for a, b in zip(running, row)]
+    foreign = [j for j, lang in enumerate(wm.langs) if language_group(lang) != language_group("en")]
+    best = max(foreign, key=lambda j: pairwise[j])
+    assert group == language_group(wm.langs[best]) == language_group("id")
+    assert llr == float(pairwise[best]) != float(running[best])

@@ -40,8 +40,8 @@ fn is_re_letter(c: u32) -> bool {
 }
 
 #[inline]
-fn in_set(c: u32, set: &str) -> bool {
-    set.chars().any(|s| s as u32 == c)
+fn in_set(c: u32, set: &[char]) -> bool {
+    set.iter().any(|&s| s as u32 == c)
 }
 
 #[inline]
@@ -352,7 +352,7 @@ fn has_brand_code(s: &[u32]) -> bool {
     let ends_ok = |k: usize| k == s.len() || !(is_word(s[k]) || s[k] == '.' as u32 || s[k] == '-' as u32);
     let run = |from: usize, f: &dyn Fn(u32) -> bool| from + s[from..].iter().take_while(|&&c| f(c)).count();
     (0..s.len()).any(|p| {
-        if p > 0 && (is_word(s[p - 1]) || in_set(s[p - 1], "./-")) {
+        if p > 0 && (is_word(s[p - 1]) || in_set(s[p - 1], &['.', '/', '-'])) {
             return false;
         }
         let j = run(p, &|c| ascii_lower(c) || ascii_upper(c));
@@ -554,9 +554,10 @@ fn has_citation(s: &[u32]) -> bool {
     })
 }
 
-const QUOTE_OPEN: &str = "\"\u{201e}\u{201c}\u{00ab}\u{300c}\u{300e}";
-const QUOTE_INSIDE_NOT: &str = "\"\u{201c}\u{201d}\u{00ab}\u{00bb}\u{300d}\u{300f}";
-const QUOTE_CLOSE: &str = "\"\u{201c}\u{201d}\u{00bb}\u{300d}\u{300f}";
+// (arrays, not strings: a string would be decoded from UTF-8 for every character tested)
+const QUOTE_OPEN: &[char] = &['"', '\u{201e}', '\u{201c}', '\u{00ab}', '\u{300c}', '\u{300e}'];
+const QUOTE_INSIDE_NOT: &[char] = &['"', '\u{201c}', '\u{201d}', '\u{00ab}', '\u{00bb}', '\u{300d}', '\u{300f}'];
+const QUOTE_CLOSE: &[char] = &['"', '\u{201c}', '\u{201d}', '\u{00bb}', '\u{300d}', '\u{300f}'];
 
 /// A quotation or a bibliographic reference (features.py): a year together with a citation mark, or at least
 /// 60% of the line's letters inside `_QUOTED` quotation marks. A quotation is an opening mark, at least 3

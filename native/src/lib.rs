@@ -4,7 +4,8 @@
 //! or packed little-endian `bytes` out. The Python modules that own each rule wrap these calls:
 //! `transforms/dedup/minhash.py` (shingles, signatures, band keys), `transforms/clean/lines.py` (line features,
 //! paragraph and corpus line keys), `transforms/clean/normalize.py` (control characters, whitespace, lines; the
-//! windows where mojibake can be). The work runs without the GIL.
+//! windows where mojibake can be), `transforms/language/features.py` (a line's own facts) and
+//! `transforms/language/wordlm.py` (the words' evidence). The work runs without the GIL.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -16,6 +17,7 @@ mod minhash;
 mod normalize;
 mod quality;
 mod text;
+mod wordlm;
 
 fn le_bytes<'py, T: Copy, const N: usize>(py: Python<'py>, values: &[T], f: fn(T) -> [u8; N]) -> Bound<'py, PyBytes> {
     let mut out = Vec::with_capacity(values.len() * N);
@@ -167,6 +169,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(langfeat::prediction_text_of, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::line_flags, m)?)?;
     langfeat::add_constants(m)?;
+    m.add_class::<wordlm::WordIndex>()?;
+    m.add_class::<wordlm::WordEvidence>()?;
+    m.add_function(wrap_pyfunction!(wordlm::counted_words, m)?)?;
     m.add("NEEDLE_SHIFT", lines::NEEDLE_SHIFT)?;
     m.add("EMPTY", lines::EMPTY)?;
     m.add("NO_LETTERS", lines::NO_LETTERS)?;

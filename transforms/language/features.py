@@ -341,13 +341,6 @@ def _kana_decides(table: LineTable, indices: Sequence[int] | None, scores: dict[
         scores["ja"] = top_han * 1.0001 + 1e-9
 
 
-def _vote_weight(table: LineTable, i: int) -> float:
-    """Factor on line `i`'s letters in the vote: keyword lists and brand codes weigh less (`material`), and so
-    do short lines (menus, captions, links and injected one-liners) against paragraphs, which carry a page's own
-    text: a line's letters count in full from `_PARAGRAPH_LETTERS` letters up."""
-    return table.material[i] * min(1.0, table.evidence[i] / _PARAGRAPH_LETTERS)
-
-
 def vote_language(table: LineTable, indices: Sequence[int] | None = None) -> LangResult:
     """Document language as a letter-weighted vote of its lines' predictions (of the lines `indices`, or all).
 
@@ -359,21 +352,32 @@ def vote_language(table: LineTable, indices: Sequence[int] | None = None) -> Lan
     """
     scores: dict[str, float] = {}
     weight = 0.0
-    for i in range(len(table.lines)) if indices is None else indices:
-        p = table.preds[i]
+    preds, evidence, material = table.preds, table.evidence, table.material
+    for i in range(len(preds)) if indices is None else indices:
+        p = preds[i]
         if not p:
             continue
-        w = table.evidence[i] * _vote_weight(table, i)
+        # the line's letters, times a factor: keyword lists and brand codes weigh less (`material`), and so do short
+        # lines (menus, captions, links and injected one-liners) against paragraphs, which carry a page's own
+        # text: a line's letters count in full from `_PARAGRAPH_LETTERS` letters up
+        ev = evidence[i]
+        w = ev * (material[i] * min(1.0, ev / _PARAGRAPH_LETTERS))
         weight += w
         for lang, prob in p:
             scores[lang] = scores.get(lang, 0.0) + w * prob
     if not weight:
         return _UNKNOWN
     _kana_decides(table, indices, scores)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    lang, top = ranked[0]
-    if len(ranked) > 1:
-        return LangResult(lang, min(top / weight, 1.0), ranked[1][0], min(ranked[1][1] / weight, 1.0))
+    # the two best by (-score, language), as sorting all of them by that key would rank them
+    lang, top = second = None, -1.0
+    for item in scores.items():
+        k, v = item
+        if v > top or (v == top and k < lang):
+            lang, top, second = k, v, (lang, top)
+        elif second[0] is None or v > second[1] or (v == second[1] and k < second[0]):
+            second = item
+    if second[0] is not None:
+        return LangResult(lang, min(top / weight, 1.0), second[0], min(second[1] / weight, 1.0))
     return LangResult(lang, min(top / weight, 1.0), None, None)
 
 
@@ -394,7 +398,9 @@ def relate(table: LineTable, doc_lang: str, model: LanguageModel, cfg: LanguageC
     table.foreign_script = [0] * n
     if scripts.tolerated is not None:
         tolerated = scripts.tolerated
-        table.foreign_script = [sum(v for s, v in c.items() if s not in tolerated) for c in table.counts]
+        table.foreign_script = [
+            0 if c.keys() <= tolerated else sum(v for s, v in c.items() if s not in tolerated) for c in table.counts
+        ]
     table.groups = [{}] * n
     table.native, table.foreign, table.top_foreign = [0.0] * n, [0.0] * n, [doc_group] * n
     for i, p in enumerate(table.preds):

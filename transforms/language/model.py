@@ -90,13 +90,8 @@ class LanguageModel:
         """Top-k (language, probability) for one line of text (newlines are turned into spaces)."""
         ft = self._binding()
         text = text.replace("\n", " ").replace("\r", " ")
-        out = []
-        for prob, label in ft.predict(text + "\n", k, 0.0, "replace"):
-            lang, script = normalize_label(label)
-            if script:
-                self._script_hint.setdefault(lang, script)
-            out.append((lang, min(float(prob), 1.0)))
-        return out
+        raw = ft.predict(text + "\n", k, 0.0, "replace")
+        return [(self._label(label), min(float(prob), 1.0)) for prob, label in raw]
 
     def predict_many(
         self, texts: Sequence[str], k: int = 2, threshold: float = 0.0
@@ -117,20 +112,30 @@ class LanguageModel:
             key = (text, k, threshold)
             preds = cache.get(key)
             if preds is None:
-                preds = []
-                for prob, label in predict(text.replace("\n", " ") + "\n", k, threshold, "replace"):
-                    lang = labels.get(label)
-                    if lang is None:
-                        lang, script = normalize_label(label)
-                        if script:
-                            self._script_hint.setdefault(lang, script)
-                        labels[label] = lang
-                    preds.append((lang, 1.0 if prob > 1.0 else prob))  # min(prob, 1.0), without the call
+                raw = predict(text.replace("\n", " ") + "\n", k, threshold, "replace")
+                # min(prob, 1.0), without the call: this runs once per line of every page
+                try:
+                    preds = [(labels[label], 1.0 if prob > 1.0 else prob) for prob, label in raw]
+                except KeyError:  # a label not seen before: normalized once, in the order of the predictions
+                    for _, label in raw:
+                        self._label(label)
+                    preds = [(labels[label], 1.0 if prob > 1.0 else prob) for prob, label in raw]
                 if len(cache) >= _LINE_CACHE_SIZE:
                     del cache[next(iter(cache))]  # the oldest entry (dicts keep insertion order)
                 cache[key] = preds
             results.append(preds)
         return results
+
+    def _label(self, label: str) -> str:
+        """The language of a fastText label, normalized once (and its script noted as the language's hint, the
+        first time a label names one)."""
+        lang = self._labels.get(label)
+        if lang is None:
+            lang, script = normalize_label(label)
+            if script:
+                self._script_hint.setdefault(lang, script)
+            self._labels[label] = lang
+        return lang
 
     def scripts_for(self, lang: str) -> frozenset[str]:
         """Expected scripts of `lang` (using the script the model's labels name, where they do)."""

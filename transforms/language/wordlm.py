@@ -26,13 +26,17 @@ built once per machine (~2.5 s) and kept in the cache directory (`CRAWLWASH_CACH
 `$XDG_CACHE_HOME/crawlwash`, else `~/.cache/crawlwash`), keyed by the wordfreq version and the packing format;
 every later process loads it in a few milliseconds. An unwritable cache directory only costs the build.
 The data is wordfreq's (Apache-2.0 code, CC-BY-SA 4.0 data), shipped inside its wheel: nothing is downloaded.
+
+Tokenizing, lowercasing, hashing, looking the words up and scoring them run in the compiled extension
+(`native/src/wordlm.rs`), which reads the packed arrays in place; its arithmetic is numpy's, step for step (float32
+frequencies, a line's sum over its words in the order of their hashes, as `np.add.reduceat` adds), so the figures
+are the ones this model gave when it was written with numpy.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import tempfile
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
@@ -41,8 +45,9 @@ from pathlib import Path
 import numpy as np
 from xxhash import xxh3_64_intdigest
 
+from transforms.core import _native
 from transforms.core.cache import cache_dir
-from transforms.core.charclass import category_class
+from transforms.core.charclass import category_ranges
 
 __all__ = ["FLOOR_LOG10", "WordFrequencyModel", "counted_words"]
 
@@ -63,20 +68,14 @@ _SEGMENT_MAX_CHARS = 60
 _UNKNOWN_PER_LETTER = 1.5
 _PIECE_COST = 3.0
 
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
-
-
-# What `counted_words` keeps, and the line breaks between the texts of a batch.
-_COUNTED_OR_BREAK = re.compile(
-    r"\n|(?<![^\W\d_])[" + category_class("Ll") + r"][^\W\d_]*(?:['\u2019][^\W\d_]+)*"
-)
+_UTF8 = ("utf-8", "surrogatepass")
 
 
 def _stable_hash(word: str) -> int:
-    return xxh3_64_intdigest(word.encode("utf-8", "surrogatepass"))
+    """The hash the index is keyed by (xxh3-64 of the word's UTF-8; `native/src/wordlm.rs` hashes as this does)."""
+    return xxh3_64_intdigest(word.encode(*_UTF8))
 
 
-_BREAK_HASH = _stable_hash("\n")
 _CACHE_FORMAT = 2  # bump when the packing or the files change (2: one .npy per array, memory-mapped)
 _CACHE_ARRAYS = ("hashes", "codes", "langs")
 
@@ -86,8 +85,12 @@ def counted_words(text: str) -> list[str]:
     a lowercase letter. Capitalized words are names, brands, titles ("The Pain That Is Unlike All Other Pain" in a
     German article), menu and calendar labels ("January | Su | Mo | Tu"): they say little about the language a
     line is written in, and title-case English is everywhere in other languages' pages. (A German line's nouns
-    and first word are left out too; its evidence is then its verbs, articles and adjectives.)"""
-    return [w.lower() for w in _COUNTED_OR_BREAK.findall(text.replace("\n", " ")) if len(w) > 1]
+    and first word are left out too; its evidence is then its verbs, articles and adjectives.)
+
+    A word is `(?<![^\\W\\d_])[Ll][^\\W\\d_]*(?:['\\u2019][^\\W\\d_]+)*` (Ll: the Basic Multilingual Plane's lowercase
+    letters, `charclass.category_ranges`), two letters or more, lowercased as `str.lower` does; the compiled
+    extension finds them (`native/src/wordlm.rs`), for `WordFrequencyModel.llr_many` as here."""
+    return _native.counted_words(text.encode(*_UTF8), category_ranges("Ll"))
 
 
 def _pack_wordfreq() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
@@ -153,9 +156,10 @@ class WordFrequencyModel:
     def __init__(self) -> None:
         self._hashes: np.ndarray | None = None
         self._codes: np.ndarray | None = None
+        self._index: _native.WordIndex | None = None
         self.langs: tuple[str, ...] = ()  # lid.176 codes, one per column
         self._col: dict[str, int] = {}
-        self._layouts: dict[tuple, tuple | None] = {}
+        self._layouts: dict[tuple, _native.WordEvidence | None] = {}
 
     def _build(self) -> None:
         stem = cache_dir() / f"wordlm-wordfreq{version('wordfreq')}-v{_CACHE_FORMAT}"
@@ -164,8 +168,11 @@ class WordFrequencyModel:
         except (OSError, ValueError):
             hashes, table, langs = _pack_wordfreq()
             _save_atomic(stem, hashes=hashes, codes=table, langs=np.array(langs))
-        # plain ndarray views of the memory maps: indexing an np.memmap goes through its Python-level __getitem__
+        # plain ndarray views of the memory maps, which the compiled index reads in place
         self._hashes, self._codes = np.asarray(hashes), np.asarray(table)
+        self._index = _native.WordIndex(
+            self._hashes, self._codes, category_ranges("Ll"), _STEP, _FLOOR_CODE, FLOOR_LOG10
+        )
         self.langs = tuple(_TO_LID.get(lang, lang) for lang in langs)
         self._col = {lang: j for j, lang in enumerate(self.langs)}
         log.debug(
@@ -183,27 +190,11 @@ class WordFrequencyModel:
 
     def log10_freqs(self, words: Sequence[str]) -> np.ndarray:
         """log10 frequency of each word in each language (rows: words, columns: `langs`), floored."""
-        return self._log10_freqs_of(np.fromiter(map(_stable_hash, words), dtype=np.uint64, count=len(words)))
-
-    def _log10_freqs_of(self, h: np.ndarray) -> np.ndarray:
-        if self._hashes is None:
+        if self._index is None:
             self._build()
-        assert self._hashes is not None and self._codes is not None
-        n = len(h)
-        out = np.full((n, len(self.langs)), FLOOR_LOG10, dtype=np.float32)
-        if not n:
-            return out
-        order = np.argsort(
-            h
-        )  # sorted needles: each search starts where the last one ended (fewer cache misses)
-        idx = np.empty(n, dtype=np.intp)
-        idx[order] = np.searchsorted(self._hashes, h[order])
-        idx[idx == len(self._hashes)] = 0
-        found = self._hashes[idx] == h
-        rows = self._codes[idx[found]].astype(np.int16)
-        rows[rows == 0] = _FLOOR_CODE
-        out[found] = rows * (-_STEP / 100.0)
-        return out
+        assert self._index is not None
+        packed = self._index.log10_freqs(list(words))
+        return np.frombuffer(packed, dtype="<f4").reshape(len(words), len(self.langs))
 
     def segment(self, word: str) -> list[str]:
         """`word` (a run of letters without spaces, lowercase: a hashtag's body, "slotgacorhariini") split into the
@@ -243,12 +234,13 @@ class WordFrequencyModel:
             unknown_before = unknown
         return words
 
-    def _layout(self, native: tuple[str, ...], group_of: Callable[[str], str]) -> tuple | None:
-        """Columns of the native languages, and the foreign languages' columns ordered by group (contiguous
-        ranges: group names, column order, range starts, group of each ordered column); cached per document
+    def _layout(self, native: tuple[str, ...], group_of: Callable[[str], str]) -> _native.WordEvidence | None:
+        """The scorer of texts against the native languages (`native/src/wordlm.rs`): their columns, and the
+        foreign languages' columns ordered by group (contiguous ranges, groups in name order); cached per document
         language group. None when nothing is native or nothing foreign."""
         key = (native, group_of)
         if key not in self._layouts:
+            assert self._index is not None
             cols = [self._col[lang] for lang in native if lang in self._col]
             native_groups = {group_of(lang) for lang in native}
             group_names = sorted({group_of(lang) for lang in self.langs} - native_groups)
@@ -260,9 +252,8 @@ class WordFrequencyModel:
                     (j for j in range(len(self.langs)) if group_of(self.langs[j]) in index),
                     key=lambda j: index[group_of(self.langs[j])],
                 )
-                group_of_col = np.array([index[group_of(self.langs[j])] for j in order])
-                group_starts = np.flatnonzero(np.r_[True, np.diff(group_of_col) != 0])
-                self._layouts[key] = (cols, group_names, order, group_starts, group_of_col)
+                group_of_col = [index[group_of(self.langs[j])] for j in order]
+                self._layouts[key] = _native.WordEvidence(self._index, cols, order, group_of_col, group_names)
         return self._layouts[key]
 
     def llr(
@@ -286,48 +277,17 @@ class WordFrequencyModel:
         group_of: Callable[[str], str],
         letters: Sequence[int] | None = None,
     ) -> list[tuple[float, str, float]]:
-        """`llr` of each text, in one batch: one regex pass and one index lookup for all words of a document.
-        `letters`: the letters of each text (the share's denominator, less the words used alike), when the caller
-        has counted them."""
-        none = (0.0, "", 0.0)
+        """`llr` of each text, in one call of the compiled extension. `letters`: the letters of each text (the
+        share's denominator, less the words used alike), when the caller has counted them; else the letters of its
+        words, `[^\\W\\d_]+(?:['\\u2019][^\\W\\d_]+)?`.
+
+        Per text: its counted words, each distinct word once, in the order of their hashes; per word, its log10
+        frequency in every language less the best of the native languages'; the sum over the words per foreign
+        language, and the best language's group; the share of the letters in words that favour that group (its
+        best language by more than 10^0.5), less the letters of words within that factor either way."""
         if not texts or not self.covers(native[0]):
-            return [none] * len(texts)
+            return [(0.0, "", 0.0)] * len(texts)
         layout = self._layout(tuple(native), group_of)
         if layout is None:
-            return [none] * len(texts)
-        cols, group_names, order, group_starts, group_of_col = layout
-        if letters is None:
-            letters = [sum(map(len, _WORD.findall(t))) for t in texts]
-        tokens = _COUNTED_OR_BREAK.findall("\n".join(t.replace("\n", " ") for t in texts))
-        n = len(tokens)
-        h = np.fromiter(map(_stable_hash, map(str.lower, tokens)), dtype=np.uint64, count=n)
-        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
-        is_break = h == _BREAK_HASH
-        line = np.cumsum(is_break)
-        keep = ~is_break & (lengths > 1)
-        h, line, lengths = h[keep], line[keep], lengths[keep]
-        if not len(h):
-            return [none] * len(texts)
-        by_line = np.lexsort((h, line))  # each line's words together, each distinct word once
-        h, line, lengths = h[by_line], line[by_line], lengths[by_line]
-        distinct = np.concatenate(([True], (h[1:] != h[:-1]) | (line[1:] != line[:-1])))  # np.r_, without its cost
-        h, line, lengths = h[distinct], line[distinct], lengths[distinct]
-        freqs = self._log10_freqs_of(h)
-        diff = freqs[:, order] - freqs[:, cols].max(axis=1)[:, None]  # words x foreign languages, by group
-        line_starts = np.flatnonzero(np.concatenate(([True], line[1:] != line[:-1])))
-        totals = np.add.reduceat(diff, line_starts, axis=0)  # lines with words x foreign languages
-        best = totals.argmax(axis=1)
-        best_llr = totals[np.arange(len(best)), best]
-        best_group = group_of_col[best]
-        by_group = np.maximum.reduceat(diff, group_starts, axis=1)  # words x foreign groups
-        word_line = np.repeat(np.arange(len(line_starts)), np.diff(np.concatenate((line_starts, [len(h)]))))
-        lean = by_group[np.arange(len(h)), best_group[word_line]]  # each word: log10 ratio, best group vs native
-        favour = lean > 0.5
-        fav_letters = np.add.reduceat(lengths * favour, line_starts)
-        alike_letters = np.add.reduceat(lengths * (np.abs(lean) <= 0.5), line_starts)  # loanwords, unknown words
-        out = [none] * len(texts)
-        for row, k in enumerate(line[line_starts].tolist()):
-            told = letters[k] - int(alike_letters[row])
-            share = float(fav_letters[row]) / told if told > 0 else 0.0
-            out[k] = (float(best_llr[row]), group_names[best_group[row]], min(share, 1.0))
-        return out
+            return [(0.0, "", 0.0)] * len(texts)
+        return layout.llr_many(list(texts), None if letters is None else list(letters))
