@@ -294,6 +294,31 @@ def test_line_features_follow_pythons_character_classes() -> None:
         assert bool(table.flags[i] & _native.FIRST_DIGIT) == first.isdigit()
 
 
+def test_dedup_normalization_follows_its_definition() -> None:
+    # normalize_for_dedup: NFKC, casefold, then runs of [\W_] to one space and the ends stripped (the extension's
+    # fold); character shingles when at least CJK_CHAR_SHARE of the letters ([^\W\d_]) are in scripts written
+    # without spaces. Checked on every code point, each line alone and mixed with Han characters and Latin letters.
+    junk = re.compile(r"[\W_]+")
+    no_space = re.compile(
+        r"[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+        r"\uf900-\ufaff\U00020000-\U0002fa1f]"
+    )
+    letter = re.compile(r"[^\W\d_]")
+
+    def char_shingles(norm: str) -> bool:
+        letters = len(letter.findall(norm))
+        return letters > 0 and len(no_space.findall(norm)) >= minhash.CJK_CHAR_SHARE * letters
+
+    assert minhash.CJK_CHAR_SHARE == 0.3
+    for line in _every_code_point_as_lines():
+        for text in (line, line + " 漢字" * 4, line[:9] + "漢字 ab"):
+            norm = minhash.normalize_for_dedup(text)
+            assert norm == junk.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+            assert minhash.uses_char_shingles(norm) == char_shingles(norm), repr(text)
+    # the threshold itself: 3 of 10 letters, and just under
+    assert minhash.uses_char_shingles("漢字漢 abcdefg") and not minhash.uses_char_shingles("漢字 abcdefgh")
+
+
 def test_rule_triggers_cannot_miss_a_pattern_match() -> None:
     # A rule's regular expression runs only on lines whose casefolded form holds one of its trigger substrings.
     # The triggers of back_to_top and policy_link are pieces of the patterns' words: a line the pattern matches
@@ -389,7 +414,9 @@ def test_bad_arguments_raise_instead_of_reading_out_of_bounds() -> None:
     with pytest.raises(ValueError):
         _native.minhash_signature(b"\x00" * 7, b"", b"")
     with pytest.raises(ValueError):
-        _native.shingle_hashes(b"a b", False, 0, minhash._MULTIPLIER_BYTES)
+        _native.shingle_hashes(b"a b", 5, 0, minhash._MULTIPLIER_BYTES)
+    with pytest.raises(ValueError):
+        _native.minhash_sign(b"a b", 65, 5, minhash._MULTIPLIER_BYTES, b"", b"")
     with pytest.raises(ValueError, match="line break"):
         L.corpus_line_key("two\nlines", 1)
     assert unicodedata.unidata_version  # the classes come from this Unicode version (CPython's database)

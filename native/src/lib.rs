@@ -32,18 +32,41 @@ fn check_words(name: &str, b: &[u8]) -> PyResult<()> {
     Ok(())
 }
 
-/// Sorted distinct shingle hashes (uint64 little-endian) of a text normalized for dedup.
+/// Sorted distinct shingle hashes (uint64 little-endian) of a text normalized for dedup: word shingles of
+/// `word_size`, or character shingles of `char_size` when the text is mostly in scripts written without spaces.
 #[pyfunction]
 fn shingle_hashes<'py>(
-    py: Python<'py>, norm: &[u8], char_shingles: bool, size: usize, multipliers: &[u8],
+    py: Python<'py>, norm: &[u8], word_size: usize, char_size: usize, multipliers: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     check_words("multipliers", multipliers)?;
     let m = minhash::words_le(multipliers);
-    if size == 0 || size > m.len() {
-        return Err(PyValueError::new_err(format!("shingle size must be in 1..={}", m.len())));
-    }
-    let hashes = py.detach(|| minhash::shingle_hashes(norm, char_shingles, size, &m));
+    check_shingle_sizes(word_size, char_size, m.len())?;
+    let hashes = py.detach(|| {
+        let chars = minhash::uses_char_shingles(norm);
+        minhash::shingle_hashes(norm, chars, if chars { char_size } else { word_size }, &m)
+    });
     Ok(le_bytes(py, &hashes, u64::to_le_bytes))
+}
+
+fn check_shingle_sizes(word_size: usize, char_size: usize, most: usize) -> PyResult<()> {
+    if word_size == 0 || char_size == 0 || word_size.max(char_size) > most {
+        return Err(PyValueError::new_err(format!("shingle sizes must be in 1..={most}")));
+    }
+    Ok(())
+}
+
+/// `normalize_for_dedup`'s fold of an NFKC-normalized, casefolded text: runs of characters that are not letters or
+/// digits become one space, the ends stripped.
+#[pyfunction]
+fn dedup_fold<'py>(py: Python<'py>, folded: &[u8]) -> Bound<'py, PyBytes> {
+    let out = py.detach(|| minhash::fold(folded));
+    PyBytes::new(py, &out)
+}
+
+/// Whether a normalized text gets character shingles (mostly scripts written without spaces).
+#[pyfunction]
+fn uses_char_shingles(norm: &[u8]) -> bool {
+    minhash::uses_char_shingles(norm)
 }
 
 /// The MinHash signature (uint32 little-endian per permutation) of shingle hashes (uint64 little-endian).
@@ -59,22 +82,25 @@ fn minhash_signature<'py>(py: Python<'py>, hashes: &[u8], a: &[u8], b: &[u8]) ->
     Ok(le_bytes(py, &sig, u32::to_le_bytes))
 }
 
-/// (signature, number of distinct shingles) of a normalized text, or None when it has no shingle.
+/// (signature, number of distinct shingles) of a normalized text, or None when it has no shingle; shingle sizes
+/// as `shingle_hashes`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 fn minhash_sign<'py>(
-    py: Python<'py>, norm: &[u8], char_shingles: bool, size: usize, multipliers: &[u8], a: &[u8], b: &[u8],
+    py: Python<'py>, norm: &[u8], word_size: usize, char_size: usize, multipliers: &[u8], a: &[u8], b: &[u8],
 ) -> PyResult<Option<(Bound<'py, PyBytes>, usize)>> {
     for (name, v) in [("multipliers", multipliers), ("a", a), ("b", b)] {
         check_words(name, v)?;
     }
     let m = minhash::words_le(multipliers);
-    if size == 0 || size > m.len() || a.len() != b.len() {
-        return Err(PyValueError::new_err("bad shingle size or permutations"));
+    check_shingle_sizes(word_size, char_size, m.len())?;
+    if a.len() != b.len() {
+        return Err(PyValueError::new_err("a and b differ in length"));
     }
     let (a, b) = (minhash::words_le(a), minhash::words_le(b));
     let signed = py.detach(|| {
-        let hashes = minhash::shingle_hashes(norm, char_shingles, size, &m);
+        let chars = minhash::uses_char_shingles(norm);
+        let hashes = minhash::shingle_hashes(norm, chars, if chars { char_size } else { word_size }, &m);
         if hashes.is_empty() {
             None
         } else {
@@ -155,6 +181,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(minhash_signature, m)?)?;
     m.add_function(wrap_pyfunction!(minhash_sign, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(dedup_fold, m)?)?;
+    m.add_function(wrap_pyfunction!(uses_char_shingles, m)?)?;
     m.add_class::<LineAnalyzer>()?;
     m.add_class::<quality::QualityMeasure>()?;
     m.add_class::<quality::WordTokenizer>()?;
@@ -167,6 +195,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(langfeat::prediction_text_of, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::line_flags, m)?)?;
     langfeat::add_constants(m)?;
+    m.add("CJK_CHAR_SHARE", minhash::CJK_CHAR_SHARE)?;
     m.add("NEEDLE_SHIFT", lines::NEEDLE_SHIFT)?;
     m.add("EMPTY", lines::EMPTY)?;
     m.add("NO_LETTERS", lines::NO_LETTERS)?;

@@ -5,7 +5,45 @@
 use blake2b_simd::Params;
 use std::collections::HashMap;
 
-use crate::text::chars;
+use crate::lines::key_into;
+use crate::text::{chars, is_alnum, is_decimal};
+
+/// The share of letters in scripts written without spaces above which a text gets character shingles.
+pub const CJK_CHAR_SHARE: f64 = 0.3;
+
+/// `normalize_for_dedup`'s last step on an NFKC-normalized, casefolded text: every run of characters that are not
+/// letters or digits (`re`'s `[\W_]+`) becomes one space, and the ends are stripped. That is exactly the paragraph
+/// key's form (`lines::key_into`), so the two share one implementation.
+pub fn fold(folded: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(folded.len());
+    key_into(folded, false, &mut out);
+    out
+}
+
+#[inline]
+fn no_space_script(c: u32) -> bool {
+    // Thai, Lao, Tibetan, Myanmar, Khmer, kana, CJK ideographs (and their extensions and compatibility forms).
+    matches!(c, 0x0E00..=0x0EFF | 0x0F00..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x3040..=0x30FF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// True when at least `CJK_CHAR_SHARE` of a normalized text's letters (`re`'s `[^\W\d_]`) are characters of
+/// scripts written without spaces (counted over every character of those scripts, as `uses_char_shingles` did).
+pub fn uses_char_shingles(norm: &[u8]) -> bool {
+    if !norm.iter().any(|&b| b >= 0xE0) {
+        return false; // those scripts start at U+0E00: three bytes or more in UTF-8
+    }
+    let (mut letters, mut no_space) = (0usize, 0usize);
+    for (_, _, c) in chars(norm) {
+        if no_space_script(c) {
+            no_space += 1;
+        }
+        if is_alnum(c) && !is_decimal(c) {
+            letters += 1;
+        }
+    }
+    no_space > 0 && letters > 0 && no_space as f64 >= CJK_CHAR_SHARE * letters as f64
+}
 
 #[inline]
 pub fn splitmix64(x: u64) -> u64 {
