@@ -4,7 +4,7 @@
 //! or packed little-endian `bytes` out. The Python modules that own each rule wrap these calls:
 //! `transforms/dedup/minhash.py` (shingles, signatures, band keys), `transforms/clean/lines.py` (line features,
 //! paragraph and corpus line keys), `transforms/clean/normalize.py` (control characters, whitespace, lines; the
-//! windows where mojibake can be). The work runs without the GIL.
+//! checks before ftfy). The work runs without the GIL.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -168,11 +168,28 @@ fn tidy_text<'py>(
     PyBytes::new(py, &out)
 }
 
-/// The text around its runs of non-ASCII characters (`reach` characters each side), joined by "\n".
-#[pyfunction]
-fn non_ascii_windows<'py>(py: Python<'py>, text: &[u8], reach: usize) -> Bound<'py, PyBytes> {
-    let out = py.detach(|| normalize::non_ascii_windows(text, reach));
-    PyBytes::new(py, &out)
+/// The checks `transforms/clean/normalize.py` makes before ftfy (`normalize::MojibakeScan`).
+#[pyclass(frozen, module = "transforms.core._native")]
+struct MojibakeScan {
+    inner: normalize::MojibakeScan,
+}
+
+#[pymethods]
+impl MojibakeScan {
+    #[new]
+    fn new(
+        badness: &str, ligatures: Vec<(u32, u32)>, controls: Vec<(u32, u32)>, other_fixes: Vec<(u32, u32)>,
+        reach: usize,
+    ) -> PyResult<Self> {
+        normalize::MojibakeScan::new(badness, [&ligatures, &controls, &other_fixes], reach)
+            .map(|inner| MojibakeScan { inner })
+            .map_err(PyValueError::new_err)
+    }
+
+    /// MAYBE_BAD and HAS_* bits of a text (surrogatepass UTF-8).
+    fn scan(&self, py: Python<'_>, text: &[u8]) -> u32 {
+        py.detach(|| self.inner.scan(text))
+    }
 }
 
 #[pymodule]
@@ -184,17 +201,21 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dedup_fold, m)?)?;
     m.add_function(wrap_pyfunction!(uses_char_shingles, m)?)?;
     m.add_class::<LineAnalyzer>()?;
+    m.add_class::<MojibakeScan>()?;
     m.add_class::<quality::QualityMeasure>()?;
     m.add_class::<quality::WordTokenizer>()?;
     m.add_function(wrap_pyfunction!(paragraph_key, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
     m.add_function(wrap_pyfunction!(tidy_text, m)?)?;
-    m.add_function(wrap_pyfunction!(non_ascii_windows, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::language_lines, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::script_counts, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::prediction_text_of, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::line_flags, m)?)?;
     langfeat::add_constants(m)?;
+    m.add("MAYBE_BAD", normalize::MAYBE_BAD)?;
+    m.add("HAS_LIGATURE", normalize::HAS_LIGATURE)?;
+    m.add("HAS_CONTROL", normalize::HAS_CONTROL)?;
+    m.add("HAS_OTHER_FIX", normalize::HAS_OTHER_FIX)?;
     m.add("CJK_CHAR_SHARE", minhash::CJK_CHAR_SHARE)?;
     m.add("NEEDLE_SHIFT", lines::NEEDLE_SHIFT)?;
     m.add("EMPTY", lines::EMPTY)?;

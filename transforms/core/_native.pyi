@@ -2,6 +2,10 @@
 # "surrogatepass"); packed arrays come out as little-endian bytes.
 
 CJK_CHAR_SHARE: float
+MAYBE_BAD: int
+HAS_LIGATURE: int
+HAS_CONTROL: int
+HAS_OTHER_FIX: int
 NEEDLE_SHIFT: int
 EMPTY: int
 NO_LETTERS: int
@@ -24,6 +28,13 @@ def minhash_sign(
 def band_keys(sig: bytes, bands: int, rows: int) -> list[int]: ...
 def dedup_fold(folded: bytes) -> bytes: ...
 def uses_char_shingles(norm: bytes) -> bool: ...
+
+class MojibakeScan:
+    def __init__(
+        self, badness: str, ligatures: list[tuple[int, int]], controls: list[tuple[int, int]],
+        other_fixes: list[tuple[int, int]], reach: int,
+    ) -> None: ...
+    def scan(self, text: bytes) -> int: ...
 
 class LineAnalyzer:
     def __init__(self, needle_groups: list[list[str]]) -> None: ...
@@ -53,7 +64,6 @@ def corpus_line_keys(folded: bytes, min_chars: int) -> list[int]: ...
 def tidy_text(
     text: bytes, remove_controls: bool, collapse_whitespace: bool, strip_lines: bool, max_blank_lines: int
 ) -> bytes: ...
-def non_ascii_windows(text: bytes, reach: int) -> bytes: ...
 def language_lines(
     text: bytes, min_letters: int, max_chars: int, name_max_words: int
 ) -> tuple[
