@@ -33,6 +33,8 @@ PURE_PYTHON_DIGESTS = {
     "boilerplate": "21ec8481c22c05c61531341c9363b697b7ee36fefceb2f31c987311c98726f28",
     "lines": "1dcc5b901c28a19f3ff79cc8175092ea7cad6e00391d288ea2047eaeec17510c",
     "minhash": "6060ff23a1e22d6486ffafc04206f7cb66b0727abeb7a58b7f0f98734e8ddee1",
+    # the near-repeat rule alone at four strictnesses (transforms/clean/near.py at 1fbdc4f, before native/src/near.rs)
+    "near": "21b2eceb8de03777e0755ac372291bc2998aaa97b30ddf4feaf0ff08ab91af28",
 }
 
 
@@ -44,6 +46,7 @@ def _digests(aeb: Path, seeds: list[Path]) -> dict[str, str]:
         frequent_line_entries,
         host_of,
         line_keys,
+        near_repeats,
         normalize_text,
         paragraph_key,
         remove_frequent_lines,
@@ -53,7 +56,7 @@ def _digests(aeb: Path, seeds: list[Path]) -> dict[str, str]:
     truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
     docs = [(v["articleBody"], v["url"]) for _, v in sorted(truth.items())]
     docs += [(p.read_text(encoding="utf-8"), None) for p in seeds]
-    h = {k: hashlib.sha256() for k in ("normalize", "boilerplate", "lines", "minhash")}
+    h = {k: hashlib.sha256() for k in ("normalize", "boilerplate", "lines", "minhash", "near")}
     frequent: set[int] = set()
     cfgs = (NormalizeConfig(), NormalizeConfig(max_blank_lines=1, strip_lines=False))
     rules = (LineRules(), LineRules(repeated_ignore_digits=True, repeated_min_run_chars=40, nav_min_run=2))
@@ -72,6 +75,10 @@ def _digests(aeb: Path, seeds: list[Path]) -> dict[str, str]:
         removal = remove_frequent_lines(text, frequent, host, 20)
         h["lines"].update(repr((keys.tolist(), host32, text32, removal)).encode())
         h["lines"].update(repr([(paragraph_key(x), paragraph_key(x, True)) for x in text.split("\n")]).encode())
+        lines = text.split("\n")
+        keys = [paragraph_key(x) for x in lines]
+        for min_words, min_similarity in ((6, 0.8), (3, 0.6), (2, 0.3), (1, 0.1)):
+            h["near"].update(repr(near_repeats(lines, keys, [bool(k) for k in keys], min_words, min_similarity)).encode())
         for p in params:
             signed = sign(text, p)
             if signed is not None:

@@ -3,7 +3,7 @@
 //! A small typed surface: text in as `bytes` (`str.encode("utf-8", "surrogatepass")`), integers, lists of integers
 //! or packed little-endian `bytes` out. The Python modules that own each rule wrap these calls:
 //! `transforms/dedup/minhash.py` (shingles, signatures, band keys), `transforms/clean/lines.py` (line features,
-//! paragraph and corpus line keys), `transforms/clean/normalize.py` (control characters, whitespace, lines; the
+//! paragraph and corpus line keys), `transforms/clean/near.py` (near-identical lines), `transforms/clean/normalize.py` (control characters, whitespace, lines; the
 //! checks before ftfy). The work runs without the GIL.
 
 use pyo3::exceptions::PyValueError;
@@ -13,6 +13,7 @@ use pyo3::types::PyBytes;
 mod langfeat;
 mod lines;
 mod minhash;
+mod near;
 mod normalize;
 mod quality;
 mod text;
@@ -158,6 +159,14 @@ fn corpus_line_keys(py: Python<'_>, folded: &[u8], min_chars: usize) -> Vec<i64>
     py.detach(|| lines::corpus_keys(folded, min_chars))
 }
 
+/// The lines to remove as near-identical repeats (`transforms/clean/near.py`): `text` is the lines joined by "\n".
+#[pyfunction]
+fn near_repeats(
+    py: Python<'_>, text: &[u8], keys: Vec<String>, eligible: Vec<bool>, min_words: usize, min_similarity: f64,
+) -> PyResult<Vec<usize>> {
+    py.detach(|| near::near_repeats(text, &keys, &eligible, min_words, min_similarity)).map_err(PyValueError::new_err)
+}
+
 /// Control characters removed, whitespace runs folded, lines stripped and blank lines dropped.
 #[pyfunction]
 fn tidy_text<'py>(
@@ -206,6 +215,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<quality::WordTokenizer>()?;
     m.add_function(wrap_pyfunction!(paragraph_key, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(near_repeats, m)?)?;
     m.add_function(wrap_pyfunction!(tidy_text, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::language_lines, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::script_counts, m)?)?;
