@@ -2,6 +2,7 @@
 //! (BLAKE2b-64, or the code point for character shingles), n-gram hashes combined with fixed odd multipliers and
 //! finalized with splitmix64, and the multiply-add-shift permutations. Bit for bit what the NumPy version computed.
 
+use blake2b_simd::many::{hash_many, HashManyJob};
 use blake2b_simd::Params;
 use std::collections::HashMap;
 
@@ -68,14 +69,23 @@ fn token_hashes(norm: &[u8], char_shingles: bool) -> Vec<u64> {
     }
     let mut params = Params::new();
     params.hash_length(8);
-    let mut seen: HashMap<&[u8], u64> = HashMap::new();
-    norm.split(|&c| c == b' ')
+    let mut ids: HashMap<&[u8], u32> = HashMap::with_capacity(norm.len() / 4);
+    let mut distinct: Vec<&[u8]> = Vec::new();
+    let tokens: Vec<u32> = norm
+        .split(|&c| c == b' ')
         .map(|tok| {
-            *seen.entry(tok).or_insert_with(|| {
-                u64::from_le_bytes(params.hash(tok).as_bytes().try_into().unwrap())
+            *ids.entry(tok).or_insert_with(|| {
+                distinct.push(tok);
+                distinct.len() as u32 - 1
             })
         })
-        .collect()
+        .collect();
+    // the distinct words hashed side by side (blake2b_simd's SIMD lanes: AVX2 where the CPU has it)
+    let mut jobs: Vec<HashManyJob> = distinct.iter().map(|tok| HashManyJob::new(&params, tok)).collect();
+    hash_many(jobs.iter_mut());
+    let hashes: Vec<u64> =
+        jobs.iter().map(|job| u64::from_le_bytes(job.to_hash().as_bytes().try_into().unwrap())).collect();
+    tokens.into_iter().map(|id| hashes[id as usize]).collect()
 }
 
 /// Sorted distinct 64-bit hashes of the text's shingles (n consecutive tokens; one shingle when there are fewer).
@@ -102,6 +112,26 @@ pub fn shingle_hashes(norm: &[u8], char_shingles: bool, size: usize, multipliers
 
 /// The signature: per permutation i, the least ((a_i x + b_i) mod 2^64) >> 32 over the shingle hashes x.
 pub fn signature(hashes: &[u64], a: &[u64], b: &[u64]) -> Vec<u32> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU has the features the function is compiled for (checked just above).
+            return unsafe { signature_avx512(hashes, a, b) };
+        }
+    }
+    signature_portable(hashes, a, b)
+}
+
+/// The same loop, compiled for AVX-512 (its 64-bit vector multiply); the CPU is checked at run time, so the wheel
+/// stays portable. Bit for bit `signature_portable`: integer operations only.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn signature_avx512(hashes: &[u64], a: &[u64], b: &[u64]) -> Vec<u32> {
+    signature_portable(hashes, a, b)
+}
+
+#[inline(always)]
+fn signature_portable(hashes: &[u64], a: &[u64], b: &[u64]) -> Vec<u32> {
     let mut sig = vec![u64::MAX; a.len()];
     for &x in hashes {
         for ((s, &ai), &bi) in sig.iter_mut().zip(a).zip(b) {
