@@ -47,6 +47,7 @@ REASON_EMPTY_AFTER_NORMALIZE = "empty_after_normalize"
 
 # Line breaks other than \n (CR, CRLF, VT, FF, NEL, LINE/PARAGRAPH SEPARATOR) become \n.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_LINE_BREAK_CHARS = "\r\x0b\x0c\x85\u2028\u2029"  # `in` finds each with memchr: most texts hold none
 # Done by the extension (`_native.tidy_text`), in this order:
 # - C0/C1 controls except \t and \n, and invisible format characters that carry no meaning in running text (soft
 #   hyphen, zero-width space, word joiner, BOM, bidi embeddings and isolates) are removed: [\x00-\x08\x0e-\x1f
@@ -206,7 +207,8 @@ def normalize_text(text: str, cfg: NormalizeConfig) -> str:
     """Normalize one document's text (see module docstring). Pure and deterministic."""
     if not text:
         return ""
-    text = _LINE_BREAKS.sub("\n", text)
+    if any(c in text for c in _LINE_BREAK_CHARS):
+        text = _LINE_BREAKS.sub("\n", text)
     if not text.isascii():
         if cfg.fix_mojibake and _MOJIBAKE_POSSIBLE.search(text):
             text = _ftfy(text, cfg)
