@@ -172,9 +172,9 @@ def test_ftfy_fast_path_gives_fix_text_output_on_real_pages() -> None:
 
 
 def _flags(text: str) -> int:
-    from transforms.clean.normalize import _SCAN
+    from transforms.clean.normalize import _scan
 
-    return _SCAN.scan(text.encode("utf-8", "surrogatepass"))
+    return _scan().scan(text.encode("utf-8", "surrogatepass"))
 
 
 def _maybe_bad(text: str) -> bool:

@@ -154,13 +154,17 @@ _BAD_REACH = 7  # ftfy 6.3.1: its badness alternatives are at most 7 characters 
 # ftfy's ligature or control-character fixer changes (`str.translate` tables); HAS_OTHER_FIX, one that its other
 # fixers on that path change: C1 controls (fix_c1_controls), ESC (remove_terminal_escapes), the line breaks of
 # fix_line_breaks, surrogates (fix_surrogates).
-_SCAN = _native.MojibakeScan(
-    _rust_regex(ftfy.badness.BADNESS_RE),
-    _ranges(ftfy.chardata.LIGATURES),
-    _ranges(ftfy.chardata.CONTROL_CHARS),
-    [(0x80, 0x9F), (0x1B, 0x1B), (0x0D, 0x0D), (0x85, 0x85), (0x2028, 0x2029), (0xD800, 0xDFFF)],
-    _BAD_REACH,
-)
+@functools.cache
+def _scan() -> _native.MojibakeScan:
+    """The scan, built on first use (spelling out Python's \\w and \\s takes 20-40 ms: a worker pays it once, the
+    launcher, which never normalizes, not at all)."""
+    return _native.MojibakeScan(
+        _rust_regex(ftfy.badness.BADNESS_RE),
+        _ranges(ftfy.chardata.LIGATURES),
+        _ranges(ftfy.chardata.CONTROL_CHARS),
+        [(0x80, 0x9F), (0x1B, 0x1B), (0x0D, 0x0D), (0x85, 0x85), (0x2028, 0x2029), (0xD800, 0xDFFF)],
+        _BAD_REACH,
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -193,7 +197,7 @@ def _ftfy(text: str, cfg: NormalizeConfig) -> str:
     a wrong result, only a slower one. `tests/test_normalize.py` checks the equality on real pages and the
     translation against `re` on strings made of the pattern's own characters.
     """
-    flags = _SCAN.scan(text.encode(*_UTF8))
+    flags = _scan().scan(text.encode(*_UTF8))
     if len(text) <= ftfy.TextFixerConfig().max_decode_length and not flags & _native.MAYBE_BAD:
         ligatures = cfg.fix_latin_ligatures and bool(flags & _native.HAS_LIGATURE)
         controls = cfg.remove_control_chars and bool(flags & _native.HAS_CONTROL)
