@@ -33,6 +33,8 @@ PURE_PYTHON_DIGESTS = {
     "boilerplate": "21ec8481c22c05c61531341c9363b697b7ee36fefceb2f31c987311c98726f28",
     "lines": "1dcc5b901c28a19f3ff79cc8175092ea7cad6e00391d288ea2047eaeec17510c",
     "minhash": "6060ff23a1e22d6486ffafc04206f7cb66b0727abeb7a58b7f0f98734e8ddee1",
+    # the near-repeat rule alone at four strictnesses (transforms/clean/near.py at 1fbdc4f, before native/src/near.rs)
+    "near": "21b2eceb8de03777e0755ac372291bc2998aaa97b30ddf4feaf0ff08ab91af28",
 }
 
 
@@ -44,6 +46,7 @@ def _digests(aeb: Path, seeds: list[Path]) -> dict[str, str]:
         frequent_line_entries,
         host_of,
         line_keys,
+        near_repeats,
         normalize_text,
         paragraph_key,
         remove_frequent_lines,
@@ -53,7 +56,7 @@ def _digests(aeb: Path, seeds: list[Path]) -> dict[str, str]:
     truth = json.loads((aeb / "ground-truth.json").read_text(encoding="utf-8"))
     docs = [(v["articleBody"], v["url"]) for _, v in sorted(truth.items())]
     docs += [(p.read_text(encoding="utf-8"), None) for p in seeds]
-    h = {k: hashlib.sha256() for k in ("normalize", "boilerplate", "lines", "minhash")}
+    h = {k: hashlib.sha256() for k in ("normalize", "boilerplate", "lines", "minhash", "near")}
     frequent: set[int] = set()
     cfgs = (NormalizeConfig(), NormalizeConfig(max_blank_lines=1, strip_lines=False))
     rules = (LineRules(), LineRules(repeated_ignore_digits=True, repeated_min_run_chars=40, nav_min_run=2))
@@ -72,6 +75,10 @@ def _digests(aeb: Path, seeds: list[Path]) -> dict[str, str]:
         removal = remove_frequent_lines(text, frequent, host, 20)
         h["lines"].update(repr((keys.tolist(), host32, text32, removal)).encode())
         h["lines"].update(repr([(paragraph_key(x), paragraph_key(x, True)) for x in text.split("\n")]).encode())
+        lines = text.split("\n")
+        keys = [paragraph_key(x) for x in lines]
+        for min_words, min_similarity in ((6, 0.8), (3, 0.6), (2, 0.3), (1, 0.1)):
+            h["near"].update(repr(near_repeats(lines, keys, [bool(k) for k in keys], min_words, min_similarity)).encode())
         for p in params:
             signed = sign(text, p)
             if signed is not None:
@@ -294,6 +301,31 @@ def test_line_features_follow_pythons_character_classes() -> None:
         assert bool(table.flags[i] & _native.FIRST_DIGIT) == first.isdigit()
 
 
+def test_dedup_normalization_follows_its_definition() -> None:
+    # normalize_for_dedup: NFKC, casefold, then runs of [\W_] to one space and the ends stripped (the extension's
+    # fold); character shingles when at least CJK_CHAR_SHARE of the letters ([^\W\d_]) are in scripts written
+    # without spaces. Checked on every code point, each line alone and mixed with Han characters and Latin letters.
+    junk = re.compile(r"[\W_]+")
+    no_space = re.compile(
+        r"[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+        r"\uf900-\ufaff\U00020000-\U0002fa1f]"
+    )
+    letter = re.compile(r"[^\W\d_]")
+
+    def char_shingles(norm: str) -> bool:
+        letters = len(letter.findall(norm))
+        return letters > 0 and len(no_space.findall(norm)) >= minhash.CJK_CHAR_SHARE * letters
+
+    assert minhash.CJK_CHAR_SHARE == 0.3
+    for line in _every_code_point_as_lines():
+        for text in (line, line + " 漢字" * 4, line[:9] + "漢字 ab"):
+            norm = minhash.normalize_for_dedup(text)
+            assert norm == junk.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+            assert minhash.uses_char_shingles(norm) == char_shingles(norm), repr(text)
+    # the threshold itself: 3 of 10 letters, and just under
+    assert minhash.uses_char_shingles("漢字漢 abcdefg") and not minhash.uses_char_shingles("漢字 abcdefgh")
+
+
 def test_rule_triggers_cannot_miss_a_pattern_match() -> None:
     # A rule's regular expression runs only on lines whose casefolded form holds one of its trigger substrings.
     # The triggers of back_to_top and policy_link are pieces of the patterns' words: a line the pattern matches
@@ -389,7 +421,9 @@ def test_bad_arguments_raise_instead_of_reading_out_of_bounds() -> None:
     with pytest.raises(ValueError):
         _native.minhash_signature(b"\x00" * 7, b"", b"")
     with pytest.raises(ValueError):
-        _native.shingle_hashes(b"a b", False, 0, minhash._MULTIPLIER_BYTES)
+        _native.shingle_hashes(b"a b", 5, 0, minhash._MULTIPLIER_BYTES)
+    with pytest.raises(ValueError):
+        _native.minhash_sign(b"a b", 65, 5, minhash._MULTIPLIER_BYTES, b"", b"")
     with pytest.raises(ValueError, match="line break"):
         L.corpus_line_key("two\nlines", 1)
     assert unicodedata.unidata_version  # the classes come from this Unicode version (CPython's database)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import apache_beam as beam
 import pydantic
@@ -13,7 +14,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from tests.conftest import AEB_DIR, SEED_CLEAN, SEED_REPEATED, SEED_SPAM
 from transforms.clean import REASON_EMPTY_AFTER_NORMALIZE, NormalizeConfig, NormalizeText, normalize_text
 from transforms.clean.normalize import STAGE
-from transforms.core import Doc, Dropped
+from transforms.core import Doc, Dropped, _native
 
 CFG = NormalizeConfig()
 
@@ -135,7 +136,7 @@ def test_ftfy_fast_path_gives_fix_text_output_on_real_pages() -> None:
     # (UTF-8 read as cp1252, a "Ã " at a line start, C1 controls, ligatures, terminal escapes).
     import ftfy
 
-    from transforms.clean.normalize import _fixer, _ftfy, _maybe_bad
+    from transforms.clean.normalize import _fixer, _ftfy
 
     texts = [t for t in _article_texts() if not t.isascii()]
     damaged = []
@@ -158,12 +159,26 @@ def test_ftfy_fast_path_gives_fix_text_output_on_real_pages() -> None:
     assert not any(ftfy.badness.is_bad(t) for t in marked)
     for text in texts + damaged + marked:
         assert _ftfy(text, CFG) == ftfy.fix_text(text, full)
-        # the windowed badness search misses no match of ftfy's own (a false alarm would only cost time)
-        assert _maybe_bad(text) == ftfy.badness.is_bad(text)
+        # the windowed badness search misses no match of ftfy's own (a false alarm would only cost time), nor a
+        # line ftfy's per-line pass would find bad by its "^[ÃÂ][ ]" alternative
+        line_start = any(line.startswith(("Ã ", "Â ")) for line in text.split("\n"))
+        assert _maybe_bad(text) == (ftfy.badness.is_bad(text) or line_start)
+        if text in marked:  # ligatures, escapes and control characters take ftfy's fixers, not NFC alone
+            assert _flags(text) & (_native.HAS_LIGATURE | _native.HAS_CONTROL | _native.HAS_OTHER_FIX)
     assert ftfy.fix_text(damaged[0], full) != damaged[0]  # the damage is real: the slow path repairs it
     # badness alternatives that need the ASCII letter before the non-ASCII ones ("[a-z][À-Ñ][€]", ...)
     for text in ("Die Formel xα¦ gilt hier.", "Preis aÀ€ heute"):
         assert ftfy.badness.is_bad(text) and _maybe_bad(text)
+
+
+def _flags(text: str) -> int:
+    from transforms.clean.normalize import _scan
+
+    return _scan().scan(text.encode("utf-8", "surrogatepass"))
+
+
+def _maybe_bad(text: str) -> bool:
+    return bool(_flags(text) & _native.MAYBE_BAD)
 
 
 def test_badness_window_covers_every_alternative_of_ftfys_pattern():
@@ -190,3 +205,102 @@ def test_badness_window_covers_every_alternative_of_ftfys_pattern():
     assert len(alternatives) == 37
     assert max(alt.getwidth()[1] for alt in alternatives) <= _BAD_REACH
     assert all(any(non_ascii_only(item) for item in alt.data) for alt in alternatives)
+
+
+def test_badness_translation_matches_where_re_matches() -> None:
+    # ftfy's badness expression runs in the extension, translated from `re`'s parse of it (`_rust_regex`). On
+    # strings built from each alternative (its own characters, then each position swapped for another character
+    # of the pattern or a neighbour of it), inside ASCII and accented context, the translation matches exactly
+    # where `re` does. The scan searches the surroundings of non-ASCII characters, so a window as wide as the
+    # string makes it a search of the whole string.
+    import random
+    import re._parser as sre
+
+    import ftfy.badness
+
+    from transforms.clean.normalize import _rust_regex
+
+    bad = ftfy.badness.BADNESS_RE
+    scan = _native.MojibakeScan(_rust_regex(bad), [], [], [], 64)
+    word, space = list("aZ_9é中²ǅ\u0301"), list(" \t\n\x0b\x1c\x1f\x85\xa0\u2028\u3000")
+    pool = sorted({chr(c) for c in map(ord, bad.pattern) if c > 127} | set(word) | set(space) | set("a.,?! -Ab"))
+    rng = random.Random(7)
+
+    def members(item) -> list[str]:  # noqa: ANN001
+        op, av = item
+        if op == sre.LITERAL:
+            return [chr(av)]
+        if op == sre.ANY:
+            return pool
+        if op == sre.IN:
+            out = []
+            for o, a in av:
+                if o == sre.LITERAL:
+                    out.append(chr(a))
+                elif o == sre.RANGE:
+                    out.extend(map(chr, range(a[0], a[1] + 1)))
+                elif o == sre.CATEGORY:
+                    out.extend(word if a == sre.CATEGORY_WORD else space)
+                elif o == sre.NEGATE:
+                    out = [c for c in pool if not re.match(sre_str(av), c)]
+                    break
+            return out
+        if op == sre.MAX_REPEAT:
+            return ["", *members(av[2][0])]
+        if op == sre.AT:
+            return [""]
+        raise AssertionError(op)
+
+    def sre_str(av) -> str:  # noqa: ANN001
+        return "[" + "".join(
+            "^" if o == sre.NEGATE else re.escape(chr(a)) if o == sre.LITERAL
+            else f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}" for o, a in av
+        ) + "]"  # fmt: skip
+
+    (branch,) = sre.parse(bad.pattern, bad.flags).data
+    samples = []
+    for alt in branch[1][1]:
+        options = [members(item) for item in alt.data]
+        for _ in range(300):
+            chars = [rng.choice(o) for o in options]
+            if rng.random() < 0.6:
+                chars[rng.randrange(len(chars))] = rng.choice(pool)
+            for head, tail in (("", ""), ("x", "y"), ("Ein Wort ", " é"), ("\n", "\n")):
+                samples.append(head + "".join(chars) + tail)
+    samples += ["".join(rng.choice(pool) for _ in range(rng.randrange(1, 9))) for _ in range(20000)]
+    hits = 0
+    for text in samples:
+        expected = bool(bad.search(text)) or any(line.startswith(("Ã ", "Â ")) for line in text.split("\n"))
+        hits += expected
+        assert bool(scan.scan(text.encode()) & _native.MAYBE_BAD) == expected, repr(text)
+    assert 3000 < hits < len(samples) - 3000  # both outcomes, many times
+    # no alternative matches pure ASCII (the scan never searches text without a non-ASCII character)
+    assert not bad.search("".join(map(chr, range(128))) * 2)
+    # a lone surrogate (which the crate cannot read) always takes ftfy's exact path
+    assert _maybe_bad("plain \ud800 text")
+    # Python's \w and \s (and "."), spelled out by the extension from CPython's database: at both ends of every
+    # run of code points inside or outside the class, and on a sample of the rest
+    every = "".join(chr(c) for c in [*range(0xD800), *range(0xE000, 0x110000)])
+    for expr in (r"é\w", r"é\s", r"é."):
+        scan = _native.MojibakeScan(_rust_regex(re.compile(expr)), [], [], [], 1)
+        ends = {c for m in re.finditer(f"{expr[1:]}+", every) for c in (m.start(), m.end() - 1, m.end())}
+        for i in sorted(ends | set(rng.sample(range(len(every)), 20000))):
+            text = "é" + every[i % len(every)]
+            assert bool(scan.scan(text.encode()) & _native.MAYBE_BAD) == bool(re.match(expr, text)), (expr, text)
+
+
+def test_scan_finds_the_characters_ftfys_fixers_change() -> None:
+    import ftfy.chardata
+
+    other = {*range(0x80, 0xA0), 0x1B, 0x0D, 0x85, 0x2028, 0x2029, *range(0xD800, 0xE000)}
+    for cp in range(0x110000):
+        flags = _flags(f"ab{chr(cp)}cd")
+        assert bool(flags & _native.HAS_LIGATURE) == (cp in ftfy.chardata.LIGATURES), hex(cp)
+        assert bool(flags & _native.HAS_CONTROL) == (cp in ftfy.chardata.CONTROL_CHARS), hex(cp)
+        assert bool(flags & _native.HAS_OTHER_FIX) == (cp in other), hex(cp)
+    # those are every character the fast path's fixers change: each fixer leaves every other character alone
+    from ftfy import fixes
+
+    every = "".join(chr(c) for c in range(0x110000) if c not in other)
+    assert fixes.fix_c1_controls(every) == every and fixes.fix_line_breaks(every) == every
+    assert fixes.fix_surrogates(every) == every and fixes.remove_terminal_escapes(every) == every

@@ -3,9 +3,9 @@
 //! A small typed surface: text in as `bytes` (`str.encode("utf-8", "surrogatepass")`), integers, lists of integers
 //! or packed little-endian `bytes` out. The Python modules that own each rule wrap these calls:
 //! `transforms/dedup/minhash.py` (shingles, signatures, band keys), `transforms/clean/lines.py` (line features,
-//! paragraph and corpus line keys), `transforms/clean/normalize.py` (control characters, whitespace, lines; the
-//! windows where mojibake can be), `transforms/language/features.py` (a line's own facts) and
-//! `transforms/language/wordlm.py` (the words' evidence). The work runs without the GIL.
+//! paragraph and corpus line keys), `transforms/clean/near.py` (near-identical lines), `transforms/clean/normalize.py`
+//! (control characters, whitespace, lines; the checks before ftfy), `transforms/language/features.py` (a line's own
+//! facts) and `transforms/language/wordlm.py` (the words' evidence). The work runs without the GIL.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -14,6 +14,7 @@ use pyo3::types::PyBytes;
 mod langfeat;
 mod lines;
 mod minhash;
+mod near;
 mod normalize;
 mod quality;
 mod text;
@@ -34,18 +35,41 @@ fn check_words(name: &str, b: &[u8]) -> PyResult<()> {
     Ok(())
 }
 
-/// Sorted distinct shingle hashes (uint64 little-endian) of a text normalized for dedup.
+/// Sorted distinct shingle hashes (uint64 little-endian) of a text normalized for dedup: word shingles of
+/// `word_size`, or character shingles of `char_size` when the text is mostly in scripts written without spaces.
 #[pyfunction]
 fn shingle_hashes<'py>(
-    py: Python<'py>, norm: &[u8], char_shingles: bool, size: usize, multipliers: &[u8],
+    py: Python<'py>, norm: &[u8], word_size: usize, char_size: usize, multipliers: &[u8],
 ) -> PyResult<Bound<'py, PyBytes>> {
     check_words("multipliers", multipliers)?;
     let m = minhash::words_le(multipliers);
-    if size == 0 || size > m.len() {
-        return Err(PyValueError::new_err(format!("shingle size must be in 1..={}", m.len())));
-    }
-    let hashes = py.detach(|| minhash::shingle_hashes(norm, char_shingles, size, &m));
+    check_shingle_sizes(word_size, char_size, m.len())?;
+    let hashes = py.detach(|| {
+        let chars = minhash::uses_char_shingles(norm);
+        minhash::shingle_hashes(norm, chars, if chars { char_size } else { word_size }, &m)
+    });
     Ok(le_bytes(py, &hashes, u64::to_le_bytes))
+}
+
+fn check_shingle_sizes(word_size: usize, char_size: usize, most: usize) -> PyResult<()> {
+    if word_size == 0 || char_size == 0 || word_size.max(char_size) > most {
+        return Err(PyValueError::new_err(format!("shingle sizes must be in 1..={most}")));
+    }
+    Ok(())
+}
+
+/// `normalize_for_dedup`'s fold of an NFKC-normalized, casefolded text: runs of characters that are not letters or
+/// digits become one space, the ends stripped.
+#[pyfunction]
+fn dedup_fold<'py>(py: Python<'py>, folded: &[u8]) -> Bound<'py, PyBytes> {
+    let out = py.detach(|| minhash::fold(folded));
+    PyBytes::new(py, &out)
+}
+
+/// Whether a normalized text gets character shingles (mostly scripts written without spaces).
+#[pyfunction]
+fn uses_char_shingles(norm: &[u8]) -> bool {
+    minhash::uses_char_shingles(norm)
 }
 
 /// The MinHash signature (uint32 little-endian per permutation) of shingle hashes (uint64 little-endian).
@@ -61,22 +85,25 @@ fn minhash_signature<'py>(py: Python<'py>, hashes: &[u8], a: &[u8], b: &[u8]) ->
     Ok(le_bytes(py, &sig, u32::to_le_bytes))
 }
 
-/// (signature, number of distinct shingles) of a normalized text, or None when it has no shingle.
+/// (signature, number of distinct shingles) of a normalized text, or None when it has no shingle; shingle sizes
+/// as `shingle_hashes`.
 #[pyfunction]
 #[allow(clippy::too_many_arguments)]
 fn minhash_sign<'py>(
-    py: Python<'py>, norm: &[u8], char_shingles: bool, size: usize, multipliers: &[u8], a: &[u8], b: &[u8],
+    py: Python<'py>, norm: &[u8], word_size: usize, char_size: usize, multipliers: &[u8], a: &[u8], b: &[u8],
 ) -> PyResult<Option<(Bound<'py, PyBytes>, usize)>> {
     for (name, v) in [("multipliers", multipliers), ("a", a), ("b", b)] {
         check_words(name, v)?;
     }
     let m = minhash::words_le(multipliers);
-    if size == 0 || size > m.len() || a.len() != b.len() {
-        return Err(PyValueError::new_err("bad shingle size or permutations"));
+    check_shingle_sizes(word_size, char_size, m.len())?;
+    if a.len() != b.len() {
+        return Err(PyValueError::new_err("a and b differ in length"));
     }
     let (a, b) = (minhash::words_le(a), minhash::words_le(b));
     let signed = py.detach(|| {
-        let hashes = minhash::shingle_hashes(norm, char_shingles, size, &m);
+        let chars = minhash::uses_char_shingles(norm);
+        let hashes = minhash::shingle_hashes(norm, chars, if chars { char_size } else { word_size }, &m);
         if hashes.is_empty() {
             None
         } else {
@@ -134,6 +161,14 @@ fn corpus_line_keys(py: Python<'_>, folded: &[u8], min_chars: usize) -> Vec<i64>
     py.detach(|| lines::corpus_keys(folded, min_chars))
 }
 
+/// The lines to remove as near-identical repeats (`transforms/clean/near.py`): `text` is the lines joined by "\n".
+#[pyfunction]
+fn near_repeats(
+    py: Python<'_>, text: &[u8], keys: Vec<String>, eligible: Vec<bool>, min_words: usize, min_similarity: f64,
+) -> PyResult<Vec<usize>> {
+    py.detach(|| near::near_repeats(text, &keys, &eligible, min_words, min_similarity)).map_err(PyValueError::new_err)
+}
+
 /// Control characters removed, whitespace runs folded, lines stripped and blank lines dropped.
 #[pyfunction]
 fn tidy_text<'py>(
@@ -144,11 +179,28 @@ fn tidy_text<'py>(
     PyBytes::new(py, &out)
 }
 
-/// The text around its runs of non-ASCII characters (`reach` characters each side), joined by "\n".
-#[pyfunction]
-fn non_ascii_windows<'py>(py: Python<'py>, text: &[u8], reach: usize) -> Bound<'py, PyBytes> {
-    let out = py.detach(|| normalize::non_ascii_windows(text, reach));
-    PyBytes::new(py, &out)
+/// The checks `transforms/clean/normalize.py` makes before ftfy (`normalize::MojibakeScan`).
+#[pyclass(frozen, module = "transforms.core._native")]
+struct MojibakeScan {
+    inner: normalize::MojibakeScan,
+}
+
+#[pymethods]
+impl MojibakeScan {
+    #[new]
+    fn new(
+        badness: &str, ligatures: Vec<(u32, u32)>, controls: Vec<(u32, u32)>, other_fixes: Vec<(u32, u32)>,
+        reach: usize,
+    ) -> PyResult<Self> {
+        normalize::MojibakeScan::new(badness, [&ligatures, &controls, &other_fixes], reach)
+            .map(|inner| MojibakeScan { inner })
+            .map_err(PyValueError::new_err)
+    }
+
+    /// MAYBE_BAD and HAS_* bits of a text (surrogatepass UTF-8).
+    fn scan(&self, py: Python<'_>, text: &[u8]) -> u32 {
+        py.detach(|| self.inner.scan(text))
+    }
 }
 
 #[pymodule]
@@ -157,13 +209,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(minhash_signature, m)?)?;
     m.add_function(wrap_pyfunction!(minhash_sign, m)?)?;
     m.add_function(wrap_pyfunction!(band_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(dedup_fold, m)?)?;
+    m.add_function(wrap_pyfunction!(uses_char_shingles, m)?)?;
     m.add_class::<LineAnalyzer>()?;
+    m.add_class::<MojibakeScan>()?;
     m.add_class::<quality::QualityMeasure>()?;
     m.add_class::<quality::WordTokenizer>()?;
     m.add_function(wrap_pyfunction!(paragraph_key, m)?)?;
     m.add_function(wrap_pyfunction!(corpus_line_keys, m)?)?;
+    m.add_function(wrap_pyfunction!(near_repeats, m)?)?;
     m.add_function(wrap_pyfunction!(tidy_text, m)?)?;
-    m.add_function(wrap_pyfunction!(non_ascii_windows, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::language_lines, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::script_counts, m)?)?;
     m.add_function(wrap_pyfunction!(langfeat::prediction_text_of, m)?)?;
@@ -172,6 +227,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<wordlm::WordIndex>()?;
     m.add_class::<wordlm::WordEvidence>()?;
     m.add_function(wrap_pyfunction!(wordlm::counted_words, m)?)?;
+    m.add("MAYBE_BAD", normalize::MAYBE_BAD)?;
+    m.add("HAS_LIGATURE", normalize::HAS_LIGATURE)?;
+    m.add("HAS_CONTROL", normalize::HAS_CONTROL)?;
+    m.add("HAS_OTHER_FIX", normalize::HAS_OTHER_FIX)?;
+    m.add("CJK_CHAR_SHARE", minhash::CJK_CHAR_SHARE)?;
     m.add("NEEDLE_SHIFT", lines::NEEDLE_SHIFT)?;
     m.add("EMPTY", lines::EMPTY)?;
     m.add("NO_LETTERS", lines::NO_LETTERS)?;

@@ -2,10 +2,49 @@
 //! (BLAKE2b-64, or the code point for character shingles), n-gram hashes combined with fixed odd multipliers and
 //! finalized with splitmix64, and the multiply-add-shift permutations. Bit for bit what the NumPy version computed.
 
+use blake2b_simd::many::{hash_many, HashManyJob};
 use blake2b_simd::Params;
 use std::collections::HashMap;
 
-use crate::text::chars;
+use crate::lines::key_into;
+use crate::text::{chars, is_alnum, is_decimal};
+
+/// The share of letters in scripts written without spaces above which a text gets character shingles.
+pub const CJK_CHAR_SHARE: f64 = 0.3;
+
+/// `normalize_for_dedup`'s last step on an NFKC-normalized, casefolded text: every run of characters that are not
+/// letters or digits (`re`'s `[\W_]+`) becomes one space, and the ends are stripped. That is exactly the paragraph
+/// key's form (`lines::key_into`), so the two share one implementation.
+pub fn fold(folded: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(folded.len());
+    key_into(folded, false, &mut out);
+    out
+}
+
+#[inline]
+fn no_space_script(c: u32) -> bool {
+    // Thai, Lao, Tibetan, Myanmar, Khmer, kana, CJK ideographs (and their extensions and compatibility forms).
+    matches!(c, 0x0E00..=0x0EFF | 0x0F00..=0x0FFF | 0x1000..=0x109F | 0x1780..=0x17FF | 0x3040..=0x30FF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// True when at least `CJK_CHAR_SHARE` of a normalized text's letters (`re`'s `[^\W\d_]`) are characters of
+/// scripts written without spaces (counted over every character of those scripts, as `uses_char_shingles` did).
+pub fn uses_char_shingles(norm: &[u8]) -> bool {
+    if !norm.iter().any(|&b| b >= 0xE0) {
+        return false; // those scripts start at U+0E00: three bytes or more in UTF-8
+    }
+    let (mut letters, mut no_space) = (0usize, 0usize);
+    for (_, _, c) in chars(norm) {
+        if no_space_script(c) {
+            no_space += 1;
+        }
+        if is_alnum(c) && !is_decimal(c) {
+            letters += 1;
+        }
+    }
+    no_space > 0 && letters > 0 && no_space as f64 >= CJK_CHAR_SHARE * letters as f64
+}
 
 #[inline]
 pub fn splitmix64(x: u64) -> u64 {
@@ -30,14 +69,23 @@ fn token_hashes(norm: &[u8], char_shingles: bool) -> Vec<u64> {
     }
     let mut params = Params::new();
     params.hash_length(8);
-    let mut seen: HashMap<&[u8], u64> = HashMap::new();
-    norm.split(|&c| c == b' ')
+    let mut ids: HashMap<&[u8], u32> = HashMap::with_capacity(norm.len() / 4);
+    let mut distinct: Vec<&[u8]> = Vec::new();
+    let tokens: Vec<u32> = norm
+        .split(|&c| c == b' ')
         .map(|tok| {
-            *seen.entry(tok).or_insert_with(|| {
-                u64::from_le_bytes(params.hash(tok).as_bytes().try_into().unwrap())
+            *ids.entry(tok).or_insert_with(|| {
+                distinct.push(tok);
+                distinct.len() as u32 - 1
             })
         })
-        .collect()
+        .collect();
+    // the distinct words hashed side by side (blake2b_simd's SIMD lanes: AVX2 where the CPU has it)
+    let mut jobs: Vec<HashManyJob> = distinct.iter().map(|tok| HashManyJob::new(&params, tok)).collect();
+    hash_many(jobs.iter_mut());
+    let hashes: Vec<u64> =
+        jobs.iter().map(|job| u64::from_le_bytes(job.to_hash().as_bytes().try_into().unwrap())).collect();
+    tokens.into_iter().map(|id| hashes[id as usize]).collect()
 }
 
 /// Sorted distinct 64-bit hashes of the text's shingles (n consecutive tokens; one shingle when there are fewer).
@@ -64,6 +112,26 @@ pub fn shingle_hashes(norm: &[u8], char_shingles: bool, size: usize, multipliers
 
 /// The signature: per permutation i, the least ((a_i x + b_i) mod 2^64) >> 32 over the shingle hashes x.
 pub fn signature(hashes: &[u64], a: &[u64], b: &[u64]) -> Vec<u32> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512dq") {
+            // SAFETY: the CPU has the features the function is compiled for (checked just above).
+            return unsafe { signature_avx512(hashes, a, b) };
+        }
+    }
+    signature_portable(hashes, a, b)
+}
+
+/// The same loop, compiled for AVX-512 (its 64-bit vector multiply); the CPU is checked at run time, so the wheel
+/// stays portable. Bit for bit `signature_portable`: integer operations only.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl")]
+unsafe fn signature_avx512(hashes: &[u64], a: &[u64], b: &[u64]) -> Vec<u32> {
+    signature_portable(hashes, a, b)
+}
+
+#[inline(always)]
+fn signature_portable(hashes: &[u64], a: &[u64], b: &[u64]) -> Vec<u32> {
     let mut sig = vec![u64::MAX; a.len()];
     for &x in hashes {
         for ((s, &ai), &bi) in sig.iter_mut().zip(a).zip(b) {

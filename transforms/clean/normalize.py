@@ -6,16 +6,20 @@ them, 0 by default), with single spaces inside lines and no leading or trailing 
 
 Cost: plain-ASCII text cannot hold mojibake or non-NFC sequences, so it skips NFC and ftfy entirely; text whose
 only non-ASCII characters are general punctuation (curly quotes, dashes) or CJK gets NFC only (mojibake always
-holds Latin-1, Latin Extended, Greek, Cyrillic or box-drawing characters); everything else goes through one
-`ftfy.fix_text` call with the options below. The character passes after it (control characters, horizontal
-whitespace, stripping lines, blank lines) and the search windows of `_maybe_bad` run in the compiled extension
-(`native/src/normalize.rs`), one pass over the text each.
+holds Latin-1, Latin Extended, Greek, Cyrillic or box-drawing characters); everything else gets what one
+`ftfy.fix_text` call with the options below gives, by the cheapest path that gives the same string (`_ftfy`):
+NFC alone for most pages. The checks that choose the path (ftfy's own badness expression, translated for Rust's
+`regex` crate, and the characters its fixers change) and the character passes after ftfy (control characters,
+horizontal whitespace, stripping lines, blank lines) run in the compiled extension (`native/src/normalize.rs`),
+one pass over the text each.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import re._constants as _sre
+import re._parser as _sre_parse
 import unicodedata
 
 import apache_beam as beam
@@ -43,6 +47,7 @@ REASON_EMPTY_AFTER_NORMALIZE = "empty_after_normalize"
 
 # Line breaks other than \n (CR, CRLF, VT, FF, NEL, LINE/PARAGRAPH SEPARATOR) become \n.
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+_LINE_BREAK_CHARS = "\r\x0b\x0c\x85\u2028\u2029"  # `in` finds each with memchr: most texts hold none
 # Done by the extension (`_native.tidy_text`), in this order:
 # - C0/C1 controls except \t and \n, and invisible format characters that carry no meaning in running text (soft
 #   hyphen, zero-width space, word joiner, BOM, bidi embeddings and isolates) are removed: [\x00-\x08\x0e-\x1f
@@ -81,19 +86,85 @@ class NormalizeConfig(Section):
     )
 
 
-# ftfy's badness pattern anchors one alternative ("^[ÃÂ][ ]") at the start of the text, and `fix_text` judges each
-# line on its own: the same alternative at the start of every line.
-_BAD_LINE_START = re.compile(r"(?m)^[ÃÂ] ")
+def _rust_regex(pattern: re.Pattern[str]) -> str:
+    r"""A Python expression in the syntax of Rust's `regex` crate, from `re`'s own parse of it (so it means what
+    Python reads, VERBOSE whitespace and all): every character escaped as `\x{...}`, `.` as "not \n", `^` as the
+    start of the text, and Python's `\w` and `\s` as `<W>` and `<S>` inside a class, which the extension spells
+    out from CPython's Unicode database (the crate's own `\w` and `\s` differ from Python's). Raises ValueError on
+    what it does not know; the flags must be those of a plain case-sensitive str pattern."""
+    if pattern.flags & ~(re.UNICODE | re.VERBOSE):
+        raise ValueError(f"unsupported flags {pattern.flags!r}")
+    categories = {
+        _sre.CATEGORY_WORD: "<W>",
+        _sre.CATEGORY_SPACE: "<S>",
+        _sre.CATEGORY_NOT_WORD: "[^<W>]",
+        _sre.CATEGORY_NOT_SPACE: "[^<S>]",
+    }
+
+    def char(c: int) -> str:
+        return f"\\x{{{c:X}}}"
+
+    def seq(items: list) -> str:
+        out = []
+        for op, av in items:
+            if op is _sre.LITERAL:
+                out.append(char(av))
+            elif op is _sre.NOT_LITERAL:
+                out.append(f"[^{char(av)}]")
+            elif op is _sre.ANY:
+                out.append("[^\\n]")
+            elif op is _sre.AT and av in (_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING):
+                out.append("\\A")
+            elif op is _sre.IN:
+                parts = []
+                for iop, iav in av:
+                    if iop is _sre.NEGATE:
+                        parts.append("^")
+                    elif iop is _sre.LITERAL:
+                        parts.append(char(iav))
+                    elif iop is _sre.RANGE:
+                        parts.append(f"{char(iav[0])}-{char(iav[1])}")
+                    elif iop is _sre.CATEGORY and iav in categories:
+                        parts.append(categories[iav])
+                    else:
+                        raise ValueError(f"unsupported class item {iop} {iav}")
+                out.append("[" + "".join(parts) + "]")
+            elif op is _sre.BRANCH:
+                out.append("(?:" + "|".join(seq(list(b)) for b in av[1]) + ")")
+            elif op is _sre.SUBPATTERN and not av[1] and not av[2]:
+                out.append("(?:" + seq(list(av[3])) + ")")
+            elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+                lo, hi, sub = av
+                bound = f"{{{lo},}}" if hi is _sre.MAXREPEAT else f"{{{lo},{hi}}}"
+                out.append("(?:" + seq(list(sub)) + ")" + bound + ("?" if op is _sre.MIN_REPEAT else ""))
+            else:
+                raise ValueError(f"unsupported {op} {av}")
+        return "".join(out)
+
+    return seq(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
 
 
-def _char_class(codepoints: object) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(codepoints)) + "]")  # type: ignore[call-overload]
+def _ranges(codepoints: object) -> list[tuple[int, int]]:
+    return [(c, c) for c in sorted(codepoints)]  # type: ignore[call-overload]
 
 
-# The characters ftfy's `str.translate` fixers change: a C-level search is far cheaper than a translate of a long
-# text (a dict lookup per character), and finds none in most documents.
-_LIGATURE_CHARS = _char_class(ftfy.chardata.LIGATURES)
-_FTFY_CONTROL_CHARS = _char_class(ftfy.chardata.CONTROL_CHARS)
+_BAD_REACH = 7  # ftfy 6.3.1: its badness alternatives are at most 7 characters long, each with a non-ASCII one
+# What `_ftfy` asks before choosing its path, in one pass of the extension (`native/src/normalize.rs`):
+# MAYBE_BAD, when ftfy's badness expression may match (see `_ftfy`); HAS_LIGATURE and HAS_CONTROL, a character
+# ftfy's ligature or control-character fixer changes (`str.translate` tables); HAS_OTHER_FIX, one that its other
+# fixers on that path change: C1 controls (fix_c1_controls), ESC (remove_terminal_escapes), the line breaks of
+# fix_line_breaks, surrogates (fix_surrogates).
+@functools.cache
+def _scan() -> _native.MojibakeScan:
+    """The scan, built on first use (spelling out Python's \\w and \\s takes 20-40 ms: a worker pays it once, the
+    launcher, which never normalizes, not at all)."""
+    return _native.MojibakeScan(
+        _rust_regex(ftfy.badness.BADNESS_RE),
+        _ranges(ftfy.chardata.LIGATURES),
+        _ranges(ftfy.chardata.CONTROL_CHARS),
+        [(0x80, 0x9F), (0x1B, 0x1B), (0x0D, 0x0D), (0x85, 0x85), (0x2028, 0x2029), (0xD800, 0xDFFF)],
+        _BAD_REACH,
+    )
 
 
 @functools.lru_cache(maxsize=16)
@@ -110,17 +181,6 @@ def _fixer(ligatures: bool, controls: bool, nfc: bool, encoding: bool) -> ftfy.T
     )
 
 
-_BAD_REACH = 7  # ftfy 6.3.1: its badness alternatives are at most 7 characters long, each with a non-ASCII one
-
-
-def _maybe_bad(text: str) -> bool:
-    """False only when ftfy's badness pattern matches nowhere in `text`; searches just the surroundings of the
-    non-ASCII characters (every alternative of the pattern holds one and spans at most `_BAD_REACH`
-    characters), joined by line breaks. A joined window can only add matches, which send the text down the
-    exact `fix_text` path: never a wrong result, only a slower one."""
-    return ftfy.badness.is_bad(_native.non_ascii_windows(text.encode(*_UTF8), _BAD_REACH).decode(*_UTF8))
-
-
 def _ftfy(text: str, cfg: NormalizeConfig) -> str:
     """`ftfy.fix_text(text)` with our options, computed faster where the result is the same.
 
@@ -128,16 +188,21 @@ def _ftfy(text: str, cfg: NormalizeConfig) -> str:
     pattern matches. When the pattern matches nowhere in the text (nor at any line start), every line's repair
     is a no-op, and the remaining fixers (ligatures, C1 controls, line breaks, surrogates, terminal escapes,
     control characters, NFC) act on single characters, so one pass over the whole text gives the same string as
-    one pass per line: ~25 calls fewer per document. The translate-based fixers run only when the text holds a
-    character they change. `tests/test_normalize.py` checks the equality on real pages.
+    one pass per line: ~25 calls fewer per document. Those fixers change only the characters the scan looks for;
+    without any, that pass is NFC alone.
+
+    The badness pattern runs, translated (`_rust_regex`), in the extension on the surroundings of the non-ASCII
+    characters (every alternative of the pattern holds one and spans at most `_BAD_REACH` characters), joined by
+    line breaks: a joined window can only add matches, which send the text down the exact `fix_text` path: never
+    a wrong result, only a slower one. `tests/test_normalize.py` checks the equality on real pages and the
+    translation against `re` on strings made of the pattern's own characters.
     """
-    if (
-        len(text) <= ftfy.TextFixerConfig().max_decode_length
-        and not _maybe_bad(text)
-        and not _BAD_LINE_START.search(text)
-    ):
-        ligatures = cfg.fix_latin_ligatures and _LIGATURE_CHARS.search(text) is not None
-        controls = cfg.remove_control_chars and _FTFY_CONTROL_CHARS.search(text) is not None
+    flags = _scan().scan(text.encode(*_UTF8))
+    if len(text) <= ftfy.TextFixerConfig().max_decode_length and not flags & _native.MAYBE_BAD:
+        ligatures = cfg.fix_latin_ligatures and bool(flags & _native.HAS_LIGATURE)
+        controls = cfg.remove_control_chars and bool(flags & _native.HAS_CONTROL)
+        if not (ligatures or controls or flags & _native.HAS_OTHER_FIX):
+            return unicodedata.normalize("NFC", text) if cfg.nfc else text
         return ftfy.fix_and_explain(text, _fixer(ligatures, controls, cfg.nfc, encoding=False)).text
     return ftfy.fix_text(text, _fixer(cfg.fix_latin_ligatures, cfg.remove_control_chars, cfg.nfc, encoding=True))
 
@@ -146,7 +211,8 @@ def normalize_text(text: str, cfg: NormalizeConfig) -> str:
     """Normalize one document's text (see module docstring). Pure and deterministic."""
     if not text:
         return ""
-    text = _LINE_BREAKS.sub("\n", text)
+    if any(c in text for c in _LINE_BREAK_CHARS):
+        text = _LINE_BREAKS.sub("\n", text)
     if not text.isascii():
         if cfg.fix_mojibake and _MOJIBAKE_POSSIBLE.search(text):
             text = _ftfy(text, cfg)

@@ -1,6 +1,11 @@
 # The typed surface of the compiled hot paths (native/src/lib.rs). Text goes in as str.encode("utf-8",
 # "surrogatepass"); packed arrays come out as little-endian bytes.
 
+CJK_CHAR_SHARE: float
+MAYBE_BAD: int
+HAS_LIGATURE: int
+HAS_CONTROL: int
+HAS_OTHER_FIX: int
 NEEDLE_SHIFT: int
 EMPTY: int
 NO_LETTERS: int
@@ -15,12 +20,21 @@ LINE_PREDICT: int
 LINE_HASHTAG: int
 LINE_CJK: int
 
-def shingle_hashes(norm: bytes, char_shingles: bool, size: int, multipliers: bytes) -> bytes: ...
+def shingle_hashes(norm: bytes, word_size: int, char_size: int, multipliers: bytes) -> bytes: ...
 def minhash_signature(hashes: bytes, a: bytes, b: bytes) -> bytes: ...
 def minhash_sign(
-    norm: bytes, char_shingles: bool, size: int, multipliers: bytes, a: bytes, b: bytes
+    norm: bytes, word_size: int, char_size: int, multipliers: bytes, a: bytes, b: bytes
 ) -> tuple[bytes, int] | None: ...
 def band_keys(sig: bytes, bands: int, rows: int) -> list[int]: ...
+def dedup_fold(folded: bytes) -> bytes: ...
+def uses_char_shingles(norm: bytes) -> bool: ...
+
+class MojibakeScan:
+    def __init__(
+        self, badness: str, ligatures: list[tuple[int, int]], controls: list[tuple[int, int]],
+        other_fixes: list[tuple[int, int]], reach: int,
+    ) -> None: ...
+    def scan(self, text: bytes) -> int: ...
 
 class LineAnalyzer:
     def __init__(self, needle_groups: list[list[str]]) -> None: ...
@@ -47,10 +61,12 @@ class WordTokenizer:
 
 def paragraph_key(folded: bytes, fold_digits: bool) -> bytes: ...
 def corpus_line_keys(folded: bytes, min_chars: int) -> list[int]: ...
+def near_repeats(
+    text: bytes, keys: list[str], eligible: list[bool], min_words: int, min_similarity: float
+) -> list[int]: ...
 def tidy_text(
     text: bytes, remove_controls: bool, collapse_whitespace: bool, strip_lines: bool, max_blank_lines: int
 ) -> bytes: ...
-def non_ascii_windows(text: bytes, reach: int) -> bytes: ...
 def language_lines(
     text: bytes, min_letters: int, max_chars: int, name_max_words: int
 ) -> tuple[

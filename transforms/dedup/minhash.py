@@ -17,9 +17,13 @@ Decisions (measured in benchmarks/dedup_eval.py; see transforms/dedup/config.py 
   multiply-add-shift universal family: no modulo, every bit of x reaches the top bits), the minimum per
   permutation as uint32. a_i, b_i derive from BLAKE2b(seed, i). (A first version used (a*x+b) mod (2^61-1) with
   a, x < 2^32 to avoid overflow: the product then wraps the modulus at most 4 times, the "permutations" are nearly
-  monotone in x and the estimates were badly biased (0.55 for a true 0.92): measured, replaced.) Shingles are
-  Shingling, hashing and the signature run in the compiled extension (`native/src/minhash.rs`, through
-  `transforms.core._native`): a NumPy version cost about 2 ms per page in per-token Python work and temporaries.
+  monotone in x and the estimates were badly biased (0.55 for a true 0.92): measured, replaced.)
+  The fold of `normalize_for_dedup` (after Python's own NFKC and casefold), the choice of word or character shingles,
+  shingling, hashing and the signature run in the compiled extension (`native/src/minhash.rs`, through
+  `transforms.core._native`): a NumPy version cost about 2 ms per page in per-token Python work and temporaries,
+  and the fold's and the script count's regular expressions 0.24 ms. The distinct words of a text are hashed side
+  by side (blake2b_simd's `hash_many`), and the signature loop has an AVX-512 build chosen at run time (its 64-bit
+  vector multiply: 4x faster), integer operations only, so every CPU gets the same bits.
   `rensa` (a maintained Rust MinHash) was measured and not used: it hashes tokens its own way, so its signatures
   differ from these and a re-run would not match an index written before.
 - LSH: `bands` x `rows` <= num_perm. Defaults are derived as datasketch does (minimize the weighted false
@@ -33,7 +37,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,15 +69,7 @@ __all__ = [
     "uses_char_shingles",
 ]
 
-CJK_CHAR_SHARE = 0.3
-
-_NOT_WORD_RUN = re.compile(r"[\W_]+", re.UNICODE)
-# Scripts written without spaces between words.
-_NO_SPACE_SCRIPT = re.compile(
-    r"[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    r"\uf900-\ufaff\U00020000-\U0002fa1f]"
-)
-_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+CJK_CHAR_SHARE: float = _native.CJK_CHAR_SHARE  # the extension decides (`uses_char_shingles`)
 
 # Fixed odd 64-bit multipliers for combining token hashes into an n-gram hash (position-dependent).
 _MULTIPLIERS = np.array(
@@ -113,9 +108,10 @@ class MinHashParams:
 
 def normalize_for_dedup(text: str) -> str:
     """NFKC, case-folded, punctuation and symbols to spaces, whitespace folded to single spaces, stripped."""
-    # One pass: a run of punctuation, symbols, "_" and whitespace becomes one space (the same as turning each
-    # punctuation mark into a space, then folding whitespace runs).
-    return _NOT_WORD_RUN.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    # NFKC and case folding are Python's own (its Unicode version); the extension then turns each run of
+    # punctuation, symbols, "_" and whitespace (`re`'s [\W_]+) into one space and strips the ends, in one pass.
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _native.dedup_fold(folded.encode(*_UTF8)).decode()
 
 
 def text_hash(text: str) -> str:
@@ -131,13 +127,10 @@ def normalized_text_hash(norm: str) -> str:
 
 
 def uses_char_shingles(norm: str) -> bool:
-    """True when the (normalized) text is mostly in scripts written without spaces (CJK, Thai...)."""
-    if _NO_SPACE_SCRIPT.search(norm) is None:  # the common case, decided without counting
-        return False
-    letters = len(_LETTER.findall(norm))
-    if letters == 0:
-        return False
-    return len(_NO_SPACE_SCRIPT.findall(norm)) >= CJK_CHAR_SHARE * letters
+    """True when the (normalized) text is mostly in scripts written without spaces (CJK, Thai...): at least
+    `CJK_CHAR_SHARE` of its letters ([^\W\d_]) are characters of those scripts (decided in the extension, where
+    the signature's shingles are chosen the same way)."""
+    return _native.uses_char_shingles(norm.encode(*_UTF8))
 
 
 def _tokens(norm: str) -> tuple[list[str], bool]:
@@ -165,10 +158,7 @@ def shingle_hashes(text: str, shingle_size: int = 5, char_shingle_size: int = 5)
 
 def normalized_shingle_hashes(norm: str, shingle_size: int = 5, char_shingle_size: int = 5) -> np.ndarray:
     """`shingle_hashes` of a text already passed through `normalize_for_dedup`."""
-    chars = uses_char_shingles(norm)
-    packed = _native.shingle_hashes(
-        norm.encode(*_UTF8), chars, char_shingle_size if chars else shingle_size, _MULTIPLIER_BYTES
-    )
+    packed = _native.shingle_hashes(norm.encode(*_UTF8), shingle_size, char_shingle_size, _MULTIPLIER_BYTES)
     return np.frombuffer(packed, dtype="<u8").astype(np.uint64, copy=False)
 
 
@@ -217,10 +207,12 @@ def sign(text: str, params: MinHashParams) -> tuple[np.ndarray, int] | None:
 
 def sign_normalized(norm: str, params: MinHashParams) -> tuple[np.ndarray, int] | None:
     """`sign` of a text already passed through `normalize_for_dedup` (one normalization for both dedup keys)."""
-    chars = uses_char_shingles(norm)
-    size = params.char_shingle_size if chars else params.shingle_size
     signed = _native.minhash_sign(
-        norm.encode(*_UTF8), chars, size, _MULTIPLIER_BYTES, *_permutation_bytes(params.num_perm, params.seed)
+        norm.encode(*_UTF8),
+        params.shingle_size,
+        params.char_shingle_size,
+        _MULTIPLIER_BYTES,
+        *_permutation_bytes(params.num_perm, params.seed),
     )
     if signed is None:
         return None
