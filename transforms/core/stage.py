@@ -15,12 +15,14 @@ import apache_beam as beam
 from apache_beam import pvalue
 from apache_beam.metrics import Metrics
 
+from transforms.core.beam_signatures import install as _install_signature_cache
 from transforms.core.coders import register as _register_coders
 from transforms.core.doc import Doc, Dropped, Failed, TransientError
 
 __all__ = ["DROPPED", "FAILED", "KEPT", "StageFn", "StageOutputs", "apply_stage", "route", "typed_outputs"]
 
 _register_coders()  # Docs, Dropped and Failed cross Beam boundaries with their own coders, never pickled
+_install_signature_cache()  # Beam's DoFn method signatures, once per function (transforms/core/beam_signatures.py)
 
 KEPT = "kept"
 DROPPED = "dropped"

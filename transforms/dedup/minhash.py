@@ -127,7 +127,7 @@ def normalized_text_hash(norm: str) -> str:
 
 
 def uses_char_shingles(norm: str) -> bool:
-    """True when the (normalized) text is mostly in scripts written without spaces (CJK, Thai...): at least
+    r"""True when the (normalized) text is mostly in scripts written without spaces (CJK, Thai...): at least
     `CJK_CHAR_SHARE` of its letters ([^\W\d_]) are characters of those scripts (decided in the extension, where
     the signature's shingles are chosen the same way)."""
     return _native.uses_char_shingles(norm.encode(*_UTF8))

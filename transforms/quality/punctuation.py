@@ -1,4 +1,4 @@
-"""Punctuation as datatrove 0.10.1 defines it (`datatrove/utils/text.py`, Apache-2.0), the sets FineWeb and
+r"""Punctuation as datatrove 0.10.1 defines it (`datatrove/utils/text.py`, Apache-2.0), the sets FineWeb and
 FineWeb-2 computed their statistics with (pure data, no Beam).
 
 - `PUNCTUATION_SET`: a token made only of these characters is a symbol, not a word (Gopher word count and mean
