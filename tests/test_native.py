@@ -397,6 +397,24 @@ def test_lone_surrogates_pass_through() -> None:
     assert other["top_2gram_char_frac"] == 3 / 1  # seen once
 
 
+def test_the_two_builds_of_the_signature_loop_agree() -> None:
+    """The MinHash signature loop has an AVX-512 build, chosen at run time, and a portable one: bit for bit the
+    same on random hashes and permutations, corner values included (on a CPU without AVX-512 both calls run the
+    portable build)."""
+    rng = np.random.default_rng(7)
+    corners = np.array([0, 1, 2**32 - 1, 2**32, 2**63, 2**64 - 1], dtype=np.uint64)
+    for n, perms in [(0, 3), (1, 1), (5, 8), (64, 112), (1000, 128), (3, 250)]:
+        hashes = np.concatenate([rng.integers(0, 2**64, n, dtype=np.uint64, endpoint=False), corners])
+        a = np.concatenate([rng.integers(0, 2**64, perms, dtype=np.uint64, endpoint=False), corners[:2]])
+        b = np.concatenate([rng.integers(0, 2**64, perms, dtype=np.uint64, endpoint=False), corners[-2:]])
+        args = (hashes.astype("<u8").tobytes(), a.astype("<u8").tobytes(), b.astype("<u8").tobytes())
+        fast, portable = _native.minhash_signature(*args), _native.minhash_signature(*args, portable=True)
+        assert fast == portable, (n, perms)
+        # and both are the definition: per permutation, min(((a*x + b) mod 2^64) >> 32)
+        want = [min(((int(ai) * int(x) + int(bi)) % 2**64) >> 32 for x in hashes) for ai, bi in zip(a, b, strict=True)]
+        assert np.frombuffer(portable, dtype="<u4").tolist() == want
+
+
 def test_calls_from_many_threads_agree() -> None:
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     rules = L.LineRules()

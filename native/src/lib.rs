@@ -72,16 +72,22 @@ fn uses_char_shingles(norm: &[u8]) -> bool {
     minhash::uses_char_shingles(norm)
 }
 
-/// The MinHash signature (uint32 little-endian per permutation) of shingle hashes (uint64 little-endian).
+/// The MinHash signature (uint32 little-endian per permutation) of shingle hashes (uint64 little-endian);
+/// `portable`: never the AVX-512 build (for the test that compares the two builds).
 #[pyfunction]
-fn minhash_signature<'py>(py: Python<'py>, hashes: &[u8], a: &[u8], b: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+#[pyo3(signature = (hashes, a, b, portable=false))]
+fn minhash_signature<'py>(
+    py: Python<'py>, hashes: &[u8], a: &[u8], b: &[u8], portable: bool,
+) -> PyResult<Bound<'py, PyBytes>> {
     for (name, v) in [("hashes", hashes), ("a", a), ("b", b)] {
         check_words(name, v)?;
     }
     if a.len() != b.len() {
         return Err(PyValueError::new_err("a and b differ in length"));
     }
-    let sig = py.detach(|| minhash::signature(&minhash::words_le(hashes), &minhash::words_le(a), &minhash::words_le(b)));
+    let sig = py.detach(|| {
+        minhash::signature_on(&minhash::words_le(hashes), &minhash::words_le(a), &minhash::words_le(b), portable)
+    });
     Ok(le_bytes(py, &sig, u32::to_le_bytes))
 }
 

@@ -112,9 +112,15 @@ pub fn shingle_hashes(norm: &[u8], char_shingles: bool, size: usize, multipliers
 
 /// The signature: per permutation i, the least ((a_i x + b_i) mod 2^64) >> 32 over the shingle hashes x.
 pub fn signature(hashes: &[u64], a: &[u64], b: &[u64]) -> Vec<u32> {
+    signature_on(hashes, a, b, false)
+}
+
+/// `signature`, with the AVX-512 build when the CPU has it, unless `portable` (tests compare the two builds on a
+/// CPU that has both: `tests/test_native.py`).
+pub fn signature_on(hashes: &[u64], a: &[u64], b: &[u64], portable: bool) -> Vec<u32> {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512dq") {
+        if !portable && std::arch::is_x86_feature_detected!("avx512dq") {
             // SAFETY: the CPU has the features the function is compiled for (checked just above).
             return unsafe { signature_avx512(hashes, a, b) };
         }
