@@ -164,6 +164,7 @@ class ApplySplitFn(beam.DoFn):
     def __init__(self, spec: ApplySpec) -> None:
         super().__init__()
         self._spec = spec
+        self._frequent: tuple[Iterable[int], frozenset[int]] | None = None  # (side input, its keys as a set)
 
     def setup(self) -> None:
         for finisher in self._spec.finishers:
@@ -190,24 +191,20 @@ class ApplySplitFn(beam.DoFn):
         out = _Outputs(self._spec, {k: applied_path(self._spec.out_dir, sid, k) for k in (DATA, REJECTED, ERRORS)},
                        keep_empty=False)  # fmt: skip
         out.counts.update(counts)
-        shared = self._shared(frequent)
+        keys = v.frequent if frequent is None else self._shared(frequent)
         local = 0
         for batch in iter_batches(split_path(self._spec.out_dir, sid, KIND_DOCS)):
             for row in batch:
                 out.counts["guard\tapplied_docs"] += 1
-                self._apply_row(local, row, v, shared if shared is not None else v.frequent, out)
+                self._apply_row(local, row, v, keys, out)
                 local += 1
         yield {"sid": sid, "split": True, "rows": out.close(), "counts": dict(out.counts)}
 
-    def _shared(self, frequent: Iterable[int] | None) -> frozenset[int] | None:
+    def _shared(self, frequent: Iterable[int]) -> frozenset[int]:
         """The corpus-wide frequent keys (side input), made a set once per worker, not once per split."""
-        if frequent is None:
-            return None
-        cached = getattr(self, "_frequent", None)
-        if cached is None or cached[0] is not frequent:
-            cached = (frequent, frozenset(frequent))
-            self._frequent = cached
-        return cached[1]
+        if self._frequent is None or self._frequent[0] is not frequent:
+            self._frequent = (frequent, frozenset(frequent))
+        return self._frequent[1]
 
     def _apply_row(
         self, local: int, row: dict[str, Any], v: SplitVerdicts, frequent: Collection[int], out: _Outputs
