@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{chars_only_on} chars ({100.0 * chars_only_on / total_chars:.4f} % of all)")
     for line in only_on[: args.show]:
         print(f"    {line}")
-    print(f"documents whose language the lexicon changes (`gambling.vote_without_block`): {len(relabelled)}")
+    print(f"documents whose language the lexicon changes (`features.vote_without_block`): {len(relabelled)}")
     for line in relabelled[: args.show]:
         print(f"    {line}")
     print(f"lines the table marks as gambling spam (removed by other evidence too, or not): {len(marked)}")
