@@ -97,10 +97,18 @@ _WORD = re.compile(r"[^\W\d_]+")
 _DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg)(?!\w)")
 
 
+# The words one of which a line with the vocabulary has (a drug, or a word of a `PRESCRIPTION_FRAMES` frame): most
+# lines have none, and are told so by one set look-up of their words instead of the frames' regex.
+_KEY_WORDS = DRUGS | {w for t in PRESCRIPTION_FRAMES for w in t.split() if w not in {"without", "a", "no", "online"}}
+
+
 def is_spam(line: str) -> bool:
     """The line has pharmacy-spam vocabulary (see the module docstring): a drug or a dose with a selling frame, or
     two frames of which one is about doing without a prescription."""
     low = line.lower()
+    words = _WORD.findall(low)
+    if _KEY_WORDS.isdisjoint(words) and not (("mg" in low or "mcg" in low) and _DOSE.search(low)):
+        return False
     frames = {" ".join(_JOINER.split(m.group(0))) for m in _FRAME.finditer(low)}
     if _PRICE.search(low):
         frames.add("$")
@@ -108,7 +116,7 @@ def is_spam(line: str) -> bool:
         return False
     if (frames & PRESCRIPTION_FRAMES and len(frames) >= 2) or _DOSE.search(low):
         return True
-    return not DRUGS.isdisjoint(_WORD.findall(low))
+    return not DRUGS.isdisjoint(words)
 
 
 def fill(table: LineTable, native_max: float) -> None:
