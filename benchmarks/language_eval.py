@@ -1451,7 +1451,7 @@ def main(argv: list[str] | None = None) -> None:
     if any(kind in BANKS[bank] for kind in LEGIT_KINDS):
         print("(* legitimate lines injected as a control: the recall column is the share of them removed, want 0)")
     if bank in CONTROL_PAGES:
-        print("\ncontrol pages (news about gambling in the kinds' own languages, cleaned on their own): kept lines")
+        print("\ncontrol pages (real text on the spam kinds' subjects, gambling or medicine, cleaned on their own): kept lines")
         for lang, text in CONTROL_PAGES[bank]:
             res = clean_language(text, model, cfg)
             n = len(text.split("\n"))

@@ -176,8 +176,9 @@ class LanguageConfig(Section):
         "prescription, no rx, shipping, ...), or two frames of which one is about doing without a prescription, "
         "on a line that fastText or its words read as English and that fastText gives the page's group less "
         "than neighbour_max_native_score; such lines go whatever share of the page English has. A page voted "
-        "English is voted again without those lines (an injected block larger than a short page), and takes the "
-        "other lines' language when they carry at least second_language_min_share of its letters. Nothing is "
+        "English (another language having at least 1% of its vote) is voted again without those lines (an "
+        "injected block larger than a short page), and takes the other lines' language when they carry at least "
+        "second_language_min_share of its letters. Nothing is "
         "removed from English pages.",
     )
     gambling_min_foreign_score: float = Field(
