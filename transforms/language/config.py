@@ -167,6 +167,20 @@ class LanguageConfig(Section):
         "('t.me/kv999cskh', 'Zalo CSKH TF88: 0912345678', 'Main PUSAT4D'); whatever fastText reads, a line "
         "with a brand and gambling words, and a brand or link line between two gambling lines.",
     )
+    pharmacy_lexicon: bool = Field(
+        default=True,
+        description="Remove English pharmacy spam lines from pages that are not English by their vocabulary "
+        "('Buy Tramadol online without a prescription', 'Cheap Ambien 20mg tablets with fast worldwide "
+        "shipping'): a drug name of the lexicon (`transforms/language/pharmacy.py`: SpamAssassin's drug rules "
+        "and more) or a dose (20mg) with a selling frame (buy, order, cheap, price, online pharmacy, without a "
+        "prescription, no rx, shipping, ...), or two frames of which one is about doing without a prescription, "
+        "on a line that fastText or its words read as English and that fastText gives the page's group less "
+        "than neighbour_max_native_score; such lines go whatever share of the page English has. A page voted "
+        "English (another language having at least 1% of its vote) is voted again without those lines (an "
+        "injected block larger than a short page), and takes the other lines' language when they carry at least "
+        "second_language_min_share of its letters. Nothing is "
+        "removed from English pages.",
+    )
     gambling_min_foreign_score: float = Field(
         default=0.3,
         ge=0.0,
