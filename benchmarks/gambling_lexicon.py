@@ -1,9 +1,10 @@
 """A spam lexicon of the language stage on real text: the gambling lexicon (`transforms/language/gambling.py`,
 `language.gambling_lexicon`) or, with `--lexicon pharmacy`, the pharmacy one (`transforms/language/pharmacy.py`,
-`language.pharmacy_lexicon`): every line it removes that the language stage without it keeps, and what it costs
+`language.pharmacy_lexicon`), or with `--lexicon linkfarm` the Chinese link-farm shape of the page re-vote
+(`transforms/language/linkfarm.py`, `language.link_farm_revote`): every line it removes that the language stage without it keeps, and what it costs
 per document.
 
-    .venv/bin/python -m benchmarks quality gambling [--lexicon gambling|pharmacy] [--rounds 3] [--show 50]
+    .venv/bin/python -m benchmarks quality gambling [--lexicon gambling|pharmacy|linkfarm] [--rounds 3] [--show 50]
 
 Real text, no injection: the article pages of the multilingual evaluation (the shared bench WARC and the Common
 Crawl / ClueWeb / Dolma excerpts, read and extracted by the pipeline's own stages, `multilingual_eval`), and the
@@ -32,10 +33,14 @@ from multilingual_eval import extracted_docs
 
 from pipelines.config import load_config
 from pipelines.pipeline import STAGE_REGISTRY
-from transforms.language import LanguageConfig, LanguageModel, clean_language
+from transforms.language import LanguageConfig, LanguageModel, clean_language, linkfarm
 from transforms.language.features import read_lines
 
 AEB_TRUTH = SHARED / "extraction" / "aeb" / "ground-truth.json"
+
+
+# --lexicon -> the config key that turns it off
+KEYS = {"gambling": "gambling_lexicon", "pharmacy": "pharmacy_lexicon", "linkfarm": "link_farm_revote"}
 
 
 def load_texts() -> list[tuple[str, str]]:
@@ -52,13 +57,13 @@ def load_texts() -> list[tuple[str, str]]:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lexicon", choices=["gambling", "pharmacy"], default="gambling", help="the lexicon measured")
+    ap.add_argument("--lexicon", choices=list(KEYS), default="gambling", help="the lexicon measured")
     ap.add_argument("--rounds", type=int, default=3, help="alternated timing rounds (lexicon on, off)")
     ap.add_argument("--show", type=int, default=50, help="lines listed")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     model = LanguageModel()
-    on, off = LanguageConfig(), LanguageConfig(**{f"{args.lexicon}_lexicon": False})
+    on, off = LanguageConfig(), LanguageConfig(**{KEYS[args.lexicon]: False})
     texts = load_texts()
     n_lines = sum(t.count("\n") + 1 for _, t in texts)
     print(f"real texts: {len(texts)} ({n_lines} lines)")
@@ -78,6 +83,9 @@ def main(argv: list[str] | None = None) -> None:
             docs_only_on += 1
             chars_only_on += sum(len(lines[i]) for i in extra)
             only_on += [f"[{a.after.lang}] {lines[i][:110]}  <- {url[:70]}" for i in extra]
+        if args.lexicon == "linkfarm":  # a shape the re-vote reads, not a column of the table
+            marked += [f"[{a.before.lang}] {line[:110]}" for line in lines if linkfarm.is_spam(line)]
+            continue
         table = read_lines(text, model, on)
         column = getattr(table, args.lexicon)
         if column:

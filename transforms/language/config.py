@@ -181,6 +181,14 @@ class LanguageConfig(Section):
         "second_language_min_share of its letters. Nothing is "
         "removed from English pages.",
     )
+    link_farm_revote: bool = Field(
+        default=True,
+        description="Vote a page voted Chinese again without its Chinese link-farm lines (`transforms/language/"
+        "linkfarm.py`: lists of county-level place names, '网站地图: 永吉县 绥化市 安西县 体育 ...', '友情链接: "
+        "措勤县、锡林浩特市、...'), when its other lines carry at least second_language_min_share of its letters: a "
+        "spider pool's injected block outweighs a short page's own text. The page then takes its own lines' "
+        "language, and the block goes as Han lines on that page do. Nothing is removed for the shape alone.",
+    )
     gambling_min_foreign_score: float = Field(
         default=0.3,
         ge=0.0,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from transforms.core import _native
-from transforms.language import gambling, pharmacy
+from transforms.language import gambling, linkfarm, pharmacy
 from transforms.language.config import UNKNOWN_LANG, LanguageConfig
 from transforms.language.labels import (
     _GROUP_OF,
@@ -157,6 +157,10 @@ def read_lines(
         if cfg.pharmacy_lexicon:
             table.vote = vote_without_block(
                 table, table.vote, _ENGLISH_ONLY, pharmacy.is_spam, cfg.second_language_min_share
+            )
+        if cfg.link_farm_revote:
+            table.vote = vote_without_block(
+                table, table.vote, _CHINESE_ONLY, linkfarm.is_spam, cfg.second_language_min_share
             )
         doc_lang = table.vote.lang
         if not cfg.strip_lines or doc_lang == UNKNOWN_LANG:
@@ -390,6 +394,7 @@ def vote_language(table: LineTable, indices: Sequence[int] | None = None) -> Lan
 
 
 _ENGLISH_ONLY = frozenset({pharmacy.ENGLISH})
+_CHINESE_ONLY = frozenset({linkfarm.CHINESE})
 # The least share of the vote (`LangResult.score2`) the runner-up language must have for a page to be voted again:
 # the rest of a page that an injected block outvotes is in another language, and that language has a share of the
 # whole vote (the block's pages in the banks: 0.1 and more); a page with almost nothing else (370 real pages voted
