@@ -70,11 +70,19 @@ Banks (`--bank`), and what each was used for:
             ("Viagra 20mg"), shop URLs and a shop's plain lines ("© 2021 X Online Pharmacy. All rights reserved.",
             "We ship to USA, UK ..."), Title Case headings ("Where To Buy Adipex Safely Online"); read since, so
             tuning material from the next pass on.
+  holdout10 English pharmacy spam on non-English Latin pages plus controls, written blind at the start of issue 25's
+            second pharmacy pass (before any of its rules), run once on main's logic (b5c540a): shop names and
+            URLs, price tables, "Rx" tags, brand and generic pairs, bestseller and category lists, Title Case
+            headings, a shop's menu, payment and trust lines. Controls: `legit_en` (English patient information,
+            labels and news with brand and generic names, doses and prices) and German, French, Spanish, Italian,
+            Dutch, Polish, Portuguese and English pages on medicines (kept lines printed). Run once, on b5c540a
+            (before): pharmacy_en 0.6015 (legit loss 0.928 %, excess 0.017 %); legit_en 0 removed and every
+            control page line kept. Its misses were read then: tuning material from then on.
 Also the controls' kept-text fraction per language.
 Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2|...|holdout9] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|...|holdout10] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -1199,6 +1207,145 @@ CONTROL_PAGES_H9 = [
 ]
 
 
+# Tenth held-out set (`--bank holdout10`): English pharmacy spam on non-English Latin pages, and controls; written
+# blind at the start of issue 25's second pharmacy pass (before any of its rules), run once on main's logic. Shapes of
+# real pharmacy link spam the other banks do not write: shop names with their URLs, price tables (package, price,
+# per pill, savings), "Rx" tags, brand and generic pairs ("Cialis (Tadalafil) 20mg"), bestseller and category lists,
+# Title Case headings, a shop's menu, payment and trust lines. Controls: `legit_en` (English patient information,
+# drug labels and health news with brand and generic names, doses and prices, injected into English pages: want 0
+# removed) and `CONTROL_PAGES_H10`: German, French, Spanish, Italian, Dutch, Polish and Portuguese pages on
+# medicines (package leaflets, a pharmacy's price list, news) and English health pages.
+H10_PAIRS = [("Viagra", "Sildenafil"), ("Cialis", "Tadalafil"), ("Levitra", "Vardenafil"), ("Propecia", "Finasteride"),
+             ("Zithromax", "Azithromycin"), ("Cipro", "Ciprofloxacin"), ("Lexapro", "Escitalopram"),
+             ("Zoloft", "Sertraline"), ("Lasix", "Furosemide"), ("Neurontin", "Gabapentin"), ("Lyrica", "Pregabalin"),
+             ("Provigil", "Modafinil"), ("Ambien", "Zolpidem"), ("Xanax", "Alprazolam"), ("Valium", "Diazepam"),
+             ("Diflucan", "Fluconazole"), ("Plaquenil", "Hydroxychloroquine"), ("Stromectol", "Ivermectin"),
+             ("Nolvadex", "Tamoxifen"), ("Clomid", "Clomiphene"), ("Accutane", "Isotretinoin"),
+             ("Mounjaro", "Tirzepatide"), ("Saxenda", "Liraglutide"), ("Suboxone", "Buprenorphine"),
+             ("Percocet", "Oxycodone"), ("Ultram", "Tramadol"), ("Glucophage", "Metformin"),
+             ("Synthroid", "Levothyroxine"), ("Priligy", "Dapoxetine"), ("Kamagra", "Sildenafil")]
+H10_GENERICS_ONLY = ["Tadacip", "Malegra", "Silagra", "Vilitra", "Tadalista", "Finpecia", "Aurogra", "Megalis"]
+H10_SHOPS = [("Canadian Health&Care Mall", "canadianhealthcaremall"), ("MyMedsPlus", "mymedsplus"),
+             ("RxCheapStore", "rxcheapstore"), ("Pharma Express 24", "pharmaexpress24"), ("GenericDrugHouse",
+             "genericdrughouse"), ("ED Meds Direct", "edmedsdirect"), ("Global Pharmacy Plus", "globalpharmacyplus"),
+             ("PillBox Online", "pillboxonline"), ("USA Meds Outlet", "usamedsoutlet"), ("DrugStore4All",
+             "drugstore4all")]
+H10_TLDS = ["com", "net", "org", "biz", "info", "cc", "ws", "pw", "life", "xyz"]
+H10_PHARMA_TEMPLATES = [
+    # shop names and URLs
+    "{Shop} - Your Trusted Source of Generic {Brand}",
+    "Visit {shop}.{tld} for {Brand} and {Brand2} at discount prices",
+    "http://{shop}.{tld}/product/{brand_low}-{dose}mg.html",
+    "www.{shop}.{tld}",
+    "[url=https://{shop}.{tld}/{brand_low}]{Brand} online[/url]",
+    "{shop}.{tld} — Bestsellers: {Brand}, {Brand2}, {Generic}",
+    # price tables
+    "{Brand} {dose}mg | 30 pills | ${n2}.95 | ${d}.{n2} per pill | Save ${n2}",
+    "Package: 60 pills x {dose} mg  Price: ${n3}.00  Per pill: ${d}.50  Add to cart",
+    "10 pills - $29.99, 30 pills - $69.99, 90 pills - $149.99 + 4 free pills",
+    "{Generic} {dose}mg x 120 tabs ... ${n3}.40 (you save {n2}%)",
+    # Rx tags and brand+generic pairs
+    "{Brand} ({Generic}) {dose}mg - Rx",
+    "Generic {Brand} ({Generic}) - No Rx Required",
+    "{Generic} {dose} mg [Rx only] — in stock, ships in 24h",
+    "{Brand} / {Generic} {dose}mg tablets",
+    "{Extra} {dose}mg (Generic {Brand})",
+    # Title Case headings
+    "Best Place To Order {Brand} Online",
+    "Generic {Brand} Fast Shipping Worldwide",
+    "{Brand} Without Doctor Approval",
+    "Low Cost {Generic} Tablets For Sale",
+    "Men's Health",
+    "Erectile Dysfunction Bestsellers",
+    # drug lists
+    "{Brand}, {Brand2}, {Extra}, {Generic}, {Generic2} and more",
+    "Popular products: {Brand} • {Brand2} • {Extra} • {Generic2}",
+    "Anti-Anxiety | Antibiotics | Pain Relief | Weight Loss | Men's Health",
+    # menu, payment, trust
+    "Home | Bestsellers | Shipping Info | FAQ | Testimonials | Contact Us",
+    "We accept Visa, Amex, E-check and Bitcoin. Free airmail shipping on orders over $200",
+    "Over 1 million satisfied customers since {y}. Reorders get 10% off",
+    "All products are FDA approved generics manufactured in India",
+    # pitches
+    "Why pay more? {Brand} from ${d}.{n2} per pill",
+    "Get your {Generic} today, no consultation, shipped in discreet packaging",
+]
+
+
+def gen_pharmacy_h10(rng: random.Random) -> str:
+    (brand, generic), (brand2, generic2) = rng.sample(H10_PAIRS, 2)
+    shop_name, shop = rng.choice(H10_SHOPS)
+    fields = {
+        "Shop": shop_name, "shop": shop, "tld": rng.choice(H10_TLDS), "Brand2": brand2, "Brand": brand,
+        "brand_low": brand.lower(), "Generic2": generic2, "Generic": generic, "Extra": rng.choice(H10_GENERICS_ONLY),
+        "dose": rng.choice(["5", "10", "20", "25", "40", "50", "100", "200", "500"]),
+    }
+    tpl = rng.choice(H10_PHARMA_TEMPLATES)
+    for k, v in fields.items():
+        tpl = tpl.replace("{" + k + "}", v)
+    return _fill3(tpl, rng)
+
+
+H10_LEGIT_EN = [
+    "Sildenafil (Viagra) 50 mg is taken about an hour before sexual activity, no more than once a day.",
+    "Generic atorvastatin costs about $10 a month, compared with more than $200 for brand-name Lipitor.",
+    "Zoloft (sertraline) is usually started at 50 mg once daily and may be increased by your doctor.",
+    "Pharmacies in Canada sell many prescription drugs at lower prices, but importing them is restricted.",
+    "The pharmacy benefit manager said it would stop covering Ozempic for weight loss from next year.",
+    "Gabapentin 300 mg capsules: take one capsule three times a day with or without food.",
+    "Never order medicines from websites that offer them without a prescription, the regulator warned.",
+    "Buy only from licensed pharmacies, and check the seller on the national register before you pay.",
+    "In {y}, the price of a 30-day supply of Cialis fell sharply once generic tadalafil came out.",
+    "Amoxicillin 500 mg is the usual adult dose for a chest infection, three times a day for five days.",
+    "Your doctor may prescribe Clomid (clomiphene) to help with ovulation if you have trouble getting pregnant.",
+    "Mounjaro and Wegovy have become the best-selling weight-loss drugs in the United States.",
+    "Ask your pharmacist about the discount card, which can cut the cost of generics to $4 a prescription.",
+    "Prednisone 20 mg tablets should be taken in the morning with food to reduce stomach upset.",
+]
+
+
+def gen_legit_en_h10(rng: random.Random) -> str:
+    return _fill3(rng.choice(H10_LEGIT_EN), rng)
+
+
+HOLDOUT10_GENERATORS = {"pharmacy_en": gen_pharmacy_h10, "legit_en": gen_legit_en_h10}
+
+CONTROL_PAGES_H10 = [
+    ("de", "Gebrauchsinformation: Information für Anwender\nTadalafil AL 20 mg Filmtabletten\nWas ist Tadalafil AL "
+           "und wofür wird es angewendet?\nTadalafil AL enthält den Wirkstoff Tadalafil und gehört zu einer Gruppe "
+           "von Arzneimitteln, die als Phosphodiesterase-Typ-5-Hemmer bezeichnet werden.\nNehmen Sie Tadalafil AL "
+           "nicht ein, wenn Sie allergisch gegen Tadalafil sind.\nPackungsgrößen: 4, 12, 24 und 48 Filmtabletten."),
+    ("de", "Sildenafil Heumann 100 mg, 24 Stück – 39,95 €\nFinasterid Aristo 1 mg, 98 Stück – 52,10 €\nMetformin "
+           "Lich 1000 mg, 180 Stück – 18,47 €\nAlle Preise inkl. MwSt., zzgl. Versandkosten. Rezeptpflichtige "
+           "Arzneimittel nur gegen Vorlage eines Rezepts."),
+    ("fr", "Le Lévothyrox est prescrit en cas d'hypothyroïdie.\nLa dose est adaptée par le médecin selon les "
+           "résultats des analyses de sang.\nDes pharmacies en ligne proposent du Lyrica et du Xanax sans "
+           "ordonnance : l'ANSM met en garde contre ces sites.\nLe prix d'une boîte de Viagra 50 mg varie de 30 à "
+           "60 euros selon les pharmacies."),
+    ("es", "El ibuprofeno de 600 mg necesita receta médica en España.\nLa amoxicilina es un antibiótico de la "
+           "familia de las penicilinas.\nLa Guardia Civil ha desmantelado una red que vendía Viagra y Cialis "
+           "falsificados por internet.\nPrecio del Cialis 5 mg, 28 comprimidos: unos 60 euros."),
+    ("it", "Il Cialis 5 mg si assume una volta al giorno, sempre alla stessa ora.\nIl prezzo del generico del "
+           "tadalafil è sceso sotto i 20 euro.\nNon acquistare farmaci su siti che non espongono il logo comune "
+           "europeo."),
+    ("nl", "Paracetamol 500 mg is zonder recept verkrijgbaar bij de drogist en de apotheek.\nVoor Viagra en "
+           "Cialis heeft u een recept van de huisarts nodig.\nDe prijs van sildenafil is sinds het verlopen van "
+           "het patent sterk gedaald."),
+    ("pl", "Sildenafil 50 mg jest dostępny w aptekach bez recepty pod nazwą Maxigra Go.\nLekarze przestrzegają "
+           "przed kupowaniem leków na potencję w internecie.\nCena opakowania zawierającego 4 tabletki wynosi "
+           "około 30 zł."),
+    ("pt", "O Ozempic é um medicamento indicado para o tratamento da diabetes tipo 2.\nA Anvisa alerta para a "
+           "venda de canetas falsificadas em sites e redes sociais.\nA dose inicial é de 0,25 mg por semana."),
+    ("en", "Lipitor vs. generic atorvastatin: is there a difference?\nBoth contain the same active ingredient, "
+           "atorvastatin calcium, in doses of 10 mg, 20 mg, 40 mg and 80 mg.\nGeneric atorvastatin costs a "
+           "fraction of the brand price at most pharmacies.\nTalk to your doctor before switching any "
+           "prescription medicine."),
+    ("en", "Cialis (tadalafil) 5 mg tablets\nCialis is used to treat erectile dysfunction and the symptoms of an "
+           "enlarged prostate.\nDo not take Cialis if you take nitrates for chest pain.\nPrice: a 30-day supply "
+           "of generic tadalafil costs about $15 with a discount card."),
+]
+
+
 HOLDOUT2_GENERATORS = {
     "han_list": gen_han_list_h2,
     "mojibake": gen_mojibake_h2,
@@ -1317,13 +1464,15 @@ BANKS = {
     "holdout7": HOLDOUT7_GENERATORS,
     "holdout8": HOLDOUT8_GENERATORS,
     "holdout9": HOLDOUT9_GENERATORS,
+    "holdout10": HOLDOUT10_GENERATORS,
 }
 
 # Banks with whole control pages in the gambling kinds' own languages (printed after the kinds).
-CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8, "holdout9": CONTROL_PAGES_H9}
+CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8, "holdout9": CONTROL_PAGES_H9,
+                 "holdout10": CONTROL_PAGES_H10}
 
 # Banks whose injections may also land inside a real paragraph (`inject`).
-INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout9"})
+INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout9", "holdout10"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u024f\"\u201c(])")
@@ -1373,7 +1522,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout9 (see above)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout10 (see above)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
