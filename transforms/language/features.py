@@ -471,7 +471,7 @@ def relate(table: LineTable, doc_lang: str, model: LanguageModel, cfg: LanguageC
     else:
         table.gambling, table.gambling_hint = [""] * n, [False] * n
     if cfg.pharmacy_lexicon:
-        pharmacy.fill(table, cfg.neighbour_max_native_score)
+        pharmacy.fill(table, model, cfg.neighbour_max_native_score)
     else:
         table.pharmacy = [False] * n
 

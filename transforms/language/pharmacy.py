@@ -39,9 +39,11 @@ import re
 from typing import TYPE_CHECKING
 
 from transforms.language.labels import language_group
+from transforms.language.wordlm import FLOOR_LOG10
 
 if TYPE_CHECKING:
     from transforms.language.features import LineTable
+    from transforms.language.model import LanguageModel
 
 __all__ = ["DRUGS", "ENGLISH", "FRAMES", "PRESCRIPTION_FRAMES", "fill", "is_spam"]
 
@@ -61,6 +63,20 @@ DRUGS = frozenset(
         "kamagra", "vardenafil", "avanafil", "dapoxetine", "priligy", "oxycodone", "oxycontin", "percocet",
         "adderall", "modafinil", "armodafinil", "zolpidem", "finasteride", "propecia", "semaglutide", "ozempic",
         "wegovy", "orlistat", "clomid", "accutane", "isotretinoin", "anavar", "clenbuterol",
+        # second pass: generic names on the WHO Model List of Essential Medicines (2023) and other prescription
+        # generics that rogue pharmacies sell, their US brand names (the FDA's drug labels), and the Indian generic
+        # ED brands that pharmacy spam sells (see the module docstring)
+        "amoxicillin", "azithromycin", "ciprofloxacin", "doxycycline", "prednisone", "prednisolone", "fluconazole",
+        "valacyclovir", "acyclovir", "metformin", "atorvastatin", "simvastatin", "rosuvastatin", "furosemide",
+        "levothyroxine", "sertraline", "fluoxetine", "escitalopram", "gabapentin", "pregabalin", "tamoxifen",
+        "clomiphene", "clomifene", "ivermectin", "hydroxychloroquine", "buprenorphine", "tapentadol", "liraglutide",
+        "tirzepatide", "dulaglutide", "lisinopril", "amlodipine", "losartan", "dutasteride", "misoprostol",
+        "lipitor", "zithromax", "valtrex", "lasix", "synthroid", "glucophage", "neurontin", "lyrica", "zoloft",
+        "prozac", "lexapro", "diflucan", "plaquenil", "stromectol", "nolvadex", "provigil", "nuvigil", "mounjaro",
+        "saxenda", "rybelsus", "zepbound", "trulicity", "suboxone", "subutex", "stendra", "spedra", "cytotec",
+        "seroquel", "wellbutrin", "paxil", "cymbalta", "effexor", "zyban", "flagyl", "keflex",
+        "vidalista", "cenforce", "fildena", "suhagra", "tadacip", "malegra", "silagra", "vilitra", "tadalista",
+        "finpecia", "aurogra", "megalis", "caverta", "penegra", "zenegra", "filagra", "manforce",
     ]
 )
 
@@ -68,6 +84,7 @@ DRUGS = frozenset(
 PRESCRIPTION_FRAMES = frozenset(
     [
         "without prescription", "without a prescription", "without rx", "no prescription", "no rx", "no doctor",
+        "without doctor", "without a doctor", "no consultation", "without consultation",
         "online pharmacy", "online drugstore", "canadian pharmacy", "internet pharmacy",
     ]
 )
@@ -104,33 +121,164 @@ _KEY_WORDS = DRUGS | {w for t in PRESCRIPTION_FRAMES for w in t.split() if w not
 
 def is_spam(line: str) -> bool:
     """The line has pharmacy-spam vocabulary (see the module docstring): a drug or a dose with a selling frame, or
-    two frames of which one is about doing without a prescription."""
+    two frames of which one is about doing without a prescription; or a drug and its dose ("Viagra 20mg",
+    "Tadalafil 20 mg x 30 pills"), or a list of three drugs or more."""
     low = line.lower()
     words = _WORD.findall(low)
-    if _KEY_WORDS.isdisjoint(words) and not (("mg" in low or "mcg" in low) and _DOSE.search(low)):
+    dose = ("mg" in low or "mcg" in low) and _DOSE.search(low) is not None
+    if _KEY_WORDS.isdisjoint(words) and not dose:
         return False
+    drugs = DRUGS.intersection(words)
+    if (drugs and dose) or len(drugs) >= 3:
+        return True
+    frames = _frames(low)
+    if not frames:
+        return False
+    if (frames & PRESCRIPTION_FRAMES and len(frames) >= 2) or dose:
+        return True
+    return bool(drugs)
+
+
+def _frames(low: str) -> set[str]:
+    """The selling frames of a lowercased line (a price counts as "$")."""
     frames = {" ".join(_JOINER.split(m.group(0))) for m in _FRAME.finditer(low)}
     if _PRICE.search(low):
         frames.add("$")
-    if not frames:
-        return False
-    if (frames & PRESCRIPTION_FRAMES and len(frames) >= 2) or _DOSE.search(low):
-        return True
-    return not DRUGS.isdisjoint(words)
+    return frames
 
 
-def fill(table: LineTable, native_max: float) -> None:
+def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
     """The table's `pharmacy` column: line i is English pharmacy spam on a page that is not English. It has the
-    vocabulary (`is_spam`), fastText gives English the most probability among the other groups or its words lean
-    to English, and fastText gives the page's group less than `native_max` (a line of the page's language that
-    names a drug and a price stays)."""
+    vocabulary (`is_spam`), it reads as English (`_english`) or is a shop's link (`_shop_link`), and fastText gives
+    the page's group less than `native_max` (a line of the page's language that names a drug and a price stays).
+    Then the rest of the block (`_extend_to_block`)."""
     n = len(table.lines)
     table.pharmacy = [False] * n
     if table.doc_group == ENGLISH:
         return
     for i, line in enumerate(table.lines):
-        if not table.preds[i] or table.native[i] >= native_max:
+        if not table.preds[i] or table.native[i] >= native_max or not is_spam(line):
             continue
-        if (table.top_foreign[i] == ENGLISH or table.word_group[i] == ENGLISH) and is_spam(line):
+        weak = not _frames(line.lower())  # a drug and its dose, or a list of drugs, without a selling frame
+        if _english(table, model, i, weak) or _shop_link(line):
             table.pharmacy[i] = True
+    _extend_to_block(table, model, native_max)
 
+
+def _english(table: LineTable, model: LanguageModel, i: int, weak: bool) -> bool:
+    """Line i reads as English. Its own words decide where the word lists know them (`_english_words`): Title Case
+    headings that fastText reads as Spanish or Latin ("Low Cost Sildenafil Tablets For Sale") are English, a line of
+    the page's language that fastText reads as English ("Precio del Cialis 5 mg, 28 comprimidos") is not. A line
+    with no words but drug names, a dose or a price ("Viagra 20mg", "Cialis 5mg - $1.20") is no language, and
+    counts. Else, for a line with a selling frame, fastText giving English the most probability among the other
+    groups, or the page's word lists leaning to English (`word_group`); a line `weak` in vocabulary (a drug and a
+    dose, a list of drugs, without a frame) needs its words: "Tadalafil AL 20 mg Filmtabletten" stays."""
+    lean = _english_words(table, model, table.lines[i])
+    if lean is None:
+        low = table.lines[i].lower()
+        return bool(_DOSE.search(low) or _PRICE.search(low))
+    if lean > 0.0:
+        return True
+    if weak or lean <= -1.0:
+        return False
+    return table.top_foreign[i] == ENGLISH or table.word_group[i] == ENGLISH
+
+
+def _english_words(table: LineTable, model: LanguageModel, line: str) -> float | None:
+    """How much more likely the words of `line` (case-folded; drug names, links and words under three letters left
+    out) are in English than in the likeliest language of the page's group, by the word lists (`wordlm`), in log10
+    over the words the lists know (0.0 when they know none, or cover no language of the page); None when the line
+    has no such words."""
+    words = [w for w in _WORD.findall(_LINK.sub(" ", line.lower())) if len(w) > 2 and w not in DRUGS]
+    if not words:
+        return None
+    if not table.native_langs or not model.words.covers("en"):
+        return 0.0
+    langs = model.words.langs
+    cols = [langs.index(lang) for lang in ("en", *table.native_langs)]
+    freqs = model.words.log10_freqs(words)[:, cols]
+    known = freqs[(freqs > FLOOR_LOG10).any(axis=1)]
+    if not len(known):
+        return 0.0
+    sums = known.sum(axis=0)
+    return float(sums[0] - sums[1:].max())
+
+
+# The rest of an injected block: a shop's link, its plain lines and headings. A link (a URL or a host) is a shop's
+# when its host or path has a pharmacy word or a drug name in it ("rxcheapstore.info", "edmedsdirect.cc",
+# "/product/neurontin-50mg.html"); its words are those of a pharmacy shop's menus, footers and category heads.
+_LINK = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/\S*)?")
+_SHOP_LINK = re.compile(
+    r"rx|meds|pharm|pill|drug|generic|health|chemist|"
+    + "|".join(sorted((d for d in DRUGS if len(d) >= 5), key=len, reverse=True))
+)
+_SHOP_WORDS = frozenset(
+    [
+        "pharmacy", "pharmacies", "drugstore", "chemist", "meds", "medication", "medications", "medicine",
+        "medicines", "pill", "pills", "tablet", "tablets", "tabs", "capsule", "capsules", "bestseller",
+        "bestsellers", "erectile", "dysfunction", "impotence", "prescription", "prescriptions", "rx", "generic",
+        "generics", "fda", "shipping", "shipped", "airmail", "refill", "refills", "reorder", "reorders", "bitcoin",
+        "paypal", "mastercard", "amex", "testimonials", "antibiotics", "health",
+    ]
+)
+
+
+def _shop_link(line: str) -> bool:
+    """The line is a shop's link: a link whose host or path has a pharmacy word or a drug name, and at most three
+    other words besides drug names ("www.genericdrughouse.net", "rxmeds24.com — Bestsellers: Cialis, Lasix")."""
+    low = line.lower()
+    links = _LINK.findall(low)
+    if not links or not any(_SHOP_LINK.search(link.split("://", 1)[-1].removeprefix("www.")) for link in links):
+        return False
+    return len([w for w in _WORD.findall(_LINK.sub(" ", low)) if w not in DRUGS]) <= 3
+
+
+def _extend_to_block(table: LineTable, model: LanguageModel, native_max: float) -> None:
+    """The rest of an injected block: a line next to a pharmacy line (lines without letters between do not
+    separate) is pharmacy spam too when it is made for the block (`_joins_block`), and passes it on; a line of the
+    page (a sentence fastText reads as the page's language, a line without a shop's vocabulary or not in English)
+    stops it. Like gambling's block rule (`gambling._extend_to_block`), by what a pharmacy block is made of."""
+    n = len(table.lines)
+
+    def next_line(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < n and not table.letters[j]:
+            j += step
+        return j if 0 <= j < n else None
+
+    seeds = [i for i, s in enumerate(table.pharmacy) if s]
+    while seeds:
+        i = seeds.pop()
+        for step in (-1, 1):
+            j = next_line(i, step)
+            if j is None or table.pharmacy[j]:
+                continue
+            k = next_line(j, step)
+            if _joins_block(table, model, native_max, j, k is not None and table.pharmacy[k]):
+                table.pharmacy[j] = True
+                seeds.append(j)
+
+
+def _joins_block(table: LineTable, model: LanguageModel, native_max: float, j: int, between: bool) -> bool:
+    """Line `j`, next to a pharmacy line (`between`: and between two), is part of the block when fastText does not
+    read it confidently as the page's language and it is a shop's link (`_shop_link`), or reads as English
+    (`_english`) with some of a shop's vocabulary: a drug, a dose or a price, a shop's word (`_SHOP_WORDS`: "Men's
+    Health", "© 2021 X Online Pharmacy", "Home | Bestsellers | Shipping Info | FAQ"), a frame about doing without
+    a prescription, or, between two pharmacy lines, any selling frame ("We accept Visa ... orders over $200")."""
+    if table.preds[j] and table.native[j] >= native_max:
+        return False
+    line = table.lines[j]
+    if _shop_link(line):
+        return True
+    low = line.lower()
+    words = set(_WORD.findall(low))
+    frames = _frames(low)
+    vocabulary = (
+        not DRUGS.isdisjoint(words)
+        or not _SHOP_WORDS.isdisjoint(words)
+        or _DOSE.search(low) is not None
+        or "$" in frames
+        or bool(frames & PRESCRIPTION_FRAMES)
+        or (between and bool(frames))
+    )
+    return vocabulary and _english(table, model, j, False)
