@@ -112,6 +112,8 @@ _PRICE = re.compile(r"[$€£]\s?\d|\d\s?[$€£]")
 _WORD = re.compile(r"[^\W\d_]+")
 # A dose: a number and a unit of drug doses ("20mg", "100 mg", "0.5mcg").
 _DOSE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:mg|mcg)(?!\w)")
+# A package of a price table: a count of pills ("30 pills - $69.99", "90 tablets for $120").
+_PACKAGE = re.compile(r"(?<![\w.])\d+\s?(?:pills|tablets|tabs|capsules)(?!\w)")
 
 
 # The words one of which a line with the vocabulary has (a drug, or a word of a `PRESCRIPTION_FRAMES` frame): most
@@ -122,12 +124,13 @@ _KEY_WORDS = DRUGS | {w for t in PRESCRIPTION_FRAMES for w in t.split() if w not
 def is_spam(line: str) -> bool:
     """The line has pharmacy-spam vocabulary (see the module docstring): a drug or a dose with a selling frame, or
     two frames of which one is about doing without a prescription; or a drug and its dose ("Viagra 20mg",
-    "Tadalafil 20 mg x 30 pills"), or a list of three drugs or more."""
+    "Tadalafil 20 mg x 30 pills"), a list of three drugs or more, or a package of pills and its price ("30 pills -
+    $69.99")."""
     low = line.lower()
     words = _WORD.findall(low)
     dose = ("mg" in low or "mcg" in low) and _DOSE.search(low) is not None
     if _KEY_WORDS.isdisjoint(words) and not dose:
-        return False
+        return _PACKAGE.search(low) is not None and _PRICE.search(low) is not None
     drugs = DRUGS.intersection(words)
     if (drugs and dose) or len(drugs) >= 3:
         return True
@@ -157,11 +160,13 @@ def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
     if table.doc_group == ENGLISH:
         return
     for i, line in enumerate(table.lines):
-        if not table.preds[i] or table.native[i] >= native_max or not is_spam(line):
+        if (table.preds[i] and table.native[i] >= native_max) or not is_spam(line):
             continue
-        weak = not _frames(line.lower())  # a drug and its dose, or a list of drugs, without a selling frame
-        if _english(table, model, i, weak) or _shop_link(line):
+        if _shop_link(line):  # fastText reads no words in "http://x.net/product/diflucan-200mg.html"
             table.pharmacy[i] = True
+        elif table.preds[i]:
+            weak = not _frames(line.lower())  # a drug and its dose, or a list of drugs, without a selling frame
+            table.pharmacy[i] = _english(table, model, i, weak)
     _extend_to_block(table, model, native_max)
 
 
