@@ -1134,7 +1134,11 @@ def gen_pharmacy_h9(rng: random.Random) -> str:
         "Drug": drug.title(), "drug2": drug2, "drug": drug, "Shop": shop.replace("-", " ").title().replace(" ", ""),
         "shop": shop, "tld": rng.choice(H9_TLDS),
     }
-    tpl = rng.choice(H9_PHARMA_TEMPLATES)
+    return _fill_fields(rng.choice(H9_PHARMA_TEMPLATES), fields, rng)
+
+
+def _fill_fields(tpl: str, fields: dict[str, str], rng: random.Random) -> str:
+    """`tpl` with `fields` put in (in their order: "{Brand2}" before "{Brand}"), then `_fill3`'s."""
     for k, v in fields.items():
         tpl = tpl.replace("{" + k + "}", v)
     return _fill3(tpl, rng)
@@ -1280,10 +1284,7 @@ def gen_pharmacy_h10(rng: random.Random) -> str:
         "brand_low": brand.lower(), "Generic2": generic2, "Generic": generic, "Extra": rng.choice(H10_GENERICS_ONLY),
         "dose": rng.choice(["5", "10", "20", "25", "40", "50", "100", "200", "500"]),
     }
-    tpl = rng.choice(H10_PHARMA_TEMPLATES)
-    for k, v in fields.items():
-        tpl = tpl.replace("{" + k + "}", v)
-    return _fill3(tpl, rng)
+    return _fill_fields(rng.choice(H10_PHARMA_TEMPLATES), fields, rng)
 
 
 H10_LEGIT_EN = [
