@@ -160,3 +160,17 @@ def test_german_pharmacy_lines_stay(model, cfg, german_page):
     text = "\n".join(own[:3] + GERMAN_SHOP + own[3:])
     assert strip_foreign_lines(text, "de", model, cfg).lines_removed == 0
 
+
+
+def test_drug_names_are_no_words_of_the_page_languages(model):
+    """No drug name of the lexicon is a word of German, French, Spanish, Italian, Dutch, Portuguese or Polish by the
+    word lists, save Viagra and Cialis (the brand names, in those languages' texts too) and SpamAssassin's "soma"
+    (Portuguese for "sum": it needs a selling frame or a dose like every drug)."""
+    from transforms.language.pharmacy import DRUGS
+    from transforms.language.wordlm import FLOOR_LOG10
+
+    names = sorted(DRUGS)
+    freqs = model.words.log10_freqs(names)
+    cols = [model.words.langs.index(lang) for lang in ("de", "fr", "es", "it", "nl", "pt", "pl")]
+    words = [name for name, row in zip(names, freqs) if (row[cols] > FLOOR_LOG10).any()]
+    assert words == ["cialis", "soma", "viagra"]

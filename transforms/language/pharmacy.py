@@ -8,9 +8,19 @@ is half of a short page outvotes the page's own language, so that the spam reads
 page's own lines go. What the lines are about settles it. A line has pharmacy-spam vocabulary (`is_spam`) when it
 names a drug or a dose (`DRUGS`, "20mg", "100 mg") and has a selling frame (`FRAMES`: buy, order, cheap, price,
 online pharmacy, without a prescription, no rx, shipping, discreet, ...), or has two frames of which one is
-`PRESCRIPTION_FRAMES` ("online pharmacy, no prescription needed"). On a page that is not English, a line with that
-vocabulary that fastText or its words read as English (`fill`) goes, names and quotes included, whatever the runs
-and the page's bilingual share decide; and a page voted English is voted again without such lines
+`PRESCRIPTION_FRAMES` ("online pharmacy, no prescription needed"); or names a drug and its dose ("Viagra 20mg",
+"Valtrex (Valacyclovir) 500mg - Rx"), three drugs or more (a shop's bestseller list), or a package of pills and its
+price ("10 pills - $29.99, 30 pills - $69.99"). On a page that is not English, a line with that vocabulary that
+reads as English (`fill`, `_english`: by its own words where the word lists know them, so that a Title Case heading
+fastText reads as Spanish is English and a Spanish line fastText reads as English is not; else by fastText; a line
+of drug names and doses alone is no language and counts) or that is a shop's link goes, names and quotes
+included, whatever the runs and the page's bilingual share decide; a drug and a dose without a selling frame need
+English words or none ("Tadalafil AL 20 mg Filmtabletten", a German pharmacy's line, stays). The rest of the block
+goes with it (`_extend_to_block`, like gambling's block rule): a line next to a pharmacy line that fastText does
+not read confidently as the page's language, and that is a shop's link (a host or path with a pharmacy word or a
+drug: "www.edmedsdirect.cc") or reads as English with a shop's vocabulary (a drug, a dose, a price, a shop's word:
+"Men's Health", "Home | Bestsellers | Shipping Info | FAQ", "© 2021 X Online Pharmacy"; between two pharmacy
+lines any selling frame). And a page voted English is voted again without such lines
 (`features.vote_without_block`, the mechanism gambling uses), so that an injected block larger than the page's own
 text no longer decides the page's language. Nothing is removed from an English page (an English health article
 about Viagra, "Tadalafil, sold as Cialis, can interact with nitrates", keeps every line), and a page's own lines
@@ -26,7 +36,17 @@ ultram, vicodin, tramadol, ultracet, fioricet, celebrex, imitrex, vioxx, darvon,
 restoril, halcion; not sonata, a piece of music) and DRUGS_MUSCLE (soma, cyclobenzaprine, flexeril, zanaflex, skelaxin). Added by hand:
 prescription drugs that rogue online pharmacies are commonly reported to sell and that those rules predate (the
 generic ED brands and molecules, opioids and stimulants, sleep and weight-loss drugs, hair-loss, fertility and acne
-drugs, steroids); some of them are in the dev bank's list too. The frames: plain English selling words, and the signs
+drugs, steroids); some of them are in the dev bank's list too. The second pharmacy pass added generic names
+from the WHO Model List of Essential Medicines (23rd list, 2023: amoxicillin, azithromycin, ciprofloxacin,
+doxycycline, prednisolone, fluconazole, aciclovir, metformin, simvastatin, furosemide, levothyroxine, fluoxetine,
+tamoxifen, clomifene, ivermectin, hydroxychloroquine, buprenorphine, misoprostol, ...) and other prescription
+generics that rogue online pharmacies sell (prednisone, valacyclovir, sertraline, escitalopram, gabapentin,
+pregabalin, the weight-loss injections tirzepatide and liraglutide, tapentadol), their US brand names as on the FDA's
+drug labels (Lipitor, Zithromax, Valtrex, Lasix, Synthroid, Zoloft, Lexapro, Mounjaro, Rybelsus, Stendra, ...), and
+the Indian generic ED brands that pharmacy spam sells (Vidalista, Cenforce, Fildena, Tadacip, Malegra, ...); some of
+them are in holdout9's and holdout10's lists (read after their blind runs). No name is a word of German, French,
+Spanish, Italian, Dutch, Portuguese or Polish by the word lists (`wordlm`, every one at the floor; "cipro", Italian
+for Cyprus, is left out). The frames: plain English selling words, and the signs
 of a rogue online pharmacy that the FDA's BeSafeRx campaign lists (it sells prescription drugs without a
 prescription, its prices are too good to be true). Hand-written rather than taken from a package: no maintained
 package carries these lists. A drug name alone, or a frame alone, is never enough: "Viagra was discovered by
@@ -67,7 +87,8 @@ DRUGS = frozenset(
         # generics that rogue pharmacies sell, their US brand names (the FDA's drug labels), and the Indian generic
         # ED brands that pharmacy spam sells (see the module docstring)
         "amoxicillin", "azithromycin", "ciprofloxacin", "doxycycline", "prednisone", "prednisolone", "fluconazole",
-        "valacyclovir", "acyclovir", "metformin", "atorvastatin", "simvastatin", "rosuvastatin", "furosemide",
+        "valacyclovir", "acyclovir", "aciclovir", "metformin", "atorvastatin", "simvastatin", "rosuvastatin",
+        "furosemide",
         "levothyroxine", "sertraline", "fluoxetine", "escitalopram", "gabapentin", "pregabalin", "tamoxifen",
         "clomiphene", "clomifene", "ivermectin", "hydroxychloroquine", "buprenorphine", "tapentadol", "liraglutide",
         "tirzepatide", "dulaglutide", "lisinopril", "amlodipine", "losartan", "dutasteride", "misoprostol",
