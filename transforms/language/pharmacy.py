@@ -177,32 +177,38 @@ def _frames(low: str) -> set[str]:
 def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
     """The table's `pharmacy` column: line i is English pharmacy spam on a page that is not English. It has the
     vocabulary (`is_spam`), it reads as English (`_english`) or is a shop's link (`_shop_link`), and fastText gives
-    the page's group less than `native_max` (a line of the page's language that names a drug and a price stays).
-    Then the rest of the block (`_extend_to_block`)."""
+    the page's group less than `native_max` (a line of the page's language that names a drug and a price stays);
+    or it has no words but drug names and a dose, a price or a shop's link, whatever fastText reads. Then the rest
+    of the block (`_extend_to_block`)."""
     n = len(table.lines)
     table.pharmacy = [False] * n
     if table.doc_group == ENGLISH:
         return
     for i, line in enumerate(table.lines):
-        if (table.preds[i] and table.native[i] >= native_max) or not is_spam(line):
+        if not is_spam(line):
             continue
-        if _shop_link(line):  # fastText reads no words in "http://x.net/product/diflucan-200mg.html"
-            table.pharmacy[i] = True
-        elif table.preds[i]:
-            weak = not _frames(line.lower())  # a drug and its dose, or a list of drugs, without a selling frame
-            table.pharmacy[i] = _english(table, model, i, weak)
+        low = line.lower()
+        lean = _english_words(table, model, line)
+        if lean is None:
+            # drug names, doses, prices and links alone are no language, whatever fastText makes of "Codeine 50mg"
+            table.pharmacy[i] = _shop_link(line) or bool(_DOSE.search(low) or _PRICE.search(low))
+        elif not (table.preds[i] and table.native[i] >= native_max):
+            # a line fastText reads no words in (a link; a short Title Case line, "Cheap Xanax Tablets") is judged
+            # by its own words
+            weak = not _frames(low)  # a drug and its dose, or a list of drugs, without a selling frame
+            table.pharmacy[i] = _shop_link(line) or _english(table, model, i, weak, lean)
     _extend_to_block(table, model, native_max)
 
 
-def _english(table: LineTable, model: LanguageModel, i: int, weak: bool) -> bool:
+def _english(table: LineTable, model: LanguageModel, i: int, weak: bool, lean: float | None) -> bool:
     """Line i reads as English. Its own words decide where the word lists know them (`_english_words`): Title Case
     headings that fastText reads as Spanish or Latin ("Low Cost Sildenafil Tablets For Sale") are English, a line of
     the page's language that fastText reads as English ("Precio del Cialis 5 mg, 28 comprimidos") is not. A line
     with no words but drug names, a dose or a price ("Viagra 20mg", "Cialis 5mg - $1.20") is no language, and
     counts. Else, for a line with a selling frame, fastText giving English the most probability among the other
     groups, or the page's word lists leaning to English (`word_group`); a line `weak` in vocabulary (a drug and a
-    dose, a list of drugs, without a frame) needs its words: "Tadalafil AL 20 mg Filmtabletten" stays."""
-    lean = _english_words(table, model, table.lines[i])
+    dose, a list of drugs, without a frame) needs its words: "Tadalafil AL 20 mg Filmtabletten" stays. `lean`: the
+    line's `_english_words`."""
     if lean is None:
         low = table.lines[i].lower()
         return bool(_DOSE.search(low) or _PRICE.search(low))
@@ -310,4 +316,4 @@ def _joins_block(table: LineTable, model: LanguageModel, native_max: float, j: i
         or bool(frames & PRESCRIPTION_FRAMES)
         or (between and bool(frames))
     )
-    return vocabulary and _english(table, model, j, False)
+    return vocabulary and _english(table, model, j, False, _english_words(table, model, line))
