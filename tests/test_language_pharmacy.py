@@ -174,3 +174,16 @@ def test_drug_names_are_no_words_of_the_page_languages(model):
     cols = [model.words.langs.index(lang) for lang in ("de", "fr", "es", "it", "nl", "pt", "pl")]
     words = [name for name, row in zip(names, freqs) if (row[cols] > FLOOR_LOG10).any()]
     assert words == ["cialis", "soma", "viagra"]
+
+
+def test_shop_heading_goes_with_an_english_block(model, cfg, german_page):
+    """A block without the lexicon's lines, removed by its language: the shop's heading between its lines (a short
+    Title Case line the line rules leave to the page) goes with it (`pharmacy_hint`)."""
+    block = [
+        "Why pay more at the chemist around the corner when you can have it all delivered to your door?",
+        "Erectile Dysfunction Bestsellers",
+        "Trusted by thousands of happy men across the whole world since the early nineties",
+    ]
+    own = german_page.split("\n")
+    res = strip_foreign_lines("\n".join(own[:3] + block + own[3:]), "de", model, cfg)
+    assert res.removed == block and res.text == german_page

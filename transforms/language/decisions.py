@@ -431,8 +431,11 @@ def _extend_to_neighbours(table: LineTable, out: Decisions, cfg: LanguageConfig)
 
 def _joins_block(table: LineTable, out: Decisions, cfg: LanguageConfig, j: int, block_group: str) -> bool:
     """Line `j` reads enough like the removed block of `block_group` next to it (see `_extend_to_neighbours`); a
-    line with some gambling vocabulary (`gambling_hint`: "TF88 casino") next to an Indonesian or Vietnamese block."""
+    line with some gambling vocabulary (`gambling_hint`: "TF88 casino") next to an Indonesian or Vietnamese block,
+    and one with a pharmacy shop's (`pharmacy_hint`: "Erectile Dysfunction Bestsellers") next to an English one."""
     if block_group in GAMBLING_GROUPS and table.gambling_hint[j]:
+        return True
+    if block_group == LINGUA_FRANCA and table.pharmacy_hint[j]:
         return True
     if (
         not table.preds[j]

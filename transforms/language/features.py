@@ -124,6 +124,7 @@ class LineTable:
     gambling: list[str] = field(default_factory=list)
     gambling_hint: list[bool] = field(default_factory=list)  # some of its vocabulary: joins a gambling block
     pharmacy: list[bool] = field(default_factory=list)  # English pharmacy spam by its vocabulary (`pharmacy.fill`)
+    pharmacy_hint: list[bool] = field(default_factory=list)  # a shop's vocabulary: joins an English block
     # fastText: probability per language group; of the page's group; of the most likely other group, and that
     # group (the page's own when there is none)
     groups: list[dict[str, float]] = field(default_factory=list)
@@ -473,7 +474,7 @@ def relate(table: LineTable, doc_lang: str, model: LanguageModel, cfg: LanguageC
     if cfg.pharmacy_lexicon:
         pharmacy.fill(table, model, cfg.neighbour_max_native_score)
     else:
-        table.pharmacy = [False] * n
+        table.pharmacy, table.pharmacy_hint = [False] * n, [False] * n
 
 
 def _word_evidence(table: LineTable, model: LanguageModel, cfg: LanguageConfig) -> None:

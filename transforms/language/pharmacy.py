@@ -154,7 +154,8 @@ def is_spam(line: str) -> bool:
     words = _WORD.findall(low)
     dose = ("mg" in low or "mcg" in low) and _DOSE.search(low) is not None
     if _KEY_WORDS.isdisjoint(words) and not dose:
-        return _PACKAGE.search(low) is not None and _PRICE.search(low) is not None
+        packaged = "pill" in low or "tab" in low or "caps" in low
+        return packaged and bool(_PACKAGE.search(low) and _PRICE.search(low))
     drugs = DRUGS.intersection(words)
     if (drugs and dose) or len(drugs) >= 3:
         return True
@@ -175,29 +176,54 @@ def _frames(low: str) -> set[str]:
 
 
 def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
-    """The table's `pharmacy` column: line i is English pharmacy spam on a page that is not English. It has the
+    """The table's `pharmacy` column (and `pharmacy_hint`): line i is English pharmacy spam on a page that is not English. It has the
     vocabulary (`is_spam`), it reads as English (`_english`) or is a shop's link (`_shop_link`), and fastText gives
     the page's group less than `native_max` (a line of the page's language that names a drug and a price stays);
     or it has no words but drug names and a dose, a price or a shop's link, whatever fastText reads. Then the rest
     of the block (`_extend_to_block`)."""
     n = len(table.lines)
-    table.pharmacy = [False] * n
+    table.pharmacy, table.pharmacy_hint = [False] * n, [False] * n
     if table.doc_group == ENGLISH:
         return
     for i, line in enumerate(table.lines):
-        if not is_spam(line):
+        confident = bool(table.preds[i]) and table.native[i] >= native_max
+        # a line fastText reads confidently as the page's language can only be one of drug names and a dose alone,
+        # and those are short
+        if (confident and len(line) > _NO_WORDS_MAX_CHARS) or not is_spam(line):
             continue
         low = line.lower()
         lean = _english_words(table, model, line)
         if lean is None:
             # drug names, doses, prices and links alone are no language, whatever fastText makes of "Codeine 50mg"
             table.pharmacy[i] = _shop_link(line) or bool(_DOSE.search(low) or _PRICE.search(low))
-        elif not (table.preds[i] and table.native[i] >= native_max):
+        elif not confident:
             # a line fastText reads no words in (a link; a short Title Case line, "Cheap Xanax Tablets") is judged
             # by its own words
             weak = not _frames(low)  # a drug and its dose, or a list of drugs, without a selling frame
             table.pharmacy[i] = _shop_link(line) or _english(table, model, i, weak, lean)
     _extend_to_block(table, model, native_max)
+    # lines with a shop's vocabulary, that join a block of English lines that the decisions remove by language
+    # (`decisions._joins_block`): a block without the lexicon's lines ("Best Place To Order Cipro Online")
+    table.pharmacy_hint = [not table.pharmacy[i] and _hint(table, model, native_max, i) for i in range(n)]
+
+
+def _hint(table: LineTable, model: LanguageModel, native_max: float, i: int) -> bool:
+    """Line i has a shop's vocabulary (a drug, a dose, a shop's word) and reads as English, or is a shop's link, and
+    fastText does not read it confidently as the page's language. A price alone is no hint ("Price: US$ 999999", a
+    holiday villa's, next to an English block)."""
+    if table.preds[i] and table.native[i] >= native_max:
+        return False
+    line = table.lines[i]
+    low = line.lower()
+    words = _WORD.findall(low)
+    if DRUGS.isdisjoint(words) and _SHOP_WORDS.isdisjoint(words) and _DOSE.search(low) is None:
+        return "." in low and _shop_link(line)
+    return _english(table, model, i, False, _english_words(table, model, line))
+
+
+# The longest line of drug names, doses and prices alone looked at where fastText reads the page's language
+# ("Sildenafil Citrate / Tadalafil / Vardenafil 20mg - $0.99": 56 characters).
+_NO_WORDS_MAX_CHARS = 80
 
 
 def _english(table: LineTable, model: LanguageModel, i: int, weak: bool, lean: float | None) -> bool:
