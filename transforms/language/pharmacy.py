@@ -20,7 +20,10 @@ goes with it (`_extend_to_block`, like gambling's block rule): a line next to a 
 not read confidently as the page's language, and that is a shop's link (a host or path with a pharmacy word or a
 drug: "www.edmedsdirect.cc") or reads as English with a shop's vocabulary (a drug, a dose, a price, a shop's word:
 "Men's Health", "Home | Bestsellers | Shipping Info | FAQ", "© 2021 X Online Pharmacy"; between two pharmacy
-lines any selling frame). And a page voted English is voted again without such lines
+lines any selling frame); such a line (`pharmacy_hint`, a selling frame or a price alone not enough) joins an
+English block that the decisions remove by its language, too (`decisions._joins_block`: "Erectile Dysfunction
+Bestsellers" between two English pitch lines without a drug). And a page voted English is voted again without
+such lines
 (`features.vote_without_block`, the mechanism gambling uses), so that an injected block larger than the page's own
 text no longer decides the page's language. Nothing is removed from an English page (an English health article
 about Viagra, "Tadalafil, sold as Cialis, can interact with nitrates", keeps every line), and a page's own lines
