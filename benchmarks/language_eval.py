@@ -72,7 +72,7 @@ Banks (`--bank`), and what each was used for:
             tuning material from the next pass on. At the second pharmacy pass's end (the block rule, the wider
             drug list, drug-and-dose lines, `pharmacy_hint`): 0.9854 (0.884 % / 0.025 %); still missed: lone shop
             URLs and copyright lines, "Super P-Force", an eight-line block that outvotes a short page.
-  holdout10 English pharmacy spam on non-English Latin pages plus controls, written blind at the start of issue 25's
+  holdout11 English pharmacy spam on non-English Latin pages plus controls, written blind at the start of issue 25's
             second pharmacy pass (before any of its rules), run once on main's logic (b5c540a): shop names and
             URLs, price tables, "Rx" tags, brand and generic pairs, bestseller and category lists, Title Case
             headings, a shop's menu, payment and trust lines. Controls: `legit_en` (English patient information,
@@ -87,7 +87,7 @@ Also the controls' kept-text fraction per language.
 Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2|...|holdout10] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|...|holdout11] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -1216,15 +1216,16 @@ CONTROL_PAGES_H9 = [
 ]
 
 
-# Tenth held-out set (`--bank holdout10`): English pharmacy spam on non-English Latin pages, and controls; written
+# Eleventh held-out set (`--bank holdout11`; written as "holdout10" at the same time as the gambling pass's
+# holdout10, renamed when both met on main): English pharmacy spam on non-English Latin pages, and controls; written
 # blind at the start of issue 25's second pharmacy pass (before any of its rules), run once on main's logic. Shapes of
 # real pharmacy link spam the other banks do not write: shop names with their URLs, price tables (package, price,
 # per pill, savings), "Rx" tags, brand and generic pairs ("Cialis (Tadalafil) 20mg"), bestseller and category lists,
 # Title Case headings, a shop's menu, payment and trust lines. Controls: `legit_en` (English patient information,
 # drug labels and health news with brand and generic names, doses and prices, injected into English pages: want 0
-# removed) and `CONTROL_PAGES_H10`: German, French, Spanish, Italian, Dutch, Polish and Portuguese pages on
+# removed) and `CONTROL_PAGES_H11`: German, French, Spanish, Italian, Dutch, Polish and Portuguese pages on
 # medicines (package leaflets, a pharmacy's price list, news) and English health pages.
-H10_PAIRS = [("Viagra", "Sildenafil"), ("Cialis", "Tadalafil"), ("Levitra", "Vardenafil"), ("Propecia", "Finasteride"),
+H11_PAIRS = [("Viagra", "Sildenafil"), ("Cialis", "Tadalafil"), ("Levitra", "Vardenafil"), ("Propecia", "Finasteride"),
              ("Zithromax", "Azithromycin"), ("Cipro", "Ciprofloxacin"), ("Lexapro", "Escitalopram"),
              ("Zoloft", "Sertraline"), ("Lasix", "Furosemide"), ("Neurontin", "Gabapentin"), ("Lyrica", "Pregabalin"),
              ("Provigil", "Modafinil"), ("Ambien", "Zolpidem"), ("Xanax", "Alprazolam"), ("Valium", "Diazepam"),
@@ -1233,14 +1234,14 @@ H10_PAIRS = [("Viagra", "Sildenafil"), ("Cialis", "Tadalafil"), ("Levitra", "Var
              ("Mounjaro", "Tirzepatide"), ("Saxenda", "Liraglutide"), ("Suboxone", "Buprenorphine"),
              ("Percocet", "Oxycodone"), ("Ultram", "Tramadol"), ("Glucophage", "Metformin"),
              ("Synthroid", "Levothyroxine"), ("Priligy", "Dapoxetine"), ("Kamagra", "Sildenafil")]
-H10_GENERICS_ONLY = ["Tadacip", "Malegra", "Silagra", "Vilitra", "Tadalista", "Finpecia", "Aurogra", "Megalis"]
-H10_SHOPS = [("Canadian Health&Care Mall", "canadianhealthcaremall"), ("MyMedsPlus", "mymedsplus"),
+H11_GENERICS_ONLY = ["Tadacip", "Malegra", "Silagra", "Vilitra", "Tadalista", "Finpecia", "Aurogra", "Megalis"]
+H11_SHOPS = [("Canadian Health&Care Mall", "canadianhealthcaremall"), ("MyMedsPlus", "mymedsplus"),
              ("RxCheapStore", "rxcheapstore"), ("Pharma Express 24", "pharmaexpress24"), ("GenericDrugHouse",
              "genericdrughouse"), ("ED Meds Direct", "edmedsdirect"), ("Global Pharmacy Plus", "globalpharmacyplus"),
              ("PillBox Online", "pillboxonline"), ("USA Meds Outlet", "usamedsoutlet"), ("DrugStore4All",
              "drugstore4all")]
-H10_TLDS = ["com", "net", "org", "biz", "info", "cc", "ws", "pw", "life", "xyz"]
-H10_PHARMA_TEMPLATES = [
+H11_TLDS = ["com", "net", "org", "biz", "info", "cc", "ws", "pw", "life", "xyz"]
+H11_PHARMA_TEMPLATES = [
     # shop names and URLs
     "{Shop} - Your Trusted Source of Generic {Brand}",
     "Visit {shop}.{tld} for {Brand} and {Brand2} at discount prices",
@@ -1281,18 +1282,18 @@ H10_PHARMA_TEMPLATES = [
 ]
 
 
-def gen_pharmacy_h10(rng: random.Random) -> str:
-    (brand, generic), (brand2, generic2) = rng.sample(H10_PAIRS, 2)
-    shop_name, shop = rng.choice(H10_SHOPS)
+def gen_pharmacy_h11(rng: random.Random) -> str:
+    (brand, generic), (brand2, generic2) = rng.sample(H11_PAIRS, 2)
+    shop_name, shop = rng.choice(H11_SHOPS)
     fields = {
-        "Shop": shop_name, "shop": shop, "tld": rng.choice(H10_TLDS), "Brand2": brand2, "Brand": brand,
-        "brand_low": brand.lower(), "Generic2": generic2, "Generic": generic, "Extra": rng.choice(H10_GENERICS_ONLY),
+        "Shop": shop_name, "shop": shop, "tld": rng.choice(H11_TLDS), "Brand2": brand2, "Brand": brand,
+        "brand_low": brand.lower(), "Generic2": generic2, "Generic": generic, "Extra": rng.choice(H11_GENERICS_ONLY),
         "dose": rng.choice(["5", "10", "20", "25", "40", "50", "100", "200", "500"]),
     }
-    return _fill_fields(rng.choice(H10_PHARMA_TEMPLATES), fields, rng)
+    return _fill_fields(rng.choice(H11_PHARMA_TEMPLATES), fields, rng)
 
 
-H10_LEGIT_EN = [
+H11_LEGIT_EN = [
     "Sildenafil (Viagra) 50 mg is taken about an hour before sexual activity, no more than once a day.",
     "Generic atorvastatin costs about $10 a month, compared with more than $200 for brand-name Lipitor.",
     "Zoloft (sertraline) is usually started at 50 mg once daily and may be increased by your doctor.",
@@ -1310,13 +1311,13 @@ H10_LEGIT_EN = [
 ]
 
 
-def gen_legit_en_h10(rng: random.Random) -> str:
-    return _fill3(rng.choice(H10_LEGIT_EN), rng)
+def gen_legit_en_h11(rng: random.Random) -> str:
+    return _fill3(rng.choice(H11_LEGIT_EN), rng)
 
 
-HOLDOUT10_GENERATORS = {"pharmacy_en": gen_pharmacy_h10, "legit_en": gen_legit_en_h10}
+HOLDOUT11_GENERATORS = {"pharmacy_en": gen_pharmacy_h11, "legit_en": gen_legit_en_h11}
 
-CONTROL_PAGES_H10 = [
+CONTROL_PAGES_H11 = [
     ("de", "Gebrauchsinformation: Information für Anwender\nTadalafil AL 20 mg Filmtabletten\nWas ist Tadalafil AL "
            "und wofür wird es angewendet?\nTadalafil AL enthält den Wirkstoff Tadalafil und gehört zu einer Gruppe "
            "von Arzneimitteln, die als Phosphodiesterase-Typ-5-Hemmer bezeichnet werden.\nNehmen Sie Tadalafil AL "
@@ -1470,15 +1471,15 @@ BANKS = {
     "holdout7": HOLDOUT7_GENERATORS,
     "holdout8": HOLDOUT8_GENERATORS,
     "holdout9": HOLDOUT9_GENERATORS,
-    "holdout10": HOLDOUT10_GENERATORS,
+    "holdout11": HOLDOUT11_GENERATORS,
 }
 
 # Banks with whole control pages in the gambling kinds' own languages (printed after the kinds).
 CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8, "holdout9": CONTROL_PAGES_H9,
-                 "holdout10": CONTROL_PAGES_H10}
+                 "holdout11": CONTROL_PAGES_H11}
 
 # Banks whose injections may also land inside a real paragraph (`inject`).
-INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout9", "holdout10"})
+INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout9", "holdout11"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u024f\"\u201c(])")
@@ -1528,7 +1529,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout10 (see above)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout11 (see above)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

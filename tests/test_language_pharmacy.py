@@ -121,7 +121,7 @@ def test_vocabulary(line, spam):
     assert is_spam(line) is spam
 
 
-# The second pharmacy pass (holdout9's misses, the shapes of holdout10): a shop's block of drugs outside the first
+# The second pharmacy pass (holdout9's misses, the shapes of holdout11): a shop's block of drugs outside the first
 # list, drug-and-dose lines without a selling word, a price table, a shop's URL, heading and menu.
 SHOP_BLOCK = [
     "Erectile Dysfunction Bestsellers",

@@ -47,7 +47,7 @@ generics that rogue online pharmacies sell (prednisone, valacyclovir, sertraline
 pregabalin, the weight-loss injections tirzepatide and liraglutide, tapentadol), their US brand names as on the FDA's
 drug labels (Lipitor, Zithromax, Valtrex, Lasix, Synthroid, Zoloft, Lexapro, Mounjaro, Rybelsus, Stendra, ...), and
 the Indian generic ED brands that pharmacy spam sells (Vidalista, Cenforce, Fildena, Tadacip, Malegra, ...); some of
-them are in holdout9's and holdout10's lists (read after their blind runs). No name is a word of German, French,
+them are in holdout9's and holdout11's lists (read after their blind runs). No name is a word of German, French,
 Spanish, Italian, Dutch, Portuguese or Polish by the word lists (`wordlm`, every one at the floor; "cipro", Italian
 for Cyprus, is left out). The frames: plain English selling words, and the signs
 of a rogue online pharmacy that the FDA's BeSafeRx campaign lists (it sells prescription drugs without a
@@ -179,11 +179,11 @@ def _frames(low: str) -> set[str]:
 
 
 def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
-    """The table's `pharmacy` column (and `pharmacy_hint`): line i is English pharmacy spam on a page that is not English. It has the
+    """The table's `pharmacy` column: line i is English pharmacy spam on a page that is not English. It has the
     vocabulary (`is_spam`), it reads as English (`_english`) or is a shop's link (`_shop_link`), and fastText gives
     the page's group less than `native_max` (a line of the page's language that names a drug and a price stays);
     or it has no words but drug names and a dose, a price or a shop's link, whatever fastText reads. Then the rest
-    of the block (`_extend_to_block`)."""
+    of the block (`_extend_to_block`), and the `pharmacy_hint` column (`_hint`)."""
     n = len(table.lines)
     table.pharmacy, table.pharmacy_hint = [False] * n, [False] * n
     if table.doc_group == ENGLISH:
