@@ -30,9 +30,9 @@ group (Indonesian/Malay, or Vietnamese) when its evidence is strong enough and t
   cost: a page's own short line with a code right next to an injected block goes with it ("ABC7 News"); a page's
   references, dates, code and version lines do not (none of them is a gambling site's link or a brand's tag).
   The fourth gambling pass (holdout9's hacked-site SEO pages) reads the block itself more: the brands its gambling
-  lines name (`_block_brands`: codes and invented words) mark their neighbours' tags, logins, links, e-mail
-  addresses and copyright lines as the block's ("DEWAKOIN Login", "sites.google.com/view/dewakoin-login",
-  "Copyright © 2024 DEWAKOIN."); a link line or a brand code's tag joins whatever fastText reads of its few words
+  lines name (`_block_brands`: codes and invented words, and those of the lines that join the block) mark their
+  neighbours' tags, logins, links, e-mail addresses and copyright lines as the block's ("DEWAKOIN Login",
+  "sites.google.com/view/dewakoin-login", "Copyright © 2024 DEWAKOIN."); a link line or a brand code's tag joins whatever fastText reads of its few words
   (fewer letters than `short_run_min_letters`, too few to tell a language: "Link: https://x.xyz/register"); a line
   between two gambling lines joins unless fastText reads it confidently as the page's language (a fact table's
   "Năm thành lập | 2019", "Muc luc"); and a neighbour joins on a generic gambling word ("Minimal Deposit | Rp
@@ -380,6 +380,7 @@ def _extend_to_block(
             if _joins_block(table, model, native_max, lean_score, j, group, between, brands, few_letters):
                 table.gambling[j] = group
                 seeds.append((j, group))
+                brands |= _block_brands([table.lines[j]], model)  # the brands a joined line names count too
 
 
 # The words of a gambling line that name its site: brand codes (SV66, MEJA303) and invented words (in no word list
