@@ -300,16 +300,16 @@ def fill(
     table.gambling, table.gambling_hint = [""] * n, [False] * n
     doc_group = table.doc_group
     min_letters, max_native = skip
-    seen = [
-        (i, ev)
+    looked = {
+        i: evidence(line)
         for i, line in enumerate(table.lines)
         if table.letters[i]
         and (
             not (table.preds[i] and table.evidence[i] >= min_letters and table.native[i] >= max_native)
             or table.material[i] < 1.0
         )
-        and (ev := evidence(line))
-    ]
+    }
+    seen = [(i, ev) for i, ev in looked.items() if ev]
     for i, ev in seen:
         table.gambling_hint[i] = bool(
             (ev.strong or (ev.weak and (ev.brand or ev.groups - {doc_group})))
@@ -347,18 +347,24 @@ def fill(
             lean = VI
         native = table.native[i] if table.preds[i] else 0.0
         table.gambling[i] = spam_group(ev, doc_group, lean, partly, native, native_max)
-    _extend_to_block(table, model, native_max, lean_score, few_letters)
+    _extend_to_block(table, model, native_max, lean_score, few_letters, looked)
 
 
 def _extend_to_block(
-    table: LineTable, model: LanguageModel, native_max: float, lean_score: float, few_letters: int
+    table: LineTable,
+    model: LanguageModel,
+    native_max: float,
+    lean_score: float,
+    few_letters: int,
+    looked: dict[int, Evidence | None],
 ) -> None:
     """The rest of an injected block: a line next to a gambling line of a group (lines without letters between
     do not separate) is gambling spam of that group too when it is made for the block (`_joins_block`). It passes
     this on, so a block is followed to its end; a line of the page (a sentence fastText reads as the page's
     language, or a line without gambling vocabulary, lean, links or the block's brand) stops it.
     `decisions._extend_to_neighbours` joins neighbours by the language of their words; this joins them by what a
-    gambling block is made of, names and link lines included, which that rule leaves to the page."""
+    gambling block is made of, names and link lines included, which that rule leaves to the page. `looked`: the
+    lines' evidence where `fill` took it already."""
     n = len(table.lines)
 
     def next_line(i: int, step: int) -> int | None:
@@ -377,7 +383,8 @@ def _extend_to_block(
                 continue
             k = next_line(j, step)
             between = k is not None and bool(table.gambling[k])
-            if _joins_block(table, model, native_max, lean_score, j, group, between, brands, few_letters):
+            ev = looked[j] if j in looked else evidence(table.lines[j])
+            if _joins_block(table, model, native_max, lean_score, j, ev, group, between, brands, few_letters):
                 table.gambling[j] = group
                 seeds.append((j, group))
                 brands |= _block_brands([table.lines[j]], model)  # the brands a joined line names count too
@@ -403,11 +410,14 @@ def _block_brands(lines: Sequence[str], model: LanguageModel) -> frozenset[str]:
 
 
 def _names_brand(line: str, brands: frozenset[str]) -> bool:
-    """`line` names one of the block's `brands`: as a word, or inside a link's piece ("hb88vn", "link-sun52")."""
+    """`line` names one of the block's `brands`: as a word, or inside a longer piece ("linktr.ee/hb88vn")."""
     if not brands:
         return False
     pieces = _PIECE.findall(line.lower())
-    return any(p in brands or any(b in p for b in brands if len(b) >= 4) for p in pieces)
+    if not brands.isdisjoint(pieces):
+        return True
+    longer = [b for b in brands if len(b) >= 4]
+    return any(b in p for p in pieces if len(p) > 4 for b in longer)
 
 
 def _joins_block(
@@ -416,12 +426,14 @@ def _joins_block(
     native_max: float,
     lean_score: float,
     j: int,
+    ev: Evidence | None,
     group: str,
     between: bool,
     brands: frozenset[str],
     few_letters: int,
 ) -> bool:
-    """Line `j`, next to a gambling line of `group` (`between`: and between two of them), is part of the block:
+    """Line `j` (its evidence `ev`), next to a gambling line of `group` (`between`: and between two of them), is
+    part of the block:
     - with a brand (a brand code, an invented capitalized word, or a brand the block names: `_block_brands`)
       and some gambling vocabulary, whatever fastText reads ("Register at PANDAWA88 today and claim your
       freespin bonus", "Dabet - Leading online betting site in Asia");
@@ -443,16 +455,19 @@ def _joins_block(
       (`wordlm`, any ratio above 0 with a third of the letters: "Trang chu | Khuyen mai | Dai ly"), or fastText's
       probability for the group at least `lean_score` ("Metode Pembayaran | DANA, OVO, GoPay, QRIS")."""
     line = table.lines[j]
-    ev = evidence(line)
     named = _names_brand(line, brands)
     if ev is not None and (ev.strong or ev.weak) and (ev.brand or named or _invented_name(line, model, _ANY_NAME)):
         return True
     if "©" in line and ((ev is not None and ev.brand) or named):
         return True
     branded = (ev is not None and ev.brand) or named or _invented_name(line, model)
-    link = _link_line(line, model, brands)
     native = bool(table.preds[j]) and table.native[j] >= native_max
-    if link and (named or link == "tag" or table.evidence[j] < few_letters):
+    few = table.evidence[j] < few_letters
+    # a link line counts on a line fastText reads as the page's only as below (most neighbours are the page's
+    # own sentences: not looked at)
+    maybe = named or between or few or not native or (ev is not None and ev.brand)
+    link = _link_line(line, model, brands) if maybe else ""
+    if link and (named or link == "tag" or few):
         return True
     if between and (branded or link or not native):
         return True
