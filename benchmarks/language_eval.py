@@ -57,7 +57,7 @@ Banks (`--bank`), and what each was used for:
             block rule): 0.8973 / 0.8035 / 0.9316 / 0.9193, the same losses. Still missed: single short tags
             ("Coba BUKITJP"), English-framed lines without language ("X - Top reputable bookmaker in Vietnam"),
             copyright lines at a block's edge, keyword stuffing of a brand without digits.
-  holdout9  written blind (without reading the lexicon) at the start of issue 25 item 5's fourth gambling pass, before
+  holdout10 written blind (without reading the lexicon) at the start of issue 25 item 5's fourth gambling pass, before
             any of its tuning, and run once on main's logic (0ff40d9): the SEO pages injected into hacked sites
             (titles with ":" "~" "»", breadcrumbs, fact tables, shop ratings and prices, FAQ, tables of contents,
             testimonials, fake bylines and addresses, small-caps and full-width letters, Linktree / Google Sites
@@ -77,7 +77,7 @@ Also the controls' kept-text fraction per language.
 Targets: recall >= 0.98, loss <= 0.5 %, non-English controls keep >= 95 %.
 
     .venv/bin/python benchmarks/language_eval.py [--seed 7] [--max-pages 400] [--per-page 1] [--holdout]
-        [--bank dev|holdout|holdout2|...|holdout9] [--set key=value ...] [--show N]
+        [--bank dev|holdout|holdout2|...|holdout10] [--set key=value ...] [--show N]
 """
 
 from __future__ import annotations
@@ -1032,7 +1032,7 @@ def _strip_marks(text: str) -> str:
 
 def _compose8(rng: random.Random, templates: list[str], parts: list[str], brands: list[str], shorts: list[str],
               marks_off: float = 0.0, n_parts: int = 4) -> str:
-    """One line of holdout8 (4 phrase parts drawn) or holdout9 (3 drawn, its own random stream)."""
+    """One line of holdout8 (4 phrase parts drawn) or holdout10 (3 drawn, its own random stream)."""
     p = [_fill3(x, rng) for x in rng.sample(parts, n_parts)] + [""]
     brand = rng.choice(brands)
     fields = {
@@ -1066,8 +1066,8 @@ HOLDOUT8_GENERATORS = {
     "gambling_id_eu": gen_gambling_id_h8, "gambling_vi_eu": gen_gambling_vi_h8,
 }
 
-# Ninth held-out set (`--bank holdout9`): the two gambling kinds, the same two on non-English Latin pages, and
-# controls; written blind for issue 25 item 5's fourth gambling pass (without reading the lexicon or its rules), before
+# Tenth held-out set (`--bank holdout10`; written as "holdout9" at the same time as the pharmacy pass's holdout9, and
+# renamed): the two gambling kinds, the same two on non-English Latin pages, and controls; written blind for issue 25 item 5's fourth gambling pass (without reading the lexicon or its rules), before
 # any of its tuning, and run once on main's logic. Shapes of the judol / nhà cái SEO pages injected into hacked
 # government, campus and shop sites that the earlier banks did not write: page titles with a colon, tilde or "»"
 # ("KOITOTO : Situs Toto ..."), breadcrumbs, fact tables ("Minimal Deposit | Rp 10.000", "Giấy phép | PAGCOR"),
@@ -1076,11 +1076,11 @@ HOLDOUT8_GENERATORS = {
 # full-width letters, domain-shaped brands ("lapakcuan.net"), Google Sites and Linktree links, brands without digits,
 # and English-framed lines. Controls: `legit_en` (English lines on Indonesian and Vietnamese places, food and names,
 # bookmakers and casinos, an operator "not available in Indonesia", model codes, a news site's copyright line and
-# menu) and `CONTROL_PAGES_H9`: Indonesian, Vietnamese and Malay news on gambling with their "Baca juga" / "Xem
+# menu) and `CONTROL_PAGES_H10`: Indonesian, Vietnamese and Malay news on gambling with their "Baca juga" / "Xem
 # thêm" link lines and short captions.
-H9_ID_BRANDS = ["KOITOTO", "SENJATOTO", "NAGAHOKI", "Pausbiru", "MEJA303", "lapakcuan", "TOTOJITU", "Rusa4D",
+H10_ID_BRANDS = ["KOITOTO", "SENJATOTO", "NAGAHOKI", "Pausbiru", "MEJA303", "lapakcuan", "TOTOJITU", "Rusa4D",
                 "BOSKURAYA", "SINAR99", "Kapten77", "GURITAPLAY", "DEWAKOIN", "asia338", "PETIRBET", "MERPATI4D"]
-H9_ID_PARTS = [
+H10_ID_PARTS = [
     "situs toto macau resmi", "live draw sdy tercepat", "paito warna hk lengkap", "slot thailand super gacor",
     "slot server kamboja no 1", "depo qris 5 ribu", "gates of gatot kaca x500", "sweet bonanza pecah beruntun",
     "mahjong wins 3 black scatter", "rtp slot live akurat 98%", "jam hoki main slot malam", "bandar togel hadiah 4d 10 juta",
@@ -1089,9 +1089,9 @@ H9_ID_PARTS = [
     "shio togel keluar hari ini", "colok jitu 2d", "rolling bola 0,7%", "judi kartu qq online",
     "aplikasi slot penghasil uang", "situs judi paling aman",
 ]
-H9_ID_SHORT = ["Login {brand}", "{brand} Login", "Situs {brand}", "Alternatif {brand}", "{brand} resmi",
+H10_ID_SHORT = ["Login {brand}", "{brand} Login", "Situs {brand}", "Alternatif {brand}", "{brand} resmi",
                "Daftar {brand}", "Masuk {brand} Sekarang", "{brand} hoki", "{brand} 🔥", "» {brand}"]
-H9_ID_TEMPLATES = [
+H10_ID_TEMPLATES = [
     # page titles of a hacked page
     "{BRAND} : {P1} & {P2} Terbaru {y2}",
     "{brand} ~ {P1} Hari Ini",
@@ -1135,9 +1135,9 @@ H9_ID_TEMPLATES = [
     # keyword stuffing without digits
     "{brand} {brand} slot {brand} togel {brand} toto {brand} rtp",
 ]
-H9_VI_BRANDS = ["SV66", "8KBET", "Rikvip", "Sun52", "HB88", "MU88", "XO88", "OK9", "Go789", "Nohu52", "Tk88",
+H10_VI_BRANDS = ["SV66", "8KBET", "Rikvip", "Sun52", "HB88", "MU88", "XO88", "OK9", "Go789", "Nohu52", "Tk88",
                 "Bk8vn", "VIN777", "Sunbet", "Luxury88", "Dabet"]
-H9_VI_PARTS = [
+H10_VI_PARTS = [
     "casino trực tuyến đẳng cấp", "cá cược thể thao hấp dẫn", "xổ số 3 miền nhanh nhất", "đá gà campuchia",
     "bắn cá long vương", "game bài tiến lên", "tặng 100% nạp đầu", "hoàn trả 1.5% không giới hạn",
     "rút tiền 24/7", "dự đoán xổ số miền nam", "bạch thủ lô hôm nay", "thống kê giải đặc biệt",
@@ -1146,9 +1146,9 @@ H9_VI_PARTS = [
     "casino truc tuyen", "ca cuoc the thao", "xo so mien bac", "tang tien cuoc mien phi", "nha cai uy tin so 1",
     "keo nha cai chuan",
 ]
-H9_VI_SHORT = ["Trang chủ {brand}", "{brand} com", "Vào {brand}", "{brand} – Nhà cái", "Đăng nhập {brand}",
+H10_VI_SHORT = ["Trang chủ {brand}", "{brand} com", "Vào {brand}", "{brand} – Nhà cái", "Đăng nhập {brand}",
                "{brand} Casino", "App {brand}", "{brand} mobile", "Link {brand} mới", "» {brand}"]
-H9_VI_TEMPLATES = [
+H10_VI_TEMPLATES = [
     # page titles
     "{BRAND} – Link Vào {BRAND} Chính Thức Không Bị Chặn {y2}",
     "Nhà Cái {brand} » {P1}",
@@ -1193,7 +1193,7 @@ H9_VI_TEMPLATES = [
 ]
 # Legitimate English lines: Indonesian and Vietnamese places, food and names in English prose, bookmakers and
 # casinos, an operator that is not available in Indonesia, model codes, a news site's copyright line and menu.
-H9_LEGIT_EN = [
+H10_LEGIT_EN = [
     "Bet365 casino is not available in Indonesia, Vietnam or the United States.",
     "William Hill and Ladbrokes cut their odds on the favourite to 5/{d} after Saturday's trial.",
     "DraftKings Sportsbook launched in North Carolina on {d} March, taking bets on college basketball.",
@@ -1218,7 +1218,7 @@ H9_LEGIT_EN = [
     "GeForce RTX 4070 Ti SUPER, 16 GB GDDR6X, PCIe 4.0 x16",
 ]
 # Whole Indonesian, Vietnamese and Malay news pages about gambling, with their link and caption lines.
-CONTROL_PAGES_H9 = [
+CONTROL_PAGES_H10 = [
     ("id", "Polda Metro Jaya menangkap lima admin situs judi online yang mengelola ratusan akun media sosial untuk "
            "promosi.\nBaca juga: Kominfo Blokir Ribuan Situs Judi Slot dalam Sepekan\nPara tersangka dibayar "
            "beberapa juta rupiah per bulan untuk menyebarkan tautan situs judi ke grup percakapan.\nPolisi menyita "
@@ -1245,21 +1245,21 @@ CONTROL_PAGES_H9 = [
 ]
 
 
-def gen_gambling_id_h9(rng: random.Random) -> str:
-    return _compose8(rng, H9_ID_TEMPLATES, H9_ID_PARTS, H9_ID_BRANDS, H9_ID_SHORT, n_parts=3)
+def gen_gambling_id_h10(rng: random.Random) -> str:
+    return _compose8(rng, H10_ID_TEMPLATES, H10_ID_PARTS, H10_ID_BRANDS, H10_ID_SHORT, n_parts=3)
 
 
-def gen_gambling_vi_h9(rng: random.Random) -> str:
-    return _compose8(rng, H9_VI_TEMPLATES, H9_VI_PARTS, H9_VI_BRANDS, H9_VI_SHORT, marks_off=0.2, n_parts=3)
+def gen_gambling_vi_h10(rng: random.Random) -> str:
+    return _compose8(rng, H10_VI_TEMPLATES, H10_VI_PARTS, H10_VI_BRANDS, H10_VI_SHORT, marks_off=0.2, n_parts=3)
 
 
-def gen_legit_en_h9(rng: random.Random) -> str:
-    return _fill3(rng.choice(H9_LEGIT_EN), rng)
+def gen_legit_en_h10(rng: random.Random) -> str:
+    return _fill3(rng.choice(H10_LEGIT_EN), rng)
 
 
-HOLDOUT9_GENERATORS = {
-    "gambling_id": gen_gambling_id_h9, "gambling_vi": gen_gambling_vi_h9, "legit_en": gen_legit_en_h9,
-    "gambling_id_eu": gen_gambling_id_h9, "gambling_vi_eu": gen_gambling_vi_h9,
+HOLDOUT10_GENERATORS = {
+    "gambling_id": gen_gambling_id_h10, "gambling_vi": gen_gambling_vi_h10, "legit_en": gen_legit_en_h10,
+    "gambling_id_eu": gen_gambling_id_h10, "gambling_vi_eu": gen_gambling_vi_h10,
 }
 
 HOLDOUT2_GENERATORS = {
@@ -1379,14 +1379,14 @@ BANKS = {
     "holdout6": HOLDOUT6_GENERATORS,
     "holdout7": HOLDOUT7_GENERATORS,
     "holdout8": HOLDOUT8_GENERATORS,
-    "holdout9": HOLDOUT9_GENERATORS,
+    "holdout10": HOLDOUT10_GENERATORS,
 }
 
 # Banks with whole control pages in the gambling kinds' own languages (printed after the kinds).
-CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8, "holdout9": CONTROL_PAGES_H9}
+CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8, "holdout10": CONTROL_PAGES_H10}
 
 # Banks whose injections may also land inside a real paragraph (`inject`).
-INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout9"})
+INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout10"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u024f\"\u201c(])")
@@ -1436,7 +1436,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--show", type=int, default=0, help="print up to N misses and false removals per kind")
     ap.add_argument("--holdout", action="store_true", help="use the held-out spam banks (never tune on them)")
     ap.add_argument("--bank", choices=sorted(BANKS), default=None,
-                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout9 (see above)")
+                    help="spam phrase banks: dev (default), holdout (= --holdout), holdout2 ... holdout10 (see above)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="LanguageConfig override")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

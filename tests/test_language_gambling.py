@@ -192,11 +192,11 @@ BLOCK = [
 ]
 
 
-# A block of the SEO pages injected into hacked sites (issue 25 item 5's fourth pass; holdout9's shapes, read after
+# A block of the SEO pages injected into hacked sites (issue 25 item 5's fourth pass; holdout10's shapes, read after
 # its one run), one brand throughout as in the wild: a fact table, a provider list, the brand's login and link
 # lines, an English-framed line and the block's copyright line go with its gambling line, whatever fastText reads
 # of their few words; the article's own lines around the block stay.
-BLOCK9 = [
+BLOCK10 = [
     "DEWAKOIN : Situs Toto Macau Resmi & Slot Thailand Super Gacor Terbaru 2025",  # the gambling line
     "Metode Pembayaran | DANA, OVO, GoPay, QRIS, BCA",  # fastText: Indonesian, no gambling word
     "Minimal Deposit | Rp 10.000",  # a generic gambling word, fastText unsure
@@ -209,7 +209,7 @@ BLOCK9 = [
 ]
 
 
-@pytest.mark.parametrize("block", [BLOCK, BLOCK9], ids=["holdout8", "holdout9"])
+@pytest.mark.parametrize("block", [BLOCK, BLOCK10], ids=["holdout8", "holdout10"])
 def test_the_rest_of_a_gambling_block_goes_with_it(model, cfg, page, block):
     for at in (0, 5, len(page)):
         text = "\n".join(page[:at] + block + page[at:])
@@ -261,7 +261,7 @@ PAGE_OWN = [
 
 @pytest.mark.parametrize("own", PAGE_OWN)
 def test_a_pages_own_copyright_and_prose_next_to_a_gambling_block_stay(model, cfg, page, own):
-    spam = BLOCK9[0]
+    spam = BLOCK10[0]
     for lines in ([*page[:5], spam, own, *page[5:]], [*page[:5], own, spam, *page[5:]]):
         res = strip_foreign_lines("\n".join(lines), "en", model, cfg)
         assert res.removed == [spam]

@@ -29,7 +29,7 @@ group (Indonesian/Malay, or Vietnamese) when its evidence is strong enough and t
   brand or link line between two gambling lines ("© 2020 88CLB. All rights reserved."); and passes it on. The
   cost: a page's own short line with a code right next to an injected block goes with it ("ABC7 News"); a page's
   references, dates, code and version lines do not (none of them is a gambling site's link or a brand's tag).
-  The fourth gambling pass (holdout9's hacked-site SEO pages) reads the block itself more: the brands its gambling
+  The fourth gambling pass (holdout10's hacked-site SEO pages) reads the block itself more: the brands its gambling
   lines name (`_block_brands`: codes and invented words, and those of the lines that join the block) mark their
   neighbours' tags, logins, links, e-mail addresses and copyright lines as the block's ("DEWAKOIN Login",
   "sites.google.com/view/dewakoin-login", "Copyright © 2024 DEWAKOIN."); a link line or a brand code's tag joins whatever fastText reads of its few words
