@@ -41,7 +41,7 @@ GROUPS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "language": ("language_eval.py", "foreign-line stripping: injected-spam recall / legit loss"),
             "inline-quote": ("inline_quote_eval.py", "English lines quoting a Japanese/Chinese phrase must stay"),
             "multilingual": ("multilingual_eval.py", "real article pages kept per language, next to English"),
-            "gambling": ("gambling_lexicon.py", "the gambling lexicon on real text: lines it alone removes, cost/doc"),
+            "gambling": ("gambling_lexicon.py", "spam lexicons (gambling, pharmacy) on real text: lines they alone remove"),
             "filters": ("quality_report.py", "share of the bench pages each quality filter drops, per preset"),
             "dedup": ("dedup_eval.py", "near-duplicate recall at Jaccard >= 0.8, false merges"),
             "pii": ("pii_eval.py", "PII recall per kind, look-alikes masked (dev and holdout banks)"),

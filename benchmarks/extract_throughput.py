@@ -4,8 +4,10 @@
 
 Measured on the same records in the same run, interleaved chunk by chunk so that a noisy machine slows all three
 alike:
-- bare: `trafilatura.extract(payload_bytes, **same options)` (trafilatura decodes the bytes itself);
-- in-process: `extract_html` (our charset decoding + the same trafilatura call), no sandbox;
+- bare: `trafilatura.extract(payload_bytes, **same options)` (trafilatura decodes the bytes itself), with lxml.html's
+  own Python element lookup, as users run it;
+- in-process: `extract_html` (our charset decoding + the same trafilatura call, with lxml's C element lookup:
+  `transforms.extract.html.set_element_lookup`), no sandbox;
 - sandboxed: `ExtractorSandbox.extract` (what `ExtractText` runs with the default config: decode + extract in the
   child process, payload bytes over a socket, per-document time budget).
 The process (and the sandbox child, which inherits the affinity) is pinned to one CPU.
@@ -25,7 +27,7 @@ from fastwarc.warc import ArchiveIterator, WarcRecordType
 from harness import BENCH_WARC as DEFAULT_WARC  # puts the repository on sys.path
 
 from transforms.extract import ExtractConfig, ExtractError, ExtractorSandbox
-from transforms.extract.html import _trafilatura_options, extract_html
+from transforms.extract.html import _trafilatura_options, extract_html, set_element_lookup
 
 __all__ = ["main"]
 
@@ -73,8 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     failures = {k: 0 for k in elapsed}
 
     def run_bare(chunk: list) -> None:
-        for url, _, payload in chunk:
-            texts["bare"].append(trafilatura.extract(payload, url=url, deduplicate=False, **options))
+        set_element_lookup(c_level=False)  # trafilatura as users run it: lxml.html's own (Python) element lookup
+        try:
+            for url, _, payload in chunk:
+                texts["bare"].append(trafilatura.extract(payload, url=url, deduplicate=False, **options))
+        finally:
+            set_element_lookup()
 
     def run_in_process(chunk: list) -> None:
         for url, charset, payload in chunk:

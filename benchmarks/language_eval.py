@@ -57,6 +57,19 @@ Banks (`--bank`), and what each was used for:
             block rule): 0.8973 / 0.8035 / 0.9316 / 0.9193, the same losses. Still missed: single short tags
             ("Coba BUKITJP"), English-framed lines without language ("X - Top reputable bookmaker in Vietnam"),
             copyright lines at a block's edge, keyword stuffing of a brand without digits.
+  holdout9  English pharmacy spam on non-English Latin pages plus controls, written blind at the start of issue 25's
+            pharmacy pass (before any pharmacy rule was written), run once on main's logic (0ff40d9) and once at
+            the pass's end: new drug names, comment spam, link farms, keyword stuffing, price-per-pill lines, shop
+            hosts and URLs, Title Case and ALL CAPS headings, a shop's plain lines. Controls: `legit_en` (English
+            health news on the same drugs and doses, in English pages) and German, French, Spanish, Italian, Dutch
+            and English medical pages (kept lines printed). Run once, on 0ff40d9 (before): pharmacy_en 0.7599
+            (legit loss 0.890 %, excess 0.032 %); legit_en 0 removed and every control page line kept. At the
+            pass's end (pharmacy.py, the re-vote without its block): 0.8046 (0.893 % / 0.035 %), legit_en 0
+            removed, every control line kept. Still missed: drugs outside the lexicon (prednisone, amoxicillin,
+            doxycycline, valtrex, rybelsus, stendra, tapentadol), drug-and-dose lines without a selling word
+            ("Viagra 20mg"), shop URLs and a shop's plain lines ("© 2021 X Online Pharmacy. All rights reserved.",
+            "We ship to USA, UK ..."), Title Case headings ("Where To Buy Adipex Safely Online"); read since, so
+            tuning material from the next pass on.
   holdout10 written blind (without reading the lexicon) at the start of issue 25 item 5's fourth gambling pass, before
             any of its tuning, and run once on main's logic (0ff40d9): the SEO pages injected into hacked sites
             (titles with ":" "~" "»", breadcrumbs, fact tables, shop ratings and prices, FAQ, tables of contents,
@@ -1066,18 +1079,155 @@ HOLDOUT8_GENERATORS = {
     "gambling_id_eu": gen_gambling_id_h8, "gambling_vi_eu": gen_gambling_vi_h8,
 }
 
+# Ninth held-out set (`--bank holdout9`): English pharmacy spam on non-English Latin pages, and controls; written blind
+# for issue 25's pharmacy pass (before any pharmacy rule was written), run once on main's logic and once at the end
+# of that pass. New drug names (weight-loss injections, "generic ED" brands, benzodiazepines, steroids), and the
+# shapes of real pharmacy spam the dev bank does not write: comment spam, footer link farms, SEO keyword stuffing,
+# price-per-pill lines, shop hosts and URLs, short headings in Title Case and ALL CAPS, shipping and payment lines,
+# and a shop's plain lines (copyright, "We ship to ..."). Controls: `legit_en` (English health news and patient
+# information on the same drugs, doses and online pharmacies, injected into English pages: the recall column is the
+# share removed, want 0) and `CONTROL_PAGES_H9`: German, French, Spanish, Italian and Dutch medical pages about the
+# same drugs (with English drug and product names), and English health articles about Viagra and online pharmacies.
+H9_DRUGS = ["Vidalista", "Cenforce", "Fildena", "Kamagra Oral Jelly", "Suhagra", "Avanafil", "Stendra", "Dapoxetine",
+            "Semaglutide", "Ozempic", "Wegovy", "Rybelsus", "Alprazolam", "Zolpidem", "Clonazepam", "Armodafinil",
+            "Tapentadol", "Hydrocodone", "Codeine", "Ivermectin", "Xenical", "Orlistat", "Valtrex", "Doxycycline",
+            "Amoxicillin", "Prednisone", "Nolvadex", "Clenbuterol", "Anavar", "Super P-Force", "Viagra", "Cialis",
+            "Sildenafil Citrate", "Tadalafil", "Levitra", "Xanax", "Tramadol", "Adipex", "Soma", "Propecia"]
+H9_SHOPS = ["rxmeds24", "pillsdirect", "canadameds-online", "genericshop", "trustpharma", "edpills4u", "medsnorx",
+            "bestrxstore", "cheapmeds", "safepills"]
+H9_TLDS = ["com", "net", "top", "shop", "store", "online", "su", "to"]
+H9_PHARMA_TEMPLATES = [
+    # comment spam
+    "Great article! I ordered {drug} from {shop}.{tld} last month and it arrived in {d} days, highly recommend",
+    "Thanks for sharing. Anyone looking for cheap {drug} should check {shop}.{tld}",
+    "I was skeptical at first but {drug} {dose}mg really works, got mine without a prescription",
+    "Nice blog, btw you can get {drug} at half price here: https://{shop}.{tld}/{drug_low}",
+    # footer link farms and keyword stuffing
+    "buy {drug_low} online | cheap {drug2_low} | generic {drug_low} | {drug2_low} no rx | online pharmacy",
+    "{drug} price • {drug} {dose}mg • {drug} reviews • {drug} without prescription • {drug} uk",
+    "Tags: {drug_low}, {drug2_low}, buy pills online, discount pharmacy, overnight shipping",
+    "{drug_low} {drug_low} online {drug_low} cheap {drug_low} order {drug_low} generic",
+    # price lines
+    "{drug} {dose}mg x {n2} pills - ${d}9.95 (${d}.{n2} per pill)",
+    "{drug} {dose} mg: 90 tablets for ${n3}, free bonus pills with every order",
+    "Price per pill from $0.{n2} — the lowest {drug} prices on the internet",
+    # headings
+    "Buy Generic {Drug} Online Without Prescription",
+    "ORDER {DRUG} ONLINE - OVERNIGHT DELIVERY",
+    "Cheap {Drug} Tablets",
+    "{Drug} {dose}mg",
+    "Where To Buy {Drug} Safely Online",
+    # shop lines
+    "We ship to USA, UK, Canada, Australia and the EU in plain unmarked packaging",
+    "Secure checkout: Visa, MasterCard, PayPal and Bitcoin accepted",
+    "© {y} {Shop} Online Pharmacy. All rights reserved.",
+    "24/7 customer support, 100% money back guarantee, no questions asked",
+    "Licensed Canadian pharmacy - no doctor consultation needed",
+    "https://www.{shop}.{tld}/",
+    # pitches
+    "Lose up to {d}0 pounds in a month with {drug}, no diet or exercise required",
+    "Last longer in bed: {drug} starts working in 15 minutes and lasts up to 36 hours",
+    "Erectile dysfunction? Try {drug} soft tabs today and feel the difference tonight",
+    "Get {drug} delivered to your door without seeing a doctor, 100% discreet",
+    "Order {drug} and {drug2} online, no prescription required, fast FedEx shipping",
+    "{drug} for sale cheap - no Rx needed - pay with crypto",
+    "Need {drug} fast? Same-day dispatch, tracked worldwide delivery",
+    "Top rated online drugstore: {drug}, {drug2} and 500+ generics at wholesale prices",
+]
+
+
+def gen_pharmacy_h9(rng: random.Random) -> str:
+    drug, drug2 = rng.sample(H9_DRUGS, 2)
+    shop = rng.choice(H9_SHOPS)
+    fields = {
+        "drug_low": drug.lower().replace(" ", "-"), "drug2_low": drug2.lower(), "DRUG": drug.upper(),
+        "Drug": drug.title(), "drug2": drug2, "drug": drug, "Shop": shop.replace("-", " ").title().replace(" ", ""),
+        "shop": shop, "tld": rng.choice(H9_TLDS),
+    }
+    tpl = rng.choice(H9_PHARMA_TEMPLATES)
+    for k, v in fields.items():
+        tpl = tpl.replace("{" + k + "}", v)
+    return _fill3(tpl, rng)
+
+
+H9_LEGIT_EN = [
+    "The FDA approved the first generic versions of Viagra (sildenafil) in {y}, which cut the price sharply.",
+    "Tadalafil, sold as Cialis, can interact dangerously with nitrates prescribed for chest pain.",
+    "Pharmacists warn that websites selling Viagra without a prescription often ship counterfeit pills.",
+    "Take 500 mg of amoxicillin three times a day for seven days, as prescribed by your doctor.",
+    "Demand for Ozempic and Wegovy has led to shortages at pharmacies across the country.",
+    "The study followed {n3} men taking 50 mg of sildenafil and found no rise in heart problems.",
+    "Online pharmacies must display the EU common logo and be registered with the national regulator.",
+    "Do not buy prescription drugs online from sites that do not ask for a prescription, the agency said.",
+    "Tramadol is a controlled substance, and doctors are told to prescribe the lowest effective dose.",
+    "A generic drug contains the same active ingredient as the brand-name medicine and works the same way.",
+    "Side effects of Xanax (alprazolam) include drowsiness, and it should not be mixed with alcohol.",
+    "Interpol's Operation Pangea seized {n3},000 packages of fake medicines sold by illegal online pharmacies.",
+    "Ask your pharmacist whether a cheaper generic is available before you fill the prescription.",
+    "Semaglutide is given as a weekly injection, starting at 0.25 mg and raised every four weeks.",
+    "Patients over 65 should start on a lower dose of zolpidem, 5 mg at bedtime.",
+    "The NHS now lets pharmacists sell sildenafil 50 mg over the counter after a short consultation.",
+]
+
+
+def gen_legit_en_h9(rng: random.Random) -> str:
+    return _fill3(rng.choice(H9_LEGIT_EN), rng)
+
+
+HOLDOUT9_GENERATORS = {"pharmacy_en": gen_pharmacy_h9, "legit_en": gen_legit_en_h9}
+
+CONTROL_PAGES_H9 = [
+    ("de", "Seit 2013 ist Sildenafil als Generikum erhältlich, die Preise für Viagra sind seitdem stark gefallen.\n"
+           "Die Tabletten gibt es in den Stärken 25 mg, 50 mg und 100 mg, sie sind in Deutschland "
+           "verschreibungspflichtig.\nApotheker warnen vor Online-Shops, die Potenzmittel ohne Rezept verkaufen: "
+           "Ein großer Teil der dort bestellten Präparate ist gefälscht.\nSeriöse Versandapotheken erkennt man am "
+           "EU-Sicherheitslogo und an der Pflicht, ein Rezept vorzulegen.\nBei Herzerkrankungen und der Einnahme "
+           "von Nitraten darf Sildenafil nicht genommen werden."),
+    ("de", "Ibuprofen 400 mg Filmtabletten, 20 Stück\nParacetamol ratiopharm 500 mg Tabletten\nViagra 50 mg "
+           "Filmtabletten, 12 Stück – verschreibungspflichtig\nCialis 5 mg Filmtabletten\nVersandkostenfrei ab "
+           "20 € Bestellwert, Lieferung in 1–2 Werktagen.\nRezept einfach per App einlösen oder per Post "
+           "einsenden."),
+    ("fr", "Acheter du Viagra sans ordonnance sur internet est illégal en France et dangereux pour la santé.\n"
+           "L'Agence nationale de sécurité du médicament rappelle que seuls les sites autorisés peuvent vendre des "
+           "médicaments en ligne.\nLe tadalafil, commercialisé sous le nom de Cialis, est prescrit contre les "
+           "troubles de l'érection et l'hypertrophie bénigne de la prostate.\nLes génériques du sildenafil sont "
+           "remboursés dans certains cas par l'Assurance maladie.\nEn cas de doute, demandez conseil à votre "
+           "pharmacien."),
+    ("es", "La Agencia Española de Medicamentos alerta sobre la venta de Ozempic falsificado en páginas web y "
+           "redes sociales.\nEl medicamento, cuyo principio activo es la semaglutida, solo se puede dispensar con "
+           "receta médica.\nLos farmacéuticos recuerdan que comprar fármacos en internet sin receta supone un "
+           "riesgo para la salud.\nLa dosis inicial es de 0,25 mg una vez a la semana.\nLas farmacias online "
+           "legales muestran el logotipo común europeo."),
+    ("it", "Il Tramadol è un analgesico oppioide che richiede la prescrizione medica.\nL'Aifa ha segnalato siti "
+           "che vendono Xanax e Tramadol senza ricetta, spesso con prodotti contraffatti.\nI carabinieri del Nas "
+           "hanno oscurato decine di farmacie online illegali nell'ultimo anno."),
+    ("nl", "Steeds meer mensen bestellen afslankmiddelen zoals Wegovy via buitenlandse webwinkels.\nHet College "
+           "ter Beoordeling van Geneesmiddelen waarschuwt dat veel van deze middelen nep zijn.\nKoop geneesmiddelen "
+           "alleen bij een apotheek met een erkend logo."),
+    ("en", "Viagra was discovered by accident when Pfizer scientists were testing sildenafil as a heart drug.\n"
+           "Men in the trials reported erections as a side effect, and the company changed course.\nThe FDA "
+           "approved Viagra in 1998, and it became one of the best-selling drugs in the world.\nToday generic "
+           "sildenafil costs a fraction of the brand price, and some countries sell it without a prescription.\n"
+           "Doctors still advise a check-up first, because erectile dysfunction can be an early sign of heart "
+           "disease.\nBuying Viagra online from unlicensed sites carries the risk of fake or contaminated pills."),
+    ("en", "How to spot a fake online pharmacy\nIt sells prescription drugs such as Cialis, Xanax or Tramadol "
+           "without asking for a prescription.\nIt offers prices far below those of local pharmacies and bonus "
+           "pills with every order.\nIt has no physical address and no licence number you can check with a "
+           "regulator.\nIf in doubt, ask your doctor or pharmacist before you buy medicine online."),
+]
+
 # Tenth held-out set (`--bank holdout10`; written as "holdout9" at the same time as the pharmacy pass's holdout9, and
-# renamed): the two gambling kinds, the same two on non-English Latin pages, and controls; written blind for issue 25 item 5's fourth gambling pass (without reading the lexicon or its rules), before
-# any of its tuning, and run once on main's logic. Shapes of the judol / nhà cái SEO pages injected into hacked
-# government, campus and shop sites that the earlier banks did not write: page titles with a colon, tilde or "»"
-# ("KOITOTO : Situs Toto ..."), breadcrumbs, fact tables ("Minimal Deposit | Rp 10.000", "Giấy phép | PAGCOR"),
-# star ratings and prices of a fake shop page, FAQ questions and answers, numbered tables of contents of a review
-# article, provider and payment lists, testimonials with a name, fake CEO bylines and addresses, small-caps and
-# full-width letters, domain-shaped brands ("lapakcuan.net"), Google Sites and Linktree links, brands without digits,
-# and English-framed lines. Controls: `legit_en` (English lines on Indonesian and Vietnamese places, food and names,
-# bookmakers and casinos, an operator "not available in Indonesia", model codes, a news site's copyright line and
-# menu) and `CONTROL_PAGES_H10`: Indonesian, Vietnamese and Malay news on gambling with their "Baca juga" / "Xem
-# thêm" link lines and short captions.
+# renamed): the two gambling kinds, the same two on non-English Latin pages, and controls; written blind for issue 25
+# item 5's fourth gambling pass (without reading the lexicon or its rules), before any of its tuning, and run once on
+# main's logic. Shapes of the judol / nhà cái SEO pages injected into hacked government, campus and shop sites that the
+# earlier banks did not write: page titles with a colon, tilde or "»" ("KOITOTO : Situs Toto ..."), breadcrumbs, fact
+# tables ("Minimal Deposit | Rp 10.000", "Giấy phép | PAGCOR"), star ratings and prices of a fake shop page, FAQ
+# questions and answers, numbered tables of contents of a review article, provider and payment lists, testimonials with
+# a name, fake CEO bylines and addresses, small-caps and full-width letters, domain-shaped brands ("lapakcuan.net"),
+# Google Sites and Linktree links, brands without digits, and English-framed lines. Controls: `legit_en` (English lines
+# on Indonesian and Vietnamese places, food and names, bookmakers and casinos, an operator "not available in Indonesia",
+# model codes, a news site's copyright line and menu) and `CONTROL_PAGES_H10`: Indonesian, Vietnamese and Malay news on
+# gambling with their "Baca juga" / "Xem thêm" link lines and short captions.
 H10_ID_BRANDS = ["KOITOTO", "SENJATOTO", "NAGAHOKI", "Pausbiru", "MEJA303", "lapakcuan", "TOTOJITU", "Rusa4D",
                 "BOSKURAYA", "SINAR99", "Kapten77", "GURITAPLAY", "DEWAKOIN", "asia338", "PETIRBET", "MERPATI4D"]
 H10_ID_PARTS = [
@@ -1379,14 +1529,16 @@ BANKS = {
     "holdout6": HOLDOUT6_GENERATORS,
     "holdout7": HOLDOUT7_GENERATORS,
     "holdout8": HOLDOUT8_GENERATORS,
+    "holdout9": HOLDOUT9_GENERATORS,
     "holdout10": HOLDOUT10_GENERATORS,
 }
 
 # Banks with whole control pages in the gambling kinds' own languages (printed after the kinds).
-CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8, "holdout10": CONTROL_PAGES_H10}
+CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8, "holdout9": CONTROL_PAGES_H9,
+                 "holdout10": CONTROL_PAGES_H10}
 
 # Banks whose injections may also land inside a real paragraph (`inject`).
-INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout10"})
+INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout9", "holdout10"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u024f\"\u201c(])")
@@ -1514,7 +1666,7 @@ def main(argv: list[str] | None = None) -> None:
     if any(kind in BANKS[bank] for kind in LEGIT_KINDS):
         print("(* legitimate lines injected as a control: the recall column is the share of them removed, want 0)")
     if bank in CONTROL_PAGES:
-        print("\ncontrol pages (news about gambling in the kinds' own languages, cleaned on their own): kept lines")
+        print("\ncontrol pages (real text on the spam kinds' subjects, gambling or medicine, cleaned on their own): kept lines")
         for lang, text in CONTROL_PAGES[bank]:
             res = clean_language(text, model, cfg)
             n = len(text.split("\n"))

@@ -406,7 +406,7 @@ MIXED_ID_BLOCK = [
 
 
 # fastText's evidence alone: neither the word lists nor the gambling lexicon (tests/test_language_gambling.py)
-FASTTEXT_ONLY = {"wordfreq_enabled": False, "gambling_lexicon": False}
+FASTTEXT_ONLY = {"wordfreq_enabled": False, "gambling_lexicon": False, "pharmacy_lexicon": False}
 
 
 def test_mixed_line_next_to_removed_spam_goes_with_the_block(model, cfg):
@@ -434,7 +434,7 @@ def test_three_passes_line_table_decisions_edit(model, cfg):
     table = read_lines(text, model, cfg)
     n = len(table.lines)
     columns = [f.name for f in fields(table) if isinstance(getattr(table, f.name), list)]
-    assert len(columns) == 24 and all(len(getattr(table, c)) == n for c in columns)
+    assert len(columns) == 25 and all(len(getattr(table, c)) == n for c in columns)
     assert table.vote.lang == "en" and (table.doc_lang, table.native_langs) == ("en", ("en",))
     spam, indonesian = [6, 7, 8], language_group("id")
     assert [table.preds[i][0][0] for i in spam] == ["id", "id", "en"]  # fastText reads the mixed line English

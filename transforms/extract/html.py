@@ -7,8 +7,11 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import charset_normalizer
+import lxml.html
 import trafilatura
+import trafilatura.utils
 import webencodings
+from lxml import etree
 from trafilatura.deduplication import LRUCache
 from trafilatura.settings import LRU_SIZE
 
@@ -18,7 +21,48 @@ if TYPE_CHECKING:  # the sandbox child imports this module without pydantic
     from transforms.extract.config import ExtractConfig
     from transforms.extract.types import ExtractOptions
 
-__all__ = ["decode_html", "extract_html", "normalize_charset", "sniff_meta_charset"]
+__all__ = ["decode_html", "extract_html", "normalize_charset", "set_element_lookup", "sniff_meta_charset"]
+
+
+def _element_lookup_in_c() -> etree.ElementNamespaceClassLookup:
+    """lxml.html's element classes, chosen by lxml's own C lookups instead of a Python callback.
+
+    lxml.html's parsers pick each element's class with `HtmlElementClassLookup.lookup`, a Python method that lxml
+    calls every time it makes a Python object for a node: 3.75 million calls for the 990 pages of the shared
+    bench, 4-5% of trafilatura's time. This lookup gives every node the same class (`form`, `input`, `select`,
+    `textarea` and `label` their own classes, every other element `HtmlElement`, and comments, processing
+    instructions and entities theirs), so trafilatura's output cannot change; `tests/test_extract_lookup.py`
+    checks both, class by class on real pages and text by text.
+    """
+    lookup = etree.ElementNamespaceClassLookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    # HTML parsing gives lower-case tag names without a namespace, which is what the Python lookup lower-cases to.
+    elements = lookup.get_namespace(None)
+    for tag, cls in lxml.html.HtmlElementClassLookup._default_element_classes.items():
+        elements[tag] = cls
+    return lookup
+
+
+_ELEMENT_LOOKUP = _element_lookup_in_c()
+
+
+def set_element_lookup(c_level: bool = True) -> None:
+    """Set the element lookup of the two parsers trafilatura parses with: its own `HTML_PARSER` and lxml.html's
+    default one (`fragment_fromstring`). `c_level=False` puts back lxml.html's Python lookup, which is what a bare
+    trafilatura loop runs with: the benchmarks' baseline."""
+    lookup = _ELEMENT_LOOKUP if c_level else lxml.html.HtmlElementClassLookup()
+    for parser in (trafilatura.utils.HTML_PARSER, lxml.html.html_parser):
+        parser.set_element_class_lookup(lookup)
+
+
+# This module is what runs trafilatura (in the extraction sandbox's child, in tests and benchmarks).
+set_element_lookup()
 
 
 # WHATWG encoding names (webencodings resolves every label of the Encoding Standard to one of them) that Python

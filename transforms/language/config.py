@@ -172,6 +172,28 @@ class LanguageConfig(Section):
         "it as the page's language. Letters in mathematical, full-width and small-capital forms are read as "
         "plain ones.",
     )
+    pharmacy_lexicon: bool = Field(
+        default=True,
+        description="Remove English pharmacy spam lines from pages that are not English by their vocabulary "
+        "('Buy Tramadol online without a prescription', 'Cheap Ambien 20mg tablets with fast worldwide "
+        "shipping'): a drug name of the lexicon (`transforms/language/pharmacy.py`: SpamAssassin's drug rules "
+        "and more) or a dose (20mg) with a selling frame (buy, order, cheap, price, online pharmacy, without a "
+        "prescription, no rx, shipping, ...), or two frames of which one is about doing without a prescription, "
+        "on a line that fastText or its words read as English and that fastText gives the page's group less "
+        "than neighbour_max_native_score; such lines go whatever share of the page English has. A page voted "
+        "English (another language having at least 1% of its vote) is voted again without those lines (an "
+        "injected block larger than a short page), and takes the other lines' language when they carry at least "
+        "second_language_min_share of its letters. Nothing is "
+        "removed from English pages.",
+    )
+    link_farm_revote: bool = Field(
+        default=True,
+        description="Vote a page voted Chinese again without its Chinese link-farm lines (`transforms/language/"
+        "linkfarm.py`: lists of county-level place names, '网站地图: 永吉县 绥化市 安西县 体育 ...', '友情链接: "
+        "措勤县、锡林浩特市、...'), when its other lines carry at least second_language_min_share of its letters: a "
+        "spider pool's injected block outweighs a short page's own text. The page then takes its own lines' "
+        "language, and the block goes as Han lines on that page do. Nothing is removed for the shape alone.",
+    )
     gambling_min_foreign_score: float = Field(
         default=0.3,
         ge=0.0,

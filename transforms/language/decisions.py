@@ -10,7 +10,7 @@
    their own;
 3. the neighbours of removed blocks (`_extend_to_neighbours`): spam comes in blocks, and a weak line next to one
    goes with it.
-Between 2 and 3, the lines that are gambling spam by their vocabulary (the table's `gambling` column).
+Between 2 and 3, the lines that are spam by a lexicon's vocabulary (the table's `gambling` and `pharmacy` columns).
 The only evidence not in the table is that of a run's joined text (one fastText call and one word score per run
 of more than one line): which lines form a run is known only here. The outcome, a reason per removed line, is
 what `transforms.language.edit` (pass 3) edits the text by.
@@ -67,7 +67,7 @@ def decide(table: LineTable, model: LanguageModel, cfg: LanguageConfig) -> Decis
     for i in range(n):
         _classify(table, out, cfg, i)
     _judge_runs(table, out, model, cfg)
-    _gambling_lines(table, out)
+    _lexicon_lines(table, out, cfg)
     if cfg.neighbour_min_foreign_score < 1.0:
         _extend_to_neighbours(table, out, cfg)
     return out
@@ -374,13 +374,27 @@ def _confident_foreign(preds: Preds, doc_group: str, cfg: LanguageConfig, biling
     return foreign >= cfg.run_min_foreign_score and foreign >= cfg.foreign_to_native * native
 
 
-def _gambling_lines(table: LineTable, out: Decisions) -> None:
-    """Lines that are Indonesian or Vietnamese gambling spam by their vocabulary (`gambling`: the table's column,
-    "" for none) go whatever fastText made of them, names and quotes included (a brand code and a gambling term
-    are no one's name); they seed blocks for the neighbours as foreign-language lines do."""
+def _lexicon_lines(table: LineTable, out: Decisions, cfg: LanguageConfig) -> None:
+    """Lines that are spam by a lexicon's vocabulary go whatever fastText made of them, names and quotes included
+    (a brand code and a gambling term, a drug and "without a prescription", are no one's name), and whatever
+    share of the page their language has: Indonesian or Vietnamese gambling spam (`gambling`: the table's
+    column, "" for none) and English pharmacy spam (`pharmacy`). They seed blocks for the neighbours as
+    foreign-language lines do, except pharmacy lines on a page where English is a second language outside them
+    (`second_language_min_share`, counted as `_bilingual` counts it): the English text next to them is the
+    page's own (a German page with its English translation below it)."""
     for i, group in enumerate(table.gambling):
         if group and out.reason[i] is None:
             out.remove(i, REASON_FOREIGN_LANGUAGE, group)
+    spam = [i for i, s in enumerate(table.pharmacy) if s and out.reason[i] is None]
+    if not spam:
+        return
+    _, weight = _group_mass(table)
+    marked = set(spam)
+    rest = [i for i in range(len(table.lines)) if i not in marked]
+    english = _settled_mass(table, out, rest).get(LINGUA_FRANCA, 0.0)
+    seed = LINGUA_FRANCA if english < cfg.second_language_min_share * weight else None
+    for i in spam:
+        out.remove(i, REASON_FOREIGN_LANGUAGE, seed)
 
 
 # --- 3. neighbours of removed blocks -------------------------------------------------------------------------

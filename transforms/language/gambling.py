@@ -43,7 +43,7 @@ group (Indonesian/Malay, or Vietnamese) when its evidence is strong enough and t
 A brand code alone, or generic gambling words alone, are never enough: "Bet365 cut the odds", "iPhone15", "A320",
 "the casino's slot machines" stay; and nothing is removed from a page in the group itself (an Indonesian news article
 about a raid on "situs judi online" keeps every line). A page that an injected block outvotes (a short English page
-under ten Indonesian lines) is voted again without the block (`vote_without_block`).
+under ten Indonesian lines) is voted again without the block (`block_line`, `features.vote_without_block`).
 
 The lexicon starts from public lists of the vocabulary rather than from the evaluation banks: Indonesian from the
 YARA rule `detect_gambling_content.yar` of github.com/noplanalderson/yara_rules (slot gacor/online/toto, toto
@@ -65,17 +65,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from transforms.language.labels import language_group
 from transforms.language.wordlm import FLOOR_LOG10
 
 if TYPE_CHECKING:
-    from transforms.language.features import LangResult, LineTable
+    from transforms.language.features import LineTable
     from transforms.language.model import LanguageModel
 
-__all__ = ["GAMBLING_GROUPS", "Evidence", "evidence", "fill", "spam_group", "vote_without_block"]
+__all__ = ["GAMBLING_GROUPS", "Evidence", "block_line", "evidence", "fill", "spam_group"]
 
 ID = language_group("id")  # Indonesian, Malay, Javanese, Sundanese
 VI = language_group("vi")
@@ -584,32 +583,10 @@ def _vietnamese_tag(line: str) -> bool:
 _NOT_WORDS = re.compile(r"\S*[0-9/@]\S*|\S+\.\S+")
 
 
-def vote_without_block(
-    table: LineTable,
-    vote: LangResult,
-    vote_of: Callable[[LineTable, Sequence[int]], LangResult],
-    min_share: float,
-) -> LangResult:
-    """The page's language when an injected gambling block outvotes the page's own text (a short English page
-    under ten Indonesian lines reads Indonesian, and its own lines were then removed as foreign): when the vote
-    went to Indonesian or Vietnamese, the lines with a brand code and a gambling term (the block's signature,
-    whatever the page's language) are left out and the others vote again (`vote_of`, `features.vote_language`).
-    Their language wins when it is another group and they carry at least `min_share` of the judged letters; a
-    page that is mostly such lines is a gambling page, and an Indonesian or Vietnamese article about gambling
-    keeps its language (its own lines, without brand codes, vote for it)."""
-    if language_group(vote.lang) not in GAMBLING_GROUPS:
-        return vote
-    judged = [i for i, p in enumerate(table.preds) if p]
-    block = set()
-    for i in judged:
-        ev = evidence(table.lines[i])
-        if ev is not None and ev.brand and (ev.strong or ev.weak):
-            block.add(i)
-    rest = [i for i in judged if i not in block]
-    rest_letters = sum(table.evidence[i] for i in rest)
-    if not block or rest_letters < min_share * sum(table.evidence[i] for i in judged):
-        return vote
-    other = vote_of(table, rest)
-    if other.score == 0.0 or language_group(other.lang) == language_group(vote.lang):
-        return vote
-    return other
+def block_line(line: str) -> bool:
+    """A line of an injected gambling block, left out when a page voted Indonesian or Vietnamese is voted again
+    (`features.vote_without_block`): a brand code and a gambling term, the block's signature whatever the page's
+    language. A page that is mostly such lines is a gambling page, and an Indonesian or Vietnamese article about
+    gambling keeps its language (its own lines, without brand codes, vote for it)."""
+    ev = evidence(line)
+    return ev is not None and ev.brand and bool(ev.strong or ev.weak)
