@@ -72,6 +72,22 @@ Banks (`--bank`), and what each was used for:
             tuning material from the next pass on. At the second pharmacy pass's end (the block rule, the wider
             drug list, drug-and-dose lines, `pharmacy_hint`): 0.9854 (0.884 % / 0.025 %); still missed: lone shop
             URLs and copyright lines, "Super P-Force", an eight-line block that outvotes a short page.
+  holdout10 written blind (without reading the lexicon) at the start of issue 25 item 5's fourth gambling pass, before
+            any of its tuning, and run once on main's logic (0ff40d9): the SEO pages injected into hacked sites
+            (titles with ":" "~" "»", breadcrumbs, fact tables, shop ratings and prices, FAQ, tables of contents,
+            testimonials, fake bylines and addresses, small-caps and full-width letters, Linktree / Google Sites
+            links, brands without digits, English-framed lines), also on non-English Latin pages. Controls:
+            `legit_en` (Indonesian and Vietnamese places, food and names in English prose, "Bet365 casino is not
+            available in Indonesia", model codes, a news site's copyright line and menu) and Indonesian, Vietnamese
+            and Malay news pages on gambling with their "Baca juga" / "Xem them" link lines and captions.
+            Run once, on 0ff40d9 (before): gambling_id 0.7740, gambling_vi 0.8299, gambling_id_eu 0.8932,
+            gambling_vi_eu 0.8486 (excess loss 0.002 / 0.003 / 0.064 / 0.026 %); legit_en 0 removed and every
+            control page line kept. Its misses were read then: tuning material since. After that pass (the block's
+            brands, link and tag lines, lines inside a block, small capitals; no lexicon term added): 0.8938 /
+            0.8878 / 0.9367 / 0.9206, the same losses; holdout8 0.9315 / 0.8456 / 0.9654 / 0.9406. Still missed:
+            single lines without vocabulary ("Minimal Deposit | Rp 10.000", "Login DEWAKOIN", "Mục lục", link
+            pages of a brand without digits), English-framed lines, and a block's lines naming another brand than
+            its neighbours (each generated line draws its own brand; in the wild a block names one).
   holdout11 English pharmacy spam on non-English Latin pages plus controls, written blind at the start of issue 25's
             second pharmacy pass (before any of its rules), run once on main's logic (b5c540a): shop names and
             URLs, price tables, "Rx" tags, brand and generic pairs, bestseller and category lists, Title Case
@@ -1041,13 +1057,15 @@ def _strip_marks(text: str) -> str:
 
 
 def _compose8(rng: random.Random, templates: list[str], parts: list[str], brands: list[str], shorts: list[str],
-              marks_off: float = 0.0) -> str:
-    p = [_fill3(x, rng) for x in rng.sample(parts, 4)]
+              marks_off: float = 0.0, n_parts: int = 4) -> str:
+    """One line of holdout8 (4 phrase parts drawn) or holdout10 (3 drawn, its own random stream)."""
+    p = [_fill3(x, rng) for x in rng.sample(parts, n_parts)] + [""]
     brand = rng.choice(brands)
     fields = {
         "brand": brand, "BRAND": brand.upper(), "brand_low": brand.lower(),
         "p1": p[0], "p2": p[1], "p3": p[2], "p4": p[3],
-        "P1": _title(p[0]), "UP1": p[0].upper(), "tag": _strip_marks(p[1]).replace(" ", "").lower(),
+        "P1": _title(p[0]), "P2": _title(p[1]), "UP1": p[0].upper(),
+        "tag": _strip_marks(p[1]).replace(" ", "").lower(),
         "short": rng.choice(shorts).replace("{brand}", brand).replace("{brand_low}", brand.lower()),
     }
     tpl = rng.choice(templates)
@@ -1215,6 +1233,201 @@ CONTROL_PAGES_H9 = [
            "regulator.\nIf in doubt, ask your doctor or pharmacist before you buy medicine online."),
 ]
 
+# Tenth held-out set (`--bank holdout10`; written as "holdout9" at the same time as the pharmacy pass's holdout9, and
+# renamed): the two gambling kinds, the same two on non-English Latin pages, and controls; written blind for issue 25
+# item 5's fourth gambling pass (without reading the lexicon or its rules), before any of its tuning, and run once on
+# main's logic. Shapes of the judol / nhà cái SEO pages injected into hacked government, campus and shop sites that the
+# earlier banks did not write: page titles with a colon, tilde or "»" ("KOITOTO : Situs Toto ..."), breadcrumbs, fact
+# tables ("Minimal Deposit | Rp 10.000", "Giấy phép | PAGCOR"), star ratings and prices of a fake shop page, FAQ
+# questions and answers, numbered tables of contents of a review article, provider and payment lists, testimonials with
+# a name, fake CEO bylines and addresses, small-caps and full-width letters, domain-shaped brands ("lapakcuan.net"),
+# Google Sites and Linktree links, brands without digits, and English-framed lines. Controls: `legit_en` (English lines
+# on Indonesian and Vietnamese places, food and names, bookmakers and casinos, an operator "not available in Indonesia",
+# model codes, a news site's copyright line and menu) and `CONTROL_PAGES_H10`: Indonesian, Vietnamese and Malay news on
+# gambling with their "Baca juga" / "Xem thêm" link lines and short captions.
+H10_ID_BRANDS = ["KOITOTO", "SENJATOTO", "NAGAHOKI", "Pausbiru", "MEJA303", "lapakcuan", "TOTOJITU", "Rusa4D",
+                "BOSKURAYA", "SINAR99", "Kapten77", "GURITAPLAY", "DEWAKOIN", "asia338", "PETIRBET", "MERPATI4D"]
+H10_ID_PARTS = [
+    "situs toto macau resmi", "live draw sdy tercepat", "paito warna hk lengkap", "slot thailand super gacor",
+    "slot server kamboja no 1", "depo qris 5 ribu", "gates of gatot kaca x500", "sweet bonanza pecah beruntun",
+    "mahjong wins 3 black scatter", "rtp slot live akurat 98%", "jam hoki main slot malam", "bandar togel hadiah 4d 10 juta",
+    "link resmi tanpa blokir", "slot777 gampang maxwin", "wd tanpa batas harian", "akun vip anti kalah",
+    "free spin {pct} kali", "garansi kekalahan 100%", "daftar gratis tanpa biaya", "pasaran toto hk sgp sdy lengkap",
+    "shio togel keluar hari ini", "colok jitu 2d", "rolling bola 0,7%", "judi kartu qq online",
+    "aplikasi slot penghasil uang", "situs judi paling aman",
+]
+H10_ID_SHORT = ["Login {brand}", "{brand} Login", "Situs {brand}", "Alternatif {brand}", "{brand} resmi",
+               "Daftar {brand}", "Masuk {brand} Sekarang", "{brand} hoki", "{brand} 🔥", "» {brand}"]
+H10_ID_TEMPLATES = [
+    # page titles of a hacked page
+    "{BRAND} : {P1} & {P2} Terbaru {y2}",
+    "{brand} ~ {P1} Hari Ini",
+    "{BRAND} » Link Daftar {P1}",
+    "{BRAND} 🏆 Situs Toto Togel 4D Terpercaya",
+    # breadcrumbs and navigation
+    "Beranda › Slot Online › {BRAND}",
+    "Home / Togel / {brand}",
+    # fact table of the fake review page
+    "Nama Situs | {brand}",
+    "Minimal Deposit | Rp 10.000",
+    "Metode Pembayaran | DANA, OVO, GoPay, QRIS, BCA",
+    "Jenis Permainan | Slot, Togel, Live Casino, Sportsbook",
+    "Provider: Pragmatic Play, PG Soft, Habanero, Microgaming",
+    # fake shop page
+    "⭐⭐⭐⭐⭐ 4.9 ({n4} ulasan) · Terjual {n3}+",
+    "Rp 25.000 · {brand} · Stok tersedia",
+    # FAQ
+    "Apakah {brand} aman dan terpercaya?",
+    "Tentu saja, {brand} sudah berdiri sejak {y} dan {p1}.",
+    "Berapa minimal deposit di {brand}?",
+    # testimonial
+    "★★★★★ Rudi H. - WD {d} juta langsung cair, {p1} mantul",
+    # numbered table of contents
+    "{d}. Kelebihan Bermain di {brand}",
+    # small caps and full-width
+    "ꜱʟᴏᴛ ɢᴀᴄᴏʀ {brand} ᴍᴀxᴡɪɴ",
+    "ＳＬＯＴ ＧＡＣＯＲ {BRAND}",
+    # domain-shaped brands and link pages
+    "{brand_low}.net ~ {p1}",
+    "linktr.ee/{brand_low}",
+    "sites.google.com/view/{brand_low}-login",
+    "Link: https://{brand_low}.xyz/register?ref={n5}",
+    # prose
+    "{brand} merupakan {p1} yang menyediakan {p2} serta {p3}.",
+    "Nikmati {p1} dan {p2} bersama ribuan member aktif {brand}.",
+    "{short}",
+    # English-framed
+    "{brand} - The best online lottery site in Indonesia",
+    "Join {brand} now and get {p1}",
+    # keyword stuffing without digits
+    "{brand} {brand} slot {brand} togel {brand} toto {brand} rtp",
+]
+H10_VI_BRANDS = ["SV66", "8KBET", "Rikvip", "Sun52", "HB88", "MU88", "XO88", "OK9", "Go789", "Nohu52", "Tk88",
+                "Bk8vn", "VIN777", "Sunbet", "Luxury88", "Dabet"]
+H10_VI_PARTS = [
+    "casino trực tuyến đẳng cấp", "cá cược thể thao hấp dẫn", "xổ số 3 miền nhanh nhất", "đá gà campuchia",
+    "bắn cá long vương", "game bài tiến lên", "tặng 100% nạp đầu", "hoàn trả 1.5% không giới hạn",
+    "rút tiền 24/7", "dự đoán xổ số miền nam", "bạch thủ lô hôm nay", "thống kê giải đặc biệt",
+    "kèo châu Á chuẩn", "tỷ lệ kèo nhà cái", "poker online tiền thật", "nổ hũ jackpot triệu đô",
+    "thu nhập đại lý cao", "app cá cược an toàn", "link vào không bị chặn", "tặng 88k cho tân thủ",
+    "casino truc tuyen", "ca cuoc the thao", "xo so mien bac", "tang tien cuoc mien phi", "nha cai uy tin so 1",
+    "keo nha cai chuan",
+]
+H10_VI_SHORT = ["Trang chủ {brand}", "{brand} com", "Vào {brand}", "{brand} – Nhà cái", "Đăng nhập {brand}",
+               "{brand} Casino", "App {brand}", "{brand} mobile", "Link {brand} mới", "» {brand}"]
+H10_VI_TEMPLATES = [
+    # page titles
+    "{BRAND} – Link Vào {BRAND} Chính Thức Không Bị Chặn {y2}",
+    "Nhà Cái {brand} » {P1}",
+    "{brand} ~ {P1} Uy Tín Nhất",
+    "{BRAND}: {P1} & {P2}",
+    # breadcrumbs and navigation
+    "Trang chủ › Nhà cái › {brand}",
+    "Home / Casino / {brand}",
+    # fact table of the fake review page
+    "Tên nhà cái | {brand}",
+    "Năm thành lập | {y}",
+    "Giấy phép | PAGCOR, Curacao eGaming",
+    "Sản phẩm | Casino, Thể thao, Nổ hũ, Bắn cá, Xổ số",
+    "Hotline | 0{n9}",
+    # table of contents of the review article
+    "{d}. Giới thiệu về nhà cái {brand}",
+    "{d}. Hướng dẫn đăng ký {brand} chi tiết",
+    "Mục lục",
+    # FAQ
+    "{brand} có lừa đảo không?",
+    "Câu trả lời là không, {brand} {p1} và {p2}.",
+    # fake CEO byline and address
+    "Tác giả: CEO Trần Minh Khôi - nhà sáng lập {brand}",
+    "Địa chỉ: {n3} Nguyễn Trãi, Quận 5, TP Hồ Chí Minh",
+    "Email: hotro@{brand_low}.com",
+    # small caps and full-width
+    "ɴʜà ᴄáɪ {brand} ᴜʏ ᴛíɴ",
+    "ＮＨＡ ＣＡＩ {BRAND}",
+    # domain-shaped and link pages
+    "{brand_low}.com – {p1}",
+    "linktr.ee/{brand_low}vn",
+    "sites.google.com/view/link-{brand_low}",
+    # prose
+    "{brand} là {p1} với {p2} và {p3}.",
+    "Tham gia {brand} để nhận {p1} cùng {p2}.",
+    "{short}",
+    # English-framed
+    "{brand} – Leading online betting site in Asia",
+    "Sign up {brand} and receive {p1}",
+    # keyword stuffing without digits
+    "{brand} {brand} casino {brand} thể thao {brand} nổ hũ {brand} app",
+]
+# Legitimate English lines: Indonesian and Vietnamese places, food and names in English prose, bookmakers and
+# casinos, an operator that is not available in Indonesia, model codes, a news site's copyright line and menu.
+H10_LEGIT_EN = [
+    "Bet365 casino is not available in Indonesia, Vietnam or the United States.",
+    "William Hill and Ladbrokes cut their odds on the favourite to 5/{d} after Saturday's trial.",
+    "DraftKings Sportsbook launched in North Carolina on {d} March, taking bets on college basketball.",
+    "The Bellagio fountain show runs every 30 minutes from 3 p.m. and every 15 minutes after 8 p.m.",
+    "Genting Highlands, an hour from Kuala Lumpur, is home to Malaysia's only licensed casino.",
+    "Nguyen Van Thanh scored twice as Hanoi FC beat Hai Phong {d}-1 at Hang Day Stadium.",
+    "We ate nasi goreng and sate ayam at a warung near Jalan Malioboro in Yogyakarta.",
+    "Bank Rakyat Indonesia (BRI) reported net profit of Rp {d}0 trillion for the first half.",
+    "The Vietnamese phrase 'nhà cái' literally means 'the house', the usual word for a bookmaker.",
+    "Copyright © {y} Reuters. All rights reserved.",
+    "Home | World | Business | Sport | Culture | Contact",
+    "The Nikon Z{d} II and the Sony A7 IV both use a 24-megapixel full-frame sensor.",
+    "Part number 8K-{n4}-B fits the 2019-2023 models; order two if you replace both sides.",
+    "Powerball players in {d} states can now buy tickets online through the official app.",
+    "A study of {n3} problem gamblers found that slot machines were the most common form of play.",
+    "Macau's casino revenue rose {d}0% as visitors from mainland China returned after the pandemic.",
+    "The 888 Holdings sale of its US business to Hard Rock closed in {y}.",
+    "Read more: How Indonesia's online gambling crackdown is hitting e-wallets",
+    "The Gojek and Grab apps both accept OVO, DANA and GoPay in Jakarta.",
+    "Station M{d}0 of the Ho Chi Minh City metro opened at Ben Thanh in December.",
+    "Bet slips, poker chips and a roulette wheel were seized in the raid, police said.",
+    "GeForce RTX 4070 Ti SUPER, 16 GB GDDR6X, PCIe 4.0 x16",
+]
+# Whole Indonesian, Vietnamese and Malay news pages about gambling, with their link and caption lines.
+CONTROL_PAGES_H10 = [
+    ("id", "Polda Metro Jaya menangkap lima admin situs judi online yang mengelola ratusan akun media sosial untuk "
+           "promosi.\nBaca juga: Kominfo Blokir Ribuan Situs Judi Slot dalam Sepekan\nPara tersangka dibayar "
+           "beberapa juta rupiah per bulan untuk menyebarkan tautan situs judi ke grup percakapan.\nPolisi menyita "
+           "belasan ponsel, laptop, dan buku tabungan dari lokasi penangkapan.\nFoto: Barang bukti yang disita "
+           "polisi.\nKasus ini dijerat dengan Undang-Undang Informasi dan Transaksi Elektronik serta Pasal 303 "
+           "KUHP tentang perjudian."),
+    ("id", "Bank Indonesia meminta penyedia jasa pembayaran memperketat pemantauan transaksi yang mencurigakan.\n"
+           "Menurut BI, banyak setoran judi online dilakukan lewat QRIS dan dompet digital dengan nominal kecil.\n"
+           "Baca juga: PPATK Temukan Perputaran Uang Judi Online Rp 900 Triliun\nSejumlah bank telah menutup "
+           "ribuan rekening yang dipakai bandar untuk menampung dana pemain.\nEkonom menilai langkah ini perlu "
+           "dibarengi edukasi agar masyarakat tidak tergiur iklan slot di media sosial."),
+    ("vi", "Công an tỉnh Quảng Ninh vừa bắt giữ 12 đối tượng tổ chức đánh bạc dưới hình thức cá độ bóng đá qua mạng."
+           "\nXem thêm: Cảnh báo thủ đoạn lừa đảo qua ứng dụng cá cược\nTheo điều tra, đường dây này hoạt động "
+           "từ năm 2022, tổng số tiền giao dịch lên tới hàng trăm tỷ đồng.\nẢnh: Các đối tượng tại cơ quan công an."
+           "\nVụ việc đang được tiếp tục điều tra, làm rõ."),
+    ("vi", "Nhiều ngôi sao mạng xã hội bị xử phạt vì quảng cáo cho các trang cá cược và game bài đổi thưởng trái "
+           "phép.\nBộ Thông tin và Truyền thông cho biết đã yêu cầu các nền tảng gỡ bỏ hàng nghìn video quảng cáo "
+           "cờ bạc.\nXem thêm: Người nổi tiếng quảng cáo cờ bạc có thể bị truy cứu trách nhiệm hình sự\nLuật sư "
+           "cho rằng người quảng cáo cần kiểm tra kỹ sản phẩm trước khi nhận hợp đồng."),
+    ("ms", "Kerajaan negeri Kedah menolak permohonan untuk membuka premis loteri baharu di negeri itu.\nMenteri "
+           "Besar berkata keputusan itu dibuat demi menjaga kesejahteraan masyarakat.\nBaca juga: Polis serbu "
+           "pusat judi haram di Alor Setar\nPremis nombor ekor sedia ada diberi tempoh untuk menamatkan operasi "
+           "mengikut perjanjian lesen."),
+]
+
+
+def gen_gambling_id_h10(rng: random.Random) -> str:
+    return _compose8(rng, H10_ID_TEMPLATES, H10_ID_PARTS, H10_ID_BRANDS, H10_ID_SHORT, n_parts=3)
+
+
+def gen_gambling_vi_h10(rng: random.Random) -> str:
+    return _compose8(rng, H10_VI_TEMPLATES, H10_VI_PARTS, H10_VI_BRANDS, H10_VI_SHORT, marks_off=0.2, n_parts=3)
+
+
+def gen_legit_en_h10(rng: random.Random) -> str:
+    return _fill3(rng.choice(H10_LEGIT_EN), rng)
+
+
+HOLDOUT10_GENERATORS = {
+    "gambling_id": gen_gambling_id_h10, "gambling_vi": gen_gambling_vi_h10, "legit_en": gen_legit_en_h10,
+    "gambling_id_eu": gen_gambling_id_h10, "gambling_vi_eu": gen_gambling_vi_h10,
+}
 
 # Eleventh held-out set (`--bank holdout11`; written as "holdout10" at the same time as the gambling pass's
 # holdout10, renamed when both met on main): English pharmacy spam on non-English Latin pages, and controls; written
@@ -1471,15 +1684,16 @@ BANKS = {
     "holdout7": HOLDOUT7_GENERATORS,
     "holdout8": HOLDOUT8_GENERATORS,
     "holdout9": HOLDOUT9_GENERATORS,
+    "holdout10": HOLDOUT10_GENERATORS,
     "holdout11": HOLDOUT11_GENERATORS,
 }
 
 # Banks with whole control pages in the gambling kinds' own languages (printed after the kinds).
 CONTROL_PAGES = {"holdout7": CONTROL_PAGES_H7, "holdout8": CONTROL_PAGES_H8, "holdout9": CONTROL_PAGES_H9,
-                 "holdout11": CONTROL_PAGES_H11}
+                 "holdout10": CONTROL_PAGES_H10, "holdout11": CONTROL_PAGES_H11}
 
 # Banks whose injections may also land inside a real paragraph (`inject`).
-INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout9", "holdout11"})
+INSIDE_PARAGRAPH_BANKS = frozenset({"holdout6", "holdout7", "holdout8", "holdout9", "holdout10", "holdout11"})
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00c0-\u024f\"\u201c(])")

@@ -192,13 +192,31 @@ BLOCK = [
 ]
 
 
-def test_the_rest_of_a_gambling_block_goes_with_it(model, cfg, page):
+# A block of the SEO pages injected into hacked sites (issue 25 item 5's fourth pass; holdout10's shapes, read after
+# its one run), one brand throughout as in the wild: a fact table, a provider list, the brand's login and link
+# lines, an English-framed line and the block's copyright line go with its gambling line, whatever fastText reads
+# of their few words; the article's own lines around the block stay.
+BLOCK10 = [
+    "DEWAKOIN : Situs Toto Macau Resmi & Slot Thailand Super Gacor Terbaru 2025",  # the gambling line
+    "Metode Pembayaran | DANA, OVO, GoPay, QRIS, BCA",  # fastText: Indonesian, no gambling word
+    "Minimal Deposit | Rp 10.000",  # a generic gambling word, fastText unsure
+    "Provider: Pragmatic Play, PG Soft, Habanero, Microgaming",
+    "Link: https://dewakoin.xyz/register?ref=41699",  # the block's brand in a link; fastText: "Link", English
+    "sites.google.com/view/dewakoin-login",  # ... deeper in the path of a hosted page
+    "DEWAKOIN Login",  # the brand's tag
+    "Join Dewakoin now and get 50 free spin",  # English-framed: the brand and a gambling word
+    "Copyright © 2024 DEWAKOIN. All Rights Reserved.",  # fastText: English 0.9 or more
+]
+
+
+@pytest.mark.parametrize("block", [BLOCK, BLOCK10], ids=["holdout8", "holdout10"])
+def test_the_rest_of_a_gambling_block_goes_with_it(model, cfg, page, block):
     for at in (0, 5, len(page)):
-        text = "\n".join(page[:at] + BLOCK + page[at:])
+        text = "\n".join(page[:at] + block + page[at:])
         res = strip_foreign_lines(text, "en", model, cfg)
-        assert res.removed == BLOCK and res.text == "\n".join(page)
-    # without the lexicon only the line with Indonesian words goes
-    assert strip_foreign_lines(text, "en", model, OFF).removed == BLOCK[:1]
+        assert res.removed == block and res.text == "\n".join(page)
+    # without the lexicon only the first line goes (Indonesian words, fastText reads it Indonesian with confidence)
+    assert strip_foreign_lines(text, "en", model, OFF).removed == block[:1]
 
 
 # A page's own link lines, codes and dates next to a gambling block stay (lines the first version of the block rule
@@ -230,3 +248,34 @@ def test_evidence_reads_glued_roots_in_plain_words_and_compatibility_letters():
     assert evidence("stogelis") is None
     assert evidence("nohut salatası") is None
     assert evidence("nohup ./run.sh &") is None
+
+
+# A page's own copyright lines (its company's name in capitals, in no word list) and a sentence with a rare word
+# and a gambling word next to a gambling block stay (lines the first version of the fourth pass took on the banks).
+PAGE_OWN = [
+    "© 2022, BreakingBelizeNews.com. This article is the copyrighted property of Breaking Belize News.",
+    "They were designed by a professor at Northwestern University, so you can bet you’re making the empirically "
+    "perfect choice in choosing these.",
+]
+
+
+@pytest.mark.parametrize("own", PAGE_OWN)
+def test_a_pages_own_copyright_and_prose_next_to_a_gambling_block_stay(model, cfg, page, own):
+    spam = BLOCK10[0]
+    for lines in ([*page[:5], spam, own, *page[5:]], [*page[:5], own, spam, *page[5:]]):
+        res = strip_foreign_lines("\n".join(lines), "en", model, cfg)
+        assert res.removed == [spam]
+
+
+def test_evidence_reads_small_capitals():
+    # the "fancy text" small capitals, mapped by their Unicode names
+    assert evidence("ꜱʟᴏᴛ ɢᴀᴄᴏʀ TOTOJITU ᴍᴀxᴡɪɴ") == Evidence(2, 0, False, frozenset({ID}))  # slot gacor, maxwin
+    assert evidence("ɴʜà ᴄáɪ SV66 ᴜʏ ᴛíɴ") == Evidence(1, 1, True, frozenset({VI}))  # nhà cái, uy tín
+    assert evidence("ᴀʙᴄ") is None
+
+
+@pytest.mark.parametrize("spam", ["ꜱʟᴏᴛ ɢᴀᴄᴏʀ TOTOJITU ᴍᴀxᴡɪɴ", "ɴʜà ᴄáɪ SV66 ᴜʏ ᴛíɴ"])
+def test_a_gambling_line_in_small_capitals_goes_alone(model, cfg, page, spam):
+    text = "\n".join(page[:5] + [spam] + page[5:])
+    res = strip_foreign_lines(text, "en", model, cfg)
+    assert res.removed == [spam] and res.text == "\n".join(page)

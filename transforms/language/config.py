@@ -163,9 +163,14 @@ class LanguageConfig(Section):
         "(an injected block larger than a short page), and takes the other lines' language when they carry at "
         "least second_language_min_share of its letters. The rest of a block goes with its gambling lines: a "
         "neighbour that fastText does not read as the page's language with some gambling vocabulary, words "
-        "that lean to the group, or a gambling site's link, a messenger's phone number or a brand code's tag "
-        "('t.me/kv999cskh', 'Zalo CSKH TF88: 0912345678', 'Main PUSAT4D'); whatever fastText reads, a line "
-        "with a brand and gambling words, and a brand or link line between two gambling lines.",
+        "that lean to the group, fastText's probability for the group (gambling_min_foreign_score), or a "
+        "gambling site's link, a messenger's phone number or a brand code's tag ('t.me/kv999cskh', 'Zalo CSKH "
+        "TF88: 0912345678', 'Main PUSAT4D'); whatever fastText reads, a line with a brand (a code, an invented "
+        "capitalized name, or a brand the block names) and gambling words, a link line of the block's brand, "
+        "a brand code's tag or one with fewer than short_run_min_letters letters for fastText, a copyright line "
+        "(©) of a brand code or the block's brand, and a line between two gambling lines unless fastText reads "
+        "it as the page's language. Letters in mathematical, full-width and small-capital forms are read as "
+        "plain ones.",
     )
     pharmacy_lexicon: bool = Field(
         default=True,
@@ -198,7 +203,8 @@ class LanguageConfig(Section):
         ge=0.0,
         le=1.0,
         description="... a line without language-specific terms leans to Indonesian or Vietnamese when fastText "
-        "gives that group at least this probability (or its words favour it by wordfreq_lean_llr).",
+        "gives that group at least this probability (or its words favour it by wordfreq_lean_llr); and a line "
+        "next to a gambling block of that group joins it with this probability for the group.",
     )
     wordfreq_max_native_score: float = Field(
         default=0.9,

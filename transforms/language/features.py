@@ -468,6 +468,7 @@ def relate(table: LineTable, doc_lang: str, model: LanguageModel, cfg: LanguageC
             cfg.wordfreq_min_share,
             cfg.gambling_min_foreign_score,
             (cfg.wordfreq_skip_min_letters, cfg.wordfreq_max_native_score),
+            cfg.short_run_min_letters,
         )
     else:
         table.gambling, table.gambling_hint = [""] * n, [False] * n

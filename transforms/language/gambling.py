@@ -29,6 +29,16 @@ group (Indonesian/Malay, or Vietnamese) when its evidence is strong enough and t
   brand or link line between two gambling lines ("© 2020 88CLB. All rights reserved."); and passes it on. The
   cost: a page's own short line with a code right next to an injected block goes with it ("ABC7 News"); a page's
   references, dates, code and version lines do not (none of them is a gambling site's link or a brand's tag).
+  The fourth gambling pass (holdout10's hacked-site SEO pages) reads the block itself more: the brands its gambling
+  lines name (`_block_brands`: codes and invented words, and those of the lines that join the block) mark their
+  neighbours' tags, logins, links, e-mail addresses and copyright lines as the block's ("DEWAKOIN Login",
+  "sites.google.com/view/dewakoin-login", "Copyright © 2024 DEWAKOIN."); a link line or a brand code's tag joins whatever fastText reads of its few words
+  (fewer letters than `short_run_min_letters`, too few to tell a language: "Link: https://x.xyz/register"); a line
+  between two gambling lines joins unless fastText reads it confidently as the page's language (a fact table's
+  "Năm thành lập | 2019", "Muc luc"); and a neighbour joins on a generic gambling word ("Minimal Deposit | Rp
+  10.000") or fastText's probability for the block's group ("Metode Pembayaran | DANA, OVO, GoPay, QRIS"), where
+  fastText does not read it as the page's language. Small capitals (ꜱʟᴏᴛ ɢᴀᴄᴏʀ) are read as plain letters.
+  No term was added to the lexicon in that pass.
 
 A brand code alone, or generic gambling words alone, are never enough: "Bet365 cut the odds", "iPhone15", "A320",
 "the casino's slot machines" stay; and nothing is removed from a page in the group itself (an Indonesian news article
@@ -159,9 +169,26 @@ _PLAIN_ROOT = re.compile(
     r"(?<!\w)(?:(" + "|".join(r for r in _GLUED if r != "nohu") + r")\w+|\w+?("
     + "|".join(r for r in _GLUED if r != "nohu") + r"))(?!\w)"
 )
-# Letters drawn from the mathematical alphanumerics and the full-width forms (𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑, ＳＬＯＴ): spam writes
-# its keywords in them to slip past filters; NFKC folds them to plain letters (only on lines that have them).
-_COMPAT_LETTERS = re.compile("[\uff10-\uff5a\U0001d400-\U0001d7ff]")
+# Letters drawn from the mathematical alphanumerics and the full-width forms (𝐒𝐋𝐎𝐓 𝐆𝐀𝐂𝐎𝐑, ＳＬＯＴ), and the small
+# capitals of the phonetic blocks (ꜱʟᴏᴛ ɢᴀᴄᴏʀ, ɴʜà ᴄáɪ: what the "fancy text" generators give for small caps):
+# spam writes its keywords in them to slip past filters. NFKC folds the first two to plain letters; the small
+# capitals have no decomposition, so they are mapped by their Unicode names ("LATIN LETTER SMALL CAPITAL G" -> g),
+# read from the Unicode database rather than written by hand (only on lines that have any of them).
+_SMALL_CAPITALS = {
+    cp: m.group(1).lower()
+    for cp in [*range(0x0250, 0x02B0), *range(0x1D00, 0x1D80), *range(0xA730, 0xA800)]
+    if (m := re.fullmatch(r"LATIN LETTER SMALL CAPITAL ([A-Z])", unicodedata.name(chr(cp), "")))
+}
+_COMPAT_LETTERS = re.compile(
+    "[\uff10-\uff5a\U0001d400-\U0001d7ff" + "".join(map(chr, sorted(_SMALL_CAPITALS))) + "]"
+)
+
+
+def _plain_letters(line: str) -> str:
+    """`line` with its mathematical, full-width and small-capital letters read as plain ones (see above)."""
+    if _COMPAT_LETTERS.search(line):
+        return unicodedata.normalize("NFKC", line).translate(_SMALL_CAPITALS)
+    return line
 
 # A brand code: letters and digits glued in one token (SLOT88, Cuan138, Petir4D, 789WIN, a host's "cuan138"), at
 # least two letters; not a unit or an ordinal (20mg, 5km, 21st), nor a word with a digit inside
@@ -192,8 +219,7 @@ class Evidence(NamedTuple):
 
 def evidence(line: str) -> Evidence | None:
     """The gambling vocabulary of `line`, or None when it has none (neither a term nor a brand code)."""
-    if _COMPAT_LETTERS.search(line):
-        line = unicodedata.normalize("NFKC", line)
+    line = _plain_letters(line)
     low = line.lower()
     strong = weak = 0
     groups: set[str] = set()
@@ -255,6 +281,7 @@ def fill(
     min_share: float,
     lean_score: float,
     skip: tuple[int, float],
+    few_letters: int,
 ) -> None:
     """The table's `gambling` column: for each line, the foreign group it is gambling spam of ("" for none); and
     `gambling_hint`: the line has some of the vocabulary (a strong term, a weak one with a brand code, or a weak
@@ -266,21 +293,22 @@ def fill(
     more letters that fastText gives the page's group that score or more are looked at only when the vote weighs
     them less for a brand code or a keyword list (`material`: "Looking for a trusted togel dealer? SULTAN88 is the
     answer"), where the words' evidence skips them all (`features._word_evidence`): on that much text fastText is
-    reliable, and they are most of a page's text (the cost: the lexicon is a few microseconds a line)."""
+    reliable, and they are most of a page's text (the cost: the lexicon is a few microseconds a line). A line
+    fastText read fewer than `few_letters` letters of tells no language (`_joins_block`)."""
     n = len(table.lines)
     table.gambling, table.gambling_hint = [""] * n, [False] * n
     doc_group = table.doc_group
     min_letters, max_native = skip
-    seen = [
-        (i, ev)
+    looked = {
+        i: evidence(line)
         for i, line in enumerate(table.lines)
         if table.letters[i]
         and (
             not (table.preds[i] and table.evidence[i] >= min_letters and table.native[i] >= max_native)
             or table.material[i] < 1.0
         )
-        and (ev := evidence(line))
-    ]
+    }
+    seen = [(i, ev) for i, ev in looked.items() if ev]
     for i, ev in seen:
         table.gambling_hint[i] = bool(
             (ev.strong or (ev.weak and (ev.brand or ev.groups - {doc_group})))
@@ -318,16 +346,24 @@ def fill(
             lean = VI
         native = table.native[i] if table.preds[i] else 0.0
         table.gambling[i] = spam_group(ev, doc_group, lean, partly, native, native_max)
-    _extend_to_block(table, model, native_max)
+    _extend_to_block(table, model, native_max, lean_score, few_letters, looked)
 
 
-def _extend_to_block(table: LineTable, model: LanguageModel, native_max: float) -> None:
+def _extend_to_block(
+    table: LineTable,
+    model: LanguageModel,
+    native_max: float,
+    lean_score: float,
+    few_letters: int,
+    looked: dict[int, Evidence | None],
+) -> None:
     """The rest of an injected block: a line next to a gambling line of a group (lines without letters between
     do not separate) is gambling spam of that group too when it is made for the block (`_joins_block`). It passes
     this on, so a block is followed to its end; a line of the page (a sentence fastText reads as the page's
-    language, or a line without gambling vocabulary, lean or links) stops it. `decisions._extend_to_neighbours`
-    joins neighbours by the language of their words; this joins them by what a gambling block is made of, names
-    and link lines included, which that rule leaves to the page."""
+    language, or a line without gambling vocabulary, lean, links or the block's brand) stops it.
+    `decisions._extend_to_neighbours` joins neighbours by the language of their words; this joins them by what a
+    gambling block is made of, names and link lines included, which that rule leaves to the page. `looked`: the
+    lines' evidence where `fill` took it already."""
     n = len(table.lines)
 
     def next_line(i: int, step: int) -> int | None:
@@ -337,6 +373,7 @@ def _extend_to_block(table: LineTable, model: LanguageModel, native_max: float) 
         return j if 0 <= j < n else None
 
     seeds = [(i, g) for i, g in enumerate(table.gambling) if g]
+    brands = _block_brands([table.lines[i] for i, _ in seeds], model)
     while seeds:
         i, group = seeds.pop()
         for step in (-1, 1):
@@ -344,35 +381,103 @@ def _extend_to_block(table: LineTable, model: LanguageModel, native_max: float) 
             if j is None or table.gambling[j]:
                 continue
             k = next_line(j, step)
-            if _joins_block(table, model, native_max, j, group, k is not None and bool(table.gambling[k])):
+            between = k is not None and bool(table.gambling[k])
+            ev = looked[j] if j in looked else evidence(table.lines[j])
+            if _joins_block(table, model, native_max, lean_score, j, ev, group, between, brands, few_letters):
                 table.gambling[j] = group
                 seeds.append((j, group))
+                brands |= _block_brands([table.lines[j]], model)  # the brands a joined line names count too
+
+
+# The words of a gambling line that name its site: brand codes (SV66, MEJA303) and invented words (in no word list
+# of the model, at least 4 letters: "Pausbiru", "lapakcuan", "Dabet"), gambling terms left out.
+_NAME_WORD = re.compile(r"(?<![\w@])[A-Za-z][A-Za-z0-9]{3,13}(?!\w)")
+
+
+def _block_brands(lines: Sequence[str], model: LanguageModel) -> frozenset[str]:
+    """The brands the gambling lines `lines` name (`_NAME_WORD`), lowercased: a neighbour that names one of them
+    (its tag, login or link line: "GURITAPLAY Login", "linktr.ee/guritaplay", "Email: hotro@sun52.com") is
+    the block's, whatever else it has."""
+    words = {w.lower() for line in lines for w in _NAME_WORD.findall(_plain_letters(line))}
+    words = {w for w in words if w not in _TERMS and w not in _FIRST_WORDS and not _GLUED_ROOT.search(w)}
+    codes = {w for w in words if _is_brand(w)}
+    plain = sorted(w for w in words - codes if not _HAS_DIGIT.search(w))
+    if plain:
+        freqs = model.words.log10_freqs(plain).max(axis=1)
+        codes.update(w for w, f in zip(plain, freqs) if f <= FLOOR_LOG10)
+    return frozenset(codes)
+
+
+def _names_brand(line: str, brands: frozenset[str]) -> bool:
+    """`line` names one of the block's `brands`: as a word, or inside a longer piece ("linktr.ee/hb88vn")."""
+    if not brands:
+        return False
+    pieces = _PIECE.findall(line.lower())
+    if not brands.isdisjoint(pieces):
+        return True
+    longer = [b for b in brands if len(b) >= 4]
+    return any(b in p for p in pieces if len(p) > 4 for b in longer)
 
 
 def _joins_block(
-    table: LineTable, model: LanguageModel, native_max: float, j: int, group: str, between: bool
+    table: LineTable,
+    model: LanguageModel,
+    native_max: float,
+    lean_score: float,
+    j: int,
+    ev: Evidence | None,
+    group: str,
+    between: bool,
+    brands: frozenset[str],
+    few_letters: int,
 ) -> bool:
-    """Line `j`, next to a gambling line of `group` (`between`: and between two of them), is part of the block:
-    - with a brand (a brand code, or an invented name in capitals) and some gambling vocabulary, whatever fastText
-      reads ("Register at PANDAWA88 today and claim your freespin bonus");
-    - between two gambling lines, with a brand or a gambling site's link ("© 2020 88CLB. All rights reserved.");
-    - else, on a line fastText does not read confidently as the page's language: some gambling vocabulary
-      (`gambling_hint`), words that lean to the group (`wordlm`, any ratio above 0 with a third of the letters:
-      "Trang chu | Khuyen mai | Dai ly"), or a link line (`_link_line`: "t.me/cuan138_official", "Zalo CSKH TF88:
-      0912345678", "https://x.pages.dev/", "Main PUSAT4D")."""
+    """Line `j` (its evidence `ev`), next to a gambling line of `group` (`between`: and between two of them), is
+    part of the block:
+    - with a brand (a brand code, an invented capitalized word, or a brand the block names: `_block_brands`)
+      and some gambling vocabulary, whatever fastText reads ("Register at PANDAWA88 today and claim your
+      freespin bonus", "Dabet - Leading online betting site in Asia");
+    - a copyright line (©) of a brand code or of the block's brand, whatever fastText reads ("Copyright © 2013
+      DOMINO99X. All Rights Reserved."); not of any invented name: a page's own names its company, in capitals
+      and in no word list too ("© 2022, BreakingBelizeNews.com", "Copyright MyCorp © 2016");
+    - a link line (`_link_line`) of the block's brand, a brand code's tag, or one with fewer than `few_letters`
+      letters for fastText to read (too few to tell a language: `short_run_min_letters`), whatever fastText reads
+      of its few words ("Link: https://dewakoin.xyz/register", "GURITAPLAY Login", "© 2016 Five88. All rights
+      reserved."); a URL's path with a code in it and a few words of the page's language stay ("In:
+      Sprachreport 35. URN: http://nbn-resolving.de/urn:nbn:de:bsz:mh39-91871.");
+    - between two gambling lines, with a brand or a link line, or where fastText does not read it confidently as
+      the page's language ("© 2020 88CLB. All rights reserved.", "Muc luc", "Hotline | 0912345678", a fact
+      table's "Năm thành lập | 2019");
+    - else, on a line fastText does not read confidently as the page's language: a link line (`_link_line`:
+      "t.me/cuan138_official", "Zalo CSKH TF88: 0912345678", "https://x.pages.dev/", "Main PUSAT4D",
+      "sites.google.com/view/petirbet-login"), some gambling vocabulary
+      (`gambling_hint`, or a generic gambling word: "Minimal Deposit | Rp 10.000"), words that lean to the group
+      (`wordlm`, any ratio above 0 with a third of the letters: "Trang chu | Khuyen mai | Dai ly"), or fastText's
+      probability for the group at least `lean_score` ("Metode Pembayaran | DANA, OVO, GoPay, QRIS")."""
     line = table.lines[j]
-    ev = evidence(line)
-    branded = ev is not None and (ev.brand or _invented_name(line, model))
-    if branded and (ev.strong or ev.weak):
+    named = _names_brand(line, brands)
+    if ev is not None and (ev.strong or ev.weak) and (ev.brand or named or _invented_name(line, model, _ANY_NAME)):
         return True
-    if between and (branded or _link_line(line, model)):
+    if "©" in line and ((ev is not None and ev.brand) or named):
         return True
-    if table.preds[j] and table.native[j] >= native_max:
+    branded = (ev is not None and ev.brand) or named or _invented_name(line, model)
+    native = bool(table.preds[j]) and table.native[j] >= native_max
+    few = table.evidence[j] < few_letters
+    # a link line counts on a line fastText reads as the page's only as below (most neighbours are the page's
+    # own sentences: not looked at)
+    maybe = named or between or few or not native or (ev is not None and ev.brand)
+    link = _link_line(line, model, brands) if maybe else ""
+    if link and (named or link == "tag" or few):
+        return True
+    if between and (branded or link or not native):
+        return True
+    if native:
         return False
     return bool(
-        table.gambling_hint[j]
+        link
+        or table.gambling_hint[j]
+        or (ev is not None and ev.weak)
         or (table.word_group[j] == group and table.word_llr[j] > 0.0 and table.word_share[j] >= 1 / 3)
-        or _link_line(line, model)
+        or (table.preds[j] and table.groups[j].get(group, 0.0) >= lean_score)
     )
 
 
@@ -383,7 +488,9 @@ def _joins_block(
 # path segment ("mawar189.pages.dev", "t.me/kv999cskh", "bit.ly/slotgacor", "kerisbet.xyz"), or a gambling
 # top-level domain (".bet"). A page's own links (a reference,
 # a YouTube credit, "libc.so.6", a date, "Tel.: 0471 80 60 745") are none of these.
-_LINK = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/[^\s/?#]*)?\S*|@\w+")
+_LINK = re.compile(
+    r"[\w.+-]+@(?:[\w-]+\.)+[a-z]{2,}|(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:/[^\s/?#]*)?\S*|@\w+"
+)
 _GAMBLING_TLDS = frozenset({"bet", "casino", "poker", "bingo", "lotto", "win", "vip", "club"})
 _MESSENGER = re.compile(r"(?<!\w)(?:zalo|whatsapp|wa|telegram|tele)(?!\w)")
 _PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
@@ -393,7 +500,7 @@ _GAMBLING_EDGE = re.compile(rf"(?:{_EDGE_WORDS})[a-z0-9]{{2,}}|[a-z0-9]{{2,}}(?:
 _GLUED_CODE = re.compile(r"[a-z]{2,}[0-9]{2,}[a-z]|[0-9]{2,}[a-z]{2,}")  # a brand code glued to more: "kv999cskh"
 
 
-def _gambling_link(link: str, model: LanguageModel) -> bool:
+def _gambling_link(link: str, model: LanguageModel, brands: frozenset[str]) -> bool:
     head = link.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
     host, _, path = head.partition("/")
     labels = host.split(".")
@@ -403,25 +510,34 @@ def _gambling_link(link: str, model: LanguageModel) -> bool:
     pieces = _PIECE.findall(name)
     if any(_is_brand(p) for p in pieces) or _GLUED_CODE.search(name) or _GLUED_ROOT.search(head):
         return True
+    # the page a link builder or a hosted site gives the brand sits deeper in the path
+    # ("sites.google.com/view/petirbet-login"): there, only an invented gambling name or the block's brand counts
+    pieces = _PIECE.findall(" ".join([*labels[:-1], path]))
+    if _names_brand(" ".join(pieces), brands):
+        return True
     # an invented name that starts or ends with a gambling word: "kerisbet", "depobos", "t.me/wdbos_official"
     glued = [p for p in pieces if _GAMBLING_EDGE.fullmatch(p)]
     return bool(glued) and bool((model.words.log10_freqs(glued).max(axis=1) <= FLOOR_LOG10).any())
 
 
-def _link_line(line: str, model: LanguageModel) -> bool:
-    """A gambling site's link, a messenger's phone number or a brand code, and at most three other words (see
-    `_LINK`): "Main PUSAT4D", "Vô B52club 2021", "Zalo CSKH TF88: 0912345678"."""
+def _link_line(line: str, model: LanguageModel, brands: frozenset[str] = frozenset()) -> str:
+    """What makes `line` a link line ("" when it is none): a gambling site's link ("link"), a messenger's phone
+    number ("phone") or a brand code's tag ("tag": a brand code, or a brand of `brands`, the block's), and at most
+    three other words (see `_LINK`): "t.me/kv999cskh", "Zalo CSKH TF88: 0912345678", "Main PUSAT4D", "Vô B52club
+    2021", "GURITAPLAY Login" in a GURITAPLAY block."""
     low = line.lower()
     links = _LINK.findall(low)
-    if links and any(_gambling_link(link, model) for link in links):
-        rest = _LINK.sub(" ", low)
+    if links and any(_gambling_link(link, model, brands) for link in links):
+        kind, rest = "link", _LINK.sub(" ", low)
     elif _MESSENGER.search(low) and _PHONE.search(low):
-        rest = _PHONE.sub(" ", low)
-    elif not _CODE_MARKS.search(low) and any(_is_brand(t) for t in _ALNUM.findall(_VERSION.sub(" ", line))):
-        rest = _ALNUM.sub(lambda m: " " if _is_brand(m.group(0)) else m.group(0), low)
+        kind, rest = "phone", _PHONE.sub(" ", low)
+    elif not _CODE_MARKS.search(low) and any(
+        _is_brand(t) or t.lower() in brands for t in _ALNUM.findall(_VERSION.sub(" ", line))
+    ):
+        kind, rest = "tag", _ALNUM.sub(lambda m: " " if _is_brand(m[0]) or m[0].lower() in brands else m[0], low)
     else:
-        return False
-    return len(_LETTERS_RUN.findall(rest)) <= 3
+        return ""
+    return kind if len(_LETTERS_RUN.findall(rest)) <= 3 else ""
 
 
 # Marks of code and of versions: a line with them is no brand's tag ("syslog facility = local5", "lady6.0")
@@ -435,11 +551,15 @@ _LETTERS_RUN = re.compile(r"[^\W\d_]+")
 # An invented name: a word in capitals (GEMWIN) or with a capital inside (JokerWin), of 5 to 14 letters, that no
 # word list of the model has (every language's frequency at the floor) and that is no gambling term.
 _CAPS_NAME = re.compile(r"(?<!\w)(?:[A-Z]{5,14}|[A-Z][a-z]+[A-Z][A-Za-z]*)(?!\w)")
+# ... or any capitalized one ("Surgaplay", "Pausbiru"): a lowercase word in no list is as often a rare word of the
+# page's language ("empirically") as a brand
+_ANY_NAME = re.compile(r"(?<![\w@.])[A-Z][A-Za-z]{4,13}(?![\w@])")
 
 
-def _invented_name(line: str, model: LanguageModel) -> bool:
-    """The line has an invented name in capitals (`_CAPS_NAME`): the brand of a gambling line without digits."""
-    names = [w.lower() for w in _CAPS_NAME.findall(line) if len(w) <= 14]
+def _invented_name(line: str, model: LanguageModel, pattern: re.Pattern[str] = _CAPS_NAME) -> bool:
+    """The line has an invented name in capitals (`_CAPS_NAME`): the brand of a gambling line without digits (or,
+    with `pattern` = `_ANY_NAME`, an invented capitalized word)."""
+    names = [w.lower() for w in pattern.findall(line) if len(w) <= 14]
     names = [w for w in names if w not in _TERMS and not _GLUED_ROOT.search(w) and w not in _FIRST_WORDS]
     if not names:
         return False
