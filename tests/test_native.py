@@ -493,11 +493,11 @@ LANGUAGE_EDGE_LINES = [
 # "table": the line table (`read_lines`, every column, two configurations) of those documents. The table gained the
 # `pharmacy` column since (issue 25's pharmacy lexicon; False on every line of these documents): without it, the
 # table's digest is still 2b5e69d's 122b1050ead2fafc0bfdfb8468a72f7408e60b07d24bd58f54a016657b99d7ef. And the
-# `pharmacy_hint` column since (the second pharmacy pass; True on some lines with a shop's words): without it, the
+# `pharmacy_hint` column since (the second pharmacy pass; False on every line of these documents): without it, the
 # table's digest is still 62c19ad's 580164698c5514c8f68a7ef7b9fd5e58d1e6cb56b4a79ccb93f6f4d3596a7274.
 LANGUAGE_DIGESTS = {
     "lines": "ef7520561eee07cb3e94695b2bd6b8e715cccbb81d3ade15055e99f7def9bfb0",
-    "table": "2b1f04029cb35b030a66a9f3ca5848fe37984a1bba11110f92dfb1d07aa31d92",
+    "table": "c990af1ce1800644e27a0b22a3c0967ae8a61b9b181a5c4044f01f7ed82623b8",
 }
 
 

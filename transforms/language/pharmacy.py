@@ -183,16 +183,19 @@ def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
     vocabulary (`is_spam`), it reads as English (`_english`) or is a shop's link (`_shop_link`), and fastText gives
     the page's group less than `native_max` (a line of the page's language that names a drug and a price stays);
     or it has no words but drug names and a dose, a price or a shop's link, whatever fastText reads. Then the rest
-    of the block (`_extend_to_block`), and the `pharmacy_hint` column (`_hint`)."""
+    of the block (`_extend_to_block`), and the `pharmacy_hint` column (`_hint`, on lines next to a line read as
+    English)."""
     n = len(table.lines)
     table.pharmacy, table.pharmacy_hint = [False] * n, [False] * n
     if table.doc_group == ENGLISH:
         return
     for i, line in enumerate(table.lines):
         confident = bool(table.preds[i]) and table.native[i] >= native_max
-        # a line fastText reads confidently as the page's language can only be one of drug names and a dose alone,
-        # and those are short
-        if (confident and len(line) > _NO_WORDS_MAX_CHARS) or not is_spam(line):
+        # a line fastText reads confidently as the page's language can only be one of drug names and a dose, a
+        # price or a link alone, and those are short
+        if confident and (len(line) > _NO_WORDS_MAX_CHARS or not _NO_WORDS_MARKS.search(line)):
+            continue
+        if not is_spam(line):
             continue
         low = line.lower()
         lean = _english_words(table, model, line)
@@ -207,15 +210,21 @@ def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
     _extend_to_block(table, model, native_max)
     # lines with a shop's vocabulary, that join a block of English lines that the decisions remove by language
     # (`decisions._joins_block`): a block without the lexicon's lines ("Best Place To Order Cipro Online")
-    table.pharmacy_hint = [not table.pharmacy[i] and _hint(table, model, native_max, i) for i in range(n)]
+    # (only next to a line that fastText or the word lists read as English: an English block's line)
+    english = [table.top_foreign[i] == ENGLISH or table.word_group[i] == ENGLISH for i in range(n)]
+    hint = table.pharmacy_hint
+    for i in range(n):
+        if table.pharmacy[i] or (table.preds[i] and table.native[i] >= native_max):
+            continue
+        beside = [j for j in (_next_line(table, i, -1), _next_line(table, i, 1)) if j is not None]
+        if any(english[j] for j in beside):
+            hint[i] = _hint(table, model, i)
 
 
-def _hint(table: LineTable, model: LanguageModel, native_max: float, i: int) -> bool:
-    """Line i has a shop's vocabulary (a drug, a dose, a shop's word) and reads as English, or is a shop's link, and
-    fastText does not read it confidently as the page's language. A price alone is no hint ("Price: US$ 999999", a
+def _hint(table: LineTable, model: LanguageModel, i: int) -> bool:
+    """Line i (which fastText does not read confidently as the page's language) has a shop's vocabulary (a drug, a
+    dose, a shop's word) and reads as English, or is a shop's link. A price alone is no hint ("Price: US$ 999999", a
     holiday villa's, next to an English block)."""
-    if table.preds[i] and table.native[i] >= native_max:
-        return False
     line = table.lines[i]
     low = line.lower()
     words = _WORD.findall(low)
@@ -227,6 +236,7 @@ def _hint(table: LineTable, model: LanguageModel, native_max: float, i: int) -> 
 # The longest line of drug names, doses and prices alone looked at where fastText reads the page's language
 # ("Sildenafil Citrate / Tadalafil / Vardenafil 20mg - $0.99": 56 characters).
 _NO_WORDS_MAX_CHARS = 80
+_NO_WORDS_MARKS = re.compile(r"mcg|mg|[$€£.]", re.IGNORECASE)
 
 
 def _english(table: LineTable, model: LanguageModel, i: int, weak: bool, lean: float | None) -> bool:
@@ -302,25 +312,25 @@ def _extend_to_block(table: LineTable, model: LanguageModel, native_max: float) 
     separate) is pharmacy spam too when it is made for the block (`_joins_block`), and passes it on; a line of the
     page (a sentence fastText reads as the page's language, a line without a shop's vocabulary or not in English)
     stops it. Like gambling's block rule (`gambling._extend_to_block`), by what a pharmacy block is made of."""
-    n = len(table.lines)
-
-    def next_line(i: int, step: int) -> int | None:
-        j = i + step
-        while 0 <= j < n and not table.letters[j]:
-            j += step
-        return j if 0 <= j < n else None
-
     seeds = [i for i, s in enumerate(table.pharmacy) if s]
     while seeds:
         i = seeds.pop()
         for step in (-1, 1):
-            j = next_line(i, step)
+            j = _next_line(table, i, step)
             if j is None or table.pharmacy[j]:
                 continue
-            k = next_line(j, step)
+            k = _next_line(table, j, step)
             if _joins_block(table, model, native_max, j, k is not None and table.pharmacy[k]):
                 table.pharmacy[j] = True
                 seeds.append(j)
+
+
+def _next_line(table: LineTable, i: int, step: int) -> int | None:
+    """The next line from line i in direction `step` that has letters (lines without letters do not separate)."""
+    j = i + step
+    while 0 <= j < len(table.lines) and not table.letters[j]:
+        j += step
+    return j if 0 <= j < len(table.lines) else None
 
 
 def _joins_block(table: LineTable, model: LanguageModel, native_max: float, j: int, between: bool) -> bool:
