@@ -19,7 +19,9 @@ the figures printed are ratios between them. Two files:
 - **the shared bench** (`../shared/data/bench/trafilatura-eval.warc.gz`, 990 real pages), pinned to one CPU
   (children inherit the pin: crawlwash's extraction sandbox shares the core):
   - **bare**: FastWARC + `trafilatura.extract` on every HTML response, with crawlwash's default extraction options
-    (`benchmarks/pipeline_throughput.py`'s loop; seconds of the loop only, no imports, no writing);
+    and lxml.html's own Python element lookup, as users run trafilatura (crawlwash's extraction sets lxml's C
+    lookup instead: `transforms.extract.html.set_element_lookup`) (`benchmarks/pipeline_throughput.py`'s loop;
+    seconds of the loop only, no imports, no writing);
   - **crawlwash**: `crawlwash run` with the default config on the DirectRunner (in-memory, one worker), seconds
     from process start to exit (imports, Beam, models, every phase, the report);
   - **datatrove**: datatrove 0.10.1 with FineWeb's stages (`benchmarks/datatrove_fineweb.py`), in its own venv
