@@ -142,6 +142,14 @@ class LineTable:
     simplified: list[int] = field(default_factory=list)
     han_llr: list[float] = field(default_factory=list)
 
+    def next_with_letters(self, i: int, step: int) -> int | None:
+        """The next line from line i in direction `step` (-1 or 1) that has letters, or None: lines without letters
+        do not separate the lines of a block (the gambling and pharmacy block rules)."""
+        j = i + step
+        while 0 <= j < len(self.lines) and not self.letters[j]:
+            j += step
+        return j if 0 <= j < len(self.lines) else None
+
 
 def read_lines(
     text: str, model: LanguageModel, cfg: LanguageConfig, doc_lang: str | None = None

@@ -364,23 +364,15 @@ def _extend_to_block(
     `decisions._extend_to_neighbours` joins neighbours by the language of their words; this joins them by what a
     gambling block is made of, names and link lines included, which that rule leaves to the page. `looked`: the
     lines' evidence where `fill` took it already."""
-    n = len(table.lines)
-
-    def next_line(i: int, step: int) -> int | None:
-        j = i + step
-        while 0 <= j < n and not table.letters[j]:
-            j += step
-        return j if 0 <= j < n else None
-
     seeds = [(i, g) for i, g in enumerate(table.gambling) if g]
     brands = _block_brands([table.lines[i] for i, _ in seeds], model)
     while seeds:
         i, group = seeds.pop()
         for step in (-1, 1):
-            j = next_line(i, step)
+            j = table.next_with_letters(i, step)
             if j is None or table.gambling[j]:
                 continue
-            k = next_line(j, step)
+            k = table.next_with_letters(j, step)
             between = k is not None and bool(table.gambling[k])
             ev = looked[j] if j in looked else evidence(table.lines[j])
             if _joins_block(table, model, native_max, lean_score, j, ev, group, between, brands, few_letters):

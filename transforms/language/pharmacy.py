@@ -216,7 +216,7 @@ def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
     for i in range(n):
         if table.pharmacy[i] or (table.preds[i] and table.native[i] >= native_max):
             continue
-        beside = [j for j in (_next_line(table, i, -1), _next_line(table, i, 1)) if j is not None]
+        beside = [j for j in (table.next_with_letters(i, -1), table.next_with_letters(i, 1)) if j is not None]
         if any(english[j] for j in beside):
             hint[i] = _hint(table, model, i)
 
@@ -316,21 +316,13 @@ def _extend_to_block(table: LineTable, model: LanguageModel, native_max: float) 
     while seeds:
         i = seeds.pop()
         for step in (-1, 1):
-            j = _next_line(table, i, step)
+            j = table.next_with_letters(i, step)
             if j is None or table.pharmacy[j]:
                 continue
-            k = _next_line(table, j, step)
+            k = table.next_with_letters(j, step)
             if _joins_block(table, model, native_max, j, k is not None and table.pharmacy[k]):
                 table.pharmacy[j] = True
                 seeds.append(j)
-
-
-def _next_line(table: LineTable, i: int, step: int) -> int | None:
-    """The next line from line i in direction `step` that has letters (lines without letters do not separate)."""
-    j = i + step
-    while 0 <= j < len(table.lines) and not table.letters[j]:
-        j += step
-    return j if 0 <= j < len(table.lines) else None
 
 
 def _joins_block(table: LineTable, model: LanguageModel, native_max: float, j: int, between: bool) -> bool:
