@@ -14,9 +14,10 @@
                   rows), rejected documents per reason, failed records            (errors/)
 
 Every number comes from stats.json or is counted from the shards, streamed one row group at a time (memory does
-not grow with the corpus). The plots (`report_plots.py`) are matplotlib figures inlined as SVG (labels as SVG text, drawn in the
-page's fonts); the page loads nothing, runs no script, and opens offline. The numbers behind the page are embedded as JSON
-(`<script type="application/json" id="crawlwash-report">`, never executed) so that tools and tests can read them.
+not grow with the corpus). The plots (`report_plots.py`) are bar charts written as inline SVG (labels as SVG text,
+drawn in the page's fonts); the page loads nothing, runs no script, and opens offline. The numbers behind the page
+are embedded as JSON (`<script type="application/json" id="crawlwash-report">`, never executed) so that tools and
+tests can read them.
 """
 
 from __future__ import annotations
