@@ -157,27 +157,31 @@ def test_off_means_no_column_and_no_totals(tmp_path: Path) -> None:
     assert "pii_masked" not in out.stats
 
 
-def test_phone_candidates_are_those_of_the_plain_pattern_on_real_text() -> None:
-    """`phones._CANDIDATE` begins with its first character's class (for speed); it finds exactly what the plain
-    pattern, look-behind first, finds: on 300 real pages (the shared bench's HTTP responses, markup and all) and on edge cases."""
+def test_candidates_are_those_of_the_plain_patterns_on_real_text() -> None:
+    """`phones._CANDIDATE` and `detect._CARD` begin with their first character's class (for speed); they find
+    exactly what the plain patterns, look-behind first, find: on 300 real pages (the shared bench's HTTP responses, markup and all) and on edge cases."""
     import re
 
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     from tests.conftest import BENCH_WARC
+    from transforms.pii.detect import _CARD
     from transforms.pii.phones import _CANDIDATE
 
-    plain = re.compile(r"(?<![\w+/\-.,#])(?:\+ ?|\(\+?)?\d[\d \u00a0\-./()]{4,24}\d(?![\w\-/]|[.,]\d)")
+    plain_phone = re.compile(r"(?<![\w+/\-.,#])(?:\+ ?|\(\+?)?\d[\d \u00a0\-./()]{4,24}\d(?![\w\-/]|[.,]\d)")
+    plain_card = re.compile(r"(?<![\w\-.,/+])\d(?:[ \-]?\d){12,18}(?![\w\-]|[.,]\d)")
     texts = ["+49 30 1234567", "(+49) 30 123456", "a(030) 1234567", "x+1 212 555 0123", "+ 1 212-555-0123",
-             "#1234567", "((12345678", "+(12) 3456789", "1,234567890", "٣٤٥٦٧٨٩٠١٢ ٣", "-(030) 1234567"]  # fmt: skip
+             "#1234567", "((12345678", "+(12) 3456789", "1,234567890", "٣٤٥٦٧٨٩٠١٢ ٣", "-(030) 1234567",
+             "4111 1111 1111 1111", "a4111111111111111", "-4111111111111111", "x 4111-1111-1111-1111."]  # fmt: skip
     with open(BENCH_WARC, "rb") as f:
         for rec in ArchiveIterator(f, record_types=WarcRecordType.response):
             texts.append(rec.reader.read().decode("utf-8", "replace"))
             if len(texts) > 300:
                 break
-    found = 0
+    found = {"phone": 0, "card": 0}
     for text in texts:
-        spans = [m.span() for m in _CANDIDATE.finditer(text)]
-        assert spans == [m.span() for m in plain.finditer(text)], text[:200]
-        found += len(spans)
-    assert len(texts) > 100 and found > 1000
+        for kind, fast, plain in (("phone", _CANDIDATE, plain_phone), ("card", _CARD, plain_card)):
+            spans = [m.span() for m in fast.finditer(text)]
+            assert spans == [m.span() for m in plain.finditer(text)], (kind, text[:200])
+            found[kind] += len(spans)
+    assert len(texts) > 300 and found["phone"] > 1000 and found["card"] > 20, found

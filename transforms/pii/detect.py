@@ -45,7 +45,10 @@ _NOT_IP_BEFORE = re.compile(
 )
 
 # 13 to 19 digits, single spaces or dashes between them; the grouping is checked below.
-_CARD = re.compile(r"(?<![\w\-.,/+])\d(?:[ \-]?\d){12,18}(?![\w\-]|[.,]\d)")
+# r"(?<![\w\-.,/+])\d(?:[ \-]?\d){12,18}(?![\w\-]|[.,]\d)", written with the first digit before the look-behind:
+# Python's regex engine then skips to digits instead of trying the look-behind at every position (the same
+# matches, 2.4 times faster; tests/test_pii.py compares the two).
+_CARD = re.compile(r"\d(?<![\w\-.,/+]\d)(?:[ \-]?\d){12,18}(?![\w\-]|[.,]\d)")
 _CARD_GROUPS = frozenset({(4, 4, 4, 4), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 1), (4, 4, 4, 2),
                           (4, 4, 4, 3), (4, 4, 5), (4, 4, 4, 4, 1), (4, 4, 4, 4, 2)})  # fmt: skip
 
