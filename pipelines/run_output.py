@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import yaml
 from apache_beam.io.filesystems import FileSystems
 
+from transforms.core.staged import READ_OPTIONS
 from transforms.write import DATA, ERRORS, REJECTED, RUN_FACTS, STATS, SUCCESS
 
 __all__ = ["NotARun", "RunOutput", "open_run", "sample_rank"]
@@ -74,7 +75,7 @@ class RunOutput:
                 names = set(pf.schema_arrow.names)
                 cols = [c for c in columns if c in names]
                 for i in range(pf.num_row_groups):
-                    yield shard["path"], i, pf.read_row_group(i, columns=cols)
+                    yield shard["path"], i, pf.read_row_group(i, columns=cols, **READ_OPTIONS)
 
     def fetch(self, wanted: dict[tuple[str, int], set[int]], columns: Sequence[str]) -> list[dict[str, Any]]:
         """The rows at these positions ({(path, row group): {row index, ...}}), as dicts of `columns`."""
@@ -87,7 +88,7 @@ class RunOutput:
                 pf = pq.ParquetFile(f)
                 cols = [c for c in columns if c in set(pf.schema_arrow.names)]
                 for group, rows in sorted(groups):
-                    table = pf.read_row_group(group, columns=cols)
+                    table = pf.read_row_group(group, columns=cols, **READ_OPTIONS)
                     out.extend(table.take(sorted(rows)).to_pylist())
         return out
 

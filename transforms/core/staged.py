@@ -27,6 +27,7 @@ __all__ = [
     "KIND_KEYS",
     "KIND_LINES",
     "KIND_REJECTED",
+    "READ_OPTIONS",
     "TEMP_DIR",
     "iter_batches",
     "iter_record_batches",
@@ -70,21 +71,31 @@ def out_path(out_dir: str, kind: str, name: str) -> str:
     return _join(out_dir, TEMP_DIR, OUT_DIR, kind, name)
 
 
+# Parquet files are read through Beam's file objects (any filesystem): with Arrow's thread pool (`use_threads`,
+# `pre_buffer`), the pool's threads hold buffers of Python bytes and may drop the last of them just after the read
+# returns. Were the process ending then (the report is a run's last read), such a thread would need the GIL of an
+# interpreter that is shutting down: CPython ends the thread, its C++ frames cannot unwind, and the process aborts
+# ("terminate called without an active exception"). Every read here decodes on the calling thread instead: the
+# files are small (a split's staged rows, a shard's row group), and a Beam worker's other cores are its peers'.
+READ_OPTIONS = {"use_threads": False}
+
+
 def iter_batches(path: str, batch_rows: int = 1000) -> Iterator[list[dict[str, Any]]]:
     """The rows of a staged Parquet file, a batch at a time (memory bounded by one batch)."""
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
         pf = pq.ParquetFile(f)
-        for batch in pf.iter_batches(batch_size=batch_rows):
+        for batch in pf.iter_batches(batch_size=batch_rows, **READ_OPTIONS):
             yield batch.to_pylist()
 
 
 def iter_record_batches(path: str, batch_rows: int = 1000) -> Iterator[pa.RecordBatch]:
     """The rows of a staged Parquet file as Arrow record batches (memory bounded by one batch)."""
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-        yield from pq.ParquetFile(f).iter_batches(batch_size=batch_rows)
+        yield from pq.ParquetFile(f).iter_batches(batch_size=batch_rows, **READ_OPTIONS)
 
 
 def read_table(path: str, columns: Sequence[str] | None = None) -> pa.Table:
     """A whole small staged file (keys, lines)."""
     with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as f:
-        return pq.read_table(f, columns=list(columns) if columns is not None else None)
+        return pq.read_table(f, columns=list(columns) if columns is not None else None, pre_buffer=False,
+                             **READ_OPTIONS)

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
+from transforms.core.staged import READ_OPTIONS
 from transforms.dedup import minhash
 
 __all__ = ["INDEX_SCHEMA", "WriteIndex", "expand_index_paths", "params_meta", "read_index_table", "source_id"]
@@ -67,7 +68,7 @@ def read_index_table(path: str, params: minhash.MinHashParams, columns: list[str
                 f"dedup index {path} was written with MinHash params {meta!r}, "
                 f"this run uses {params_meta(params)!r}"
             )
-        return pf.read(columns=columns)
+        return pf.read(columns=columns, **READ_OPTIONS)
 
 
 class _WriteIndexShardFn(beam.DoFn):
