@@ -31,11 +31,16 @@ DATAFLOW_STAMP := $(DATAFLOW_VENV)/.installed
 
 # setuptools warns on every editable install that a folder named like the package may shadow it (it is the
 # package): that one warning is silenced, every other one still shows.
+# An editable install leaves this checkout's modules without bytecode (pip compiles only what it copies): where
+# PYTHONDONTWRITEBYTECODE is set (as in some CI sandboxes) every process would compile them again, about 0.1 s
+# of each run's start and of each worker's; compileall writes it once (a module edited later is compiled at
+# import, as without it).
 $(STAMP): pyproject.toml $(NATIVE)
 	@command -v cargo >/dev/null || { echo "crawlwash builds a Rust extension (native/): install cargo, e.g. from rustup.rs" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m compileall -q pipelines transforms
 	$(PY) -m transforms.url.blocklist
 	touch $(STAMP)
 
