@@ -7,8 +7,9 @@ Why not a plotting library: the report has four kinds of bar chart, and matplotl
 the seven figures (its SVG backend lays every figure out twice for `bbox_inches="tight"`). The light SVG libraries
 do not fit a deterministic, script-free page: pygal writes a random chart id, the date and a `<script>` into
 every chart, and leather has a fixed 120-pixel label margin and no axis titles or value labels. What is drawn
-here is bars, ticks at 1-2-5 steps, tick labels, axis titles, value labels and a legend; text widths are
-estimated from the character count (`_text_width`), generously, since the page's font is not known here.
+here is bars, ticks at steps of 1, 2, 2.5 or 5 times a power of ten, tick labels, axis titles, value labels and a
+legend; text widths are estimated from the character count (`_text_width`), generously, since the page's font is
+not known here.
 """
 
 from __future__ import annotations
