@@ -118,6 +118,7 @@ import re
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from harness import SHARED  # puts the repository on sys.path
@@ -437,6 +438,11 @@ H3_ZH_PARTS = [
     "澳门百家乐官网", "最新体育投注网址", "网络棋牌平台排行榜", "新用户注册送{n2}元体验金", "北京PK10稳赚计划",
     "时时彩后一单期计划", "真人荷官在线发牌", "加微信{n9}领取彩金", "腾讯分分彩开奖记录",
 ]
+
+
+def _phrases(pool: list[str]) -> Callable[[random.Random], str]:
+    """A generator of one phrase of `pool`, its fields filled (`_fill3`): the banks' legitimate lines."""
+    return lambda rng: _fill3(rng.choice(pool), rng)
 
 
 def _fill3(tpl: str, rng: random.Random) -> str:
@@ -870,12 +876,8 @@ def gen_gambling_vi_h7(rng: random.Random) -> str:
     return _compose6(rng, H7_VI_TEMPLATES, H7_VI_PARTS, H7_VI_BRANDS, H7_VI_SHORT)
 
 
-def gen_legit_en_h7(rng: random.Random) -> str:
-    return _fill3(rng.choice(H7_LEGIT_EN), rng)
-
-
 HOLDOUT7_GENERATORS = {
-    "gambling_id": gen_gambling_id_h7, "gambling_vi": gen_gambling_vi_h7, "legit_en": gen_legit_en_h7,
+    "gambling_id": gen_gambling_id_h7, "gambling_vi": gen_gambling_vi_h7, "legit_en": _phrases(H7_LEGIT_EN),
 }
 
 # Eighth held-out set (`--bank holdout8`): the two gambling kinds, the same two on non-English Latin pages
@@ -1083,12 +1085,8 @@ def gen_gambling_vi_h8(rng: random.Random) -> str:
     return _compose8(rng, H8_VI_TEMPLATES, H8_VI_PARTS, H8_VI_BRANDS, H8_VI_SHORT, marks_off=0.25)
 
 
-def gen_legit_en_h8(rng: random.Random) -> str:
-    return _fill3(rng.choice(H8_LEGIT_EN), rng)
-
-
 HOLDOUT8_GENERATORS = {
-    "gambling_id": gen_gambling_id_h8, "gambling_vi": gen_gambling_vi_h8, "legit_en": gen_legit_en_h8,
+    "gambling_id": gen_gambling_id_h8, "gambling_vi": gen_gambling_vi_h8, "legit_en": _phrases(H8_LEGIT_EN),
     "gambling_id_eu": gen_gambling_id_h8, "gambling_vi_eu": gen_gambling_vi_h8,
 }
 
@@ -1187,11 +1185,7 @@ H9_LEGIT_EN = [
 ]
 
 
-def gen_legit_en_h9(rng: random.Random) -> str:
-    return _fill3(rng.choice(H9_LEGIT_EN), rng)
-
-
-HOLDOUT9_GENERATORS = {"pharmacy_en": gen_pharmacy_h9, "legit_en": gen_legit_en_h9}
+HOLDOUT9_GENERATORS = {"pharmacy_en": gen_pharmacy_h9, "legit_en": _phrases(H9_LEGIT_EN)}
 
 CONTROL_PAGES_H9 = [
     ("de", "Seit 2013 ist Sildenafil als Generikum erhältlich, die Preise für Viagra sind seitdem stark gefallen.\n"
@@ -1420,12 +1414,8 @@ def gen_gambling_vi_h10(rng: random.Random) -> str:
     return _compose8(rng, H10_VI_TEMPLATES, H10_VI_PARTS, H10_VI_BRANDS, H10_VI_SHORT, marks_off=0.2, n_parts=3)
 
 
-def gen_legit_en_h10(rng: random.Random) -> str:
-    return _fill3(rng.choice(H10_LEGIT_EN), rng)
-
-
 HOLDOUT10_GENERATORS = {
-    "gambling_id": gen_gambling_id_h10, "gambling_vi": gen_gambling_vi_h10, "legit_en": gen_legit_en_h10,
+    "gambling_id": gen_gambling_id_h10, "gambling_vi": gen_gambling_vi_h10, "legit_en": _phrases(H10_LEGIT_EN),
     "gambling_id_eu": gen_gambling_id_h10, "gambling_vi_eu": gen_gambling_vi_h10,
 }
 
@@ -1524,11 +1514,7 @@ H11_LEGIT_EN = [
 ]
 
 
-def gen_legit_en_h11(rng: random.Random) -> str:
-    return _fill3(rng.choice(H11_LEGIT_EN), rng)
-
-
-HOLDOUT11_GENERATORS = {"pharmacy_en": gen_pharmacy_h11, "legit_en": gen_legit_en_h11}
+HOLDOUT11_GENERATORS = {"pharmacy_en": gen_pharmacy_h11, "legit_en": _phrases(H11_LEGIT_EN)}
 
 CONTROL_PAGES_H11 = [
     ("de", "Gebrauchsinformation: Information für Anwender\nTadalafil AL 20 mg Filmtabletten\nWas ist Tadalafil AL "
