@@ -88,7 +88,8 @@ def _sandbox_main(fd: int, parent_pid: int) -> None:
     from transforms.extract.html import extract_html  # trafilatura: the child only, never the parent
 
     # trafilatura, lxml, charset_normalizer and their modules live as long as the child: frozen, the collector's
-    # passes skip them (gc 0.20 -> 0.08 s over the 990 bench pages, the bare loop timed with gc.callbacks).
+    # passes skip them (gc 0.20 -> 0.08 s over the 990 bench pages, the bare loop timed with gc.callbacks). Not
+    # `transforms.core.per_process.freeze_heap`: that module imports Beam, which this child never loads.
     gc.freeze()
     conn = Connection(fd)
     cfg = ExtractOptions(**_loads(conn.recv_bytes()))
