@@ -576,34 +576,103 @@ def test_extract_text_transform(no_text_page, png_payload, spb_page) -> None:
         assert_that(untouched, equal_to([True]), label="untouched")
 
 
-def test_map_phase_stages_the_same_files_with_and_without_prefetch(tmp_path: Path) -> None:
-    # Reading ahead and extracting the next page meanwhile changes no byte of what a split stages.
+def _stage_splits(out: Path, overrides: list[str], overlap: bool, batch: int, paths: list[Path]) -> tuple[list, dict]:
+    """The map phase of the default config (with `overrides`) on each file as one split, its extraction overlapping
+    or not and in batches of `batch` documents: (the splits' summaries, the staged files' bytes by name). Each split
+    is read in a thread given 300 s: a map phase that hangs fails here, it does not hang the suite."""
     from pipelines.config import load_config
     from pipelines.pipeline import STAGE_REGISTRY, map_spec
     from transforms.engine.map_phase import MapSplitFn
     from transforms.read import Split
 
+    # a budget no page reaches even on a loaded machine: a timeout would differ between runs, not the read-ahead
+    cfg = load_config(None, [f"output.dir={out}", "extract.timeout_s=600", *overrides])
+    chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
+    fn = MapSplitFn(map_spec(cfg), chain)
+    fn.setup()
+    (extract,) = (stage for name, stage in chain if name == "extract")
+    extract._overlap = overlap
+    fn._batch_docs = batch
+    pool = extract._pool
+    summaries: list[dict] = []
+    try:
+        for path in paths:
+            reader = threading.Thread(
+                target=lambda: summaries.extend(fn.process(Split(str(path), path.stat().st_size))), daemon=True
+            )
+            reader.start()
+            reader.join(300)
+            assert not reader.is_alive(), f"overlap={overlap} batch={batch}: the split of {path} never finished"
+    finally:
+        fn.teardown()
+        pool.close()
+    files = sorted((out / "_temporary" / "splits").glob("*.parquet"))
+    return summaries, {f.name: f.read_bytes() for f in files}
+
+
+def test_map_phase_stages_the_same_files_with_and_without_prefetch_and_in_batches(tmp_path: Path) -> None:
+    # Reading ahead and extracting the next page meanwhile, or running each stage over a batch of documents (a
+    # worker on one CPU), changes no byte of what a split stages. Batches of 3 end between the WARCs' request and
+    # metadata records, and at the end of a file.
+    from transforms.engine.map_phase import _BATCH_DOCS
+
     staged = {}
-    for overlap in (False, True):
-        out = tmp_path / str(overlap)
-        # a budget no page reaches even on a loaded machine: a timeout would differ between runs, not the read-ahead
-        cfg = load_config(None, [f"output.dir={out}", "extract.timeout_s=600"])
-        chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
-        fn = MapSplitFn(map_spec(cfg), chain)
-        fn.setup()
-        (extract,) = (stage for name, stage in chain if name == "extract")
-        extract._overlap = overlap
-        pool = extract._pool
-        try:
-            for path in (CC_WARC, AUT_WARC):
-                (summary,) = fn.process(Split(str(path), path.stat().st_size))
-                assert summary["counts"]["read"] > 10
-        finally:
-            fn.teardown()
-            pool.close()
-        files = sorted((out / "_temporary" / "splits").glob("*.parquet"))
-        staged[overlap] = {f.name: f.read_bytes() for f in files}
-    assert staged[True] == staged[False] and len(staged[True]) >= 8
+    for overlap, batch in ((False, 1), (True, 1), (False, 3), (True, 3), (False, _BATCH_DOCS)):
+        summaries, staged[overlap, batch] = _stage_splits(
+            tmp_path / f"{overlap}-{batch}", [], overlap, batch, [CC_WARC, AUT_WARC]
+        )
+        assert all(s["counts"]["read"] > 10 for s in summaries) and len(summaries) == 2
+    first = staged[False, 1]
+    assert len(first) >= 8
+    assert all(files == first for files in staged.values())
+
+
+def test_a_split_whose_first_page_stops_before_extraction_is_read_with_prefetch(tmp_path: Path) -> None:
+    # The split's first page is dropped by the URL stage, before extraction: the next page must not be sent ahead
+    # before the extraction stage's warm-up, which waits for the sandbox a page sent ahead holds (it hung).
+    overrides = ["url.block_domains=[003338.cn]", "extract.sandbox_pool_size=1"]
+    staged = {}
+    for overlap, batch in ((False, 1), (True, 1), (True, 3)):
+        summaries, staged[overlap, batch] = _stage_splits(tmp_path / f"{overlap}-{batch}", overrides, overlap,
+                                                          batch, [CC_WARC])  # fmt: skip
+        assert summaries[0]["counts"]["dropped\turl\tblocklisted_domain"] == 1
+    assert staged[True, 1] == staged[False, 1] == staged[True, 3]
+
+
+def test_a_closed_pool_starts_a_new_sandbox() -> None:
+    # The process's pool is shared: closing it stops its idle sandboxes, and a later borrow starts a new one (it
+    # used to wait forever once the pool had started its `sandbox_pool_size`).
+    from transforms.extract.pool import SandboxPool
+
+    pool = SandboxPool(ExtractConfig(sandbox_pool_size=1))
+    pids = []
+    for _ in range(2):
+        with pool.borrow() as box:
+            box.wait_ready()
+            pids.append(box.pid)
+        pool.close()
+    assert pids[0] != pids[1] and None not in pids
+
+
+def test_a_worker_on_one_cpu_runs_the_stages_in_batches() -> None:
+    from pipelines.config import load_config
+    from pipelines.pipeline import STAGE_REGISTRY, map_spec
+    from transforms.engine.map_phase import _BATCH_DOCS, MapSplitFn
+
+    cfg = load_config(None, [])
+    chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
+    fn = MapSplitFn(map_spec(cfg), chain)
+    before = os.sched_getaffinity(0)
+    try:
+        for cpus, batch in (({min(before)}, _BATCH_DOCS), (before, 1 if len(before) > 1 else _BATCH_DOCS)):
+            os.sched_setaffinity(0, cpus)
+            fn.setup()
+            try:
+                assert fn._batch_docs == batch
+            finally:
+                fn.teardown()
+    finally:
+        os.sched_setaffinity(0, before)
 
 
 def test_the_sandbox_child_starts_without_pydantic_or_beam() -> None:

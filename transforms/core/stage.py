@@ -71,6 +71,10 @@ class StageFn(beam.DoFn):
         timed: the map phase calls it on the first stage of its chain with the first document of a split, and
         counts its time apart from the per-document steps. Nothing here."""
 
+    # True when `prefetch` starts work that runs while the caller goes on (another process on another CPU): the map
+    # phase then hands documents over one at a time instead of in batches. Read after `setup`.
+    overlaps = False
+
     def prefetch(self, doc: Doc | None) -> None:
         """`doc` is the next document this stage will be asked about (None: nothing follows): a stage may start
         its work on it now, to run while the caller does other work. Nothing here; the map phase calls it on the

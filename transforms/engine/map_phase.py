@@ -4,7 +4,9 @@
           -> _temporary/splits/<sid>.{docs,rejected,errors,keys,lines}.parquet, then <sid>.done.json
 
 The per-document stages run as plain calls, fused: no element crosses a Beam boundary between them, and no text
-ever enters a shuffle. What the global decisions need is written to the split's `keys` file (URL and text keys,
+ever enters a shuffle. A worker on one CPU runs each stage over a batch of documents before the next stage
+(`_BATCH_DOCS`); one that may use more CPUs hands documents over one at a time, extracting the next page while the
+later stages run on the current one. What the global decisions need is written to the split's `keys` file (URL and text keys,
 keep ranks, MinHash signature and band keys of each kept document) and `lines` file (line keys for the
 frequent-line pass); the decide phase reads them back per split. The summary (the split's ledger counts and
 record counts) is the only element the DoFn emits, so the runner never holds a page or a text.
@@ -314,6 +316,20 @@ class _ProgressNote:
             log.warning("cannot write progress note %s: %s", self._path, exc)
 
 
+# A worker whose extraction does not overlap the later stages (one CPU: the sandbox process and the worker take
+# turns) runs each stage over a batch of documents before the next stage starts: each stage's code and data (the
+# fastText model, the word lists, the quality tables) stay in the CPU's caches across the batch, instead of being
+# evicted by trafilatura's work on every page. On the shared bench on one CPU (990 pages, `crawlwash run ...
+# --direct_running_mode=in_memory`), the stages after extraction went from 4.2-4.6 s to 2.9-3.3 s (language 2.5-2.9
+# -> 1.7-2.1 s); a bare loop that alternates trafilatura and the language stage in one process shows the same
+# (language 2.64 -> 1.95 ms per page). The output is the same: each stage sees the documents in input order, and
+# the batch's rows are written in input order. A batch ends at `_BATCH_DOCS` documents or once its documents hold
+# `_BATCH_HTML_BYTES` of HTML, whichever comes first (the memory it holds). A worker that overlaps (more than one
+# CPU: the next page is extracted while the current one goes through the later stages) runs batches of one.
+_BATCH_DOCS = 64
+_BATCH_HTML_BYTES = 8 << 20
+
+
 class WorkerStopping(RuntimeError):
     """The worker process is stopping (its runner is gone): the split being read is abandoned, never committed."""
 
@@ -339,12 +355,15 @@ class MapSplitFn(beam.DoFn):
         ]  # fmt: skip
         self._ahead_at: int | None = overridden[0] if overridden else None
         self._warm = False
+        self._batch_docs = 1
 
     def setup(self) -> None:
         self._stopping = False
         self._warm = False
         for _, fn in self._chain:
             fn.setup()
+        overlaps = self._ahead_at is not None and self._chain[self._ahead_at][1].overlaps
+        self._batch_docs = 1 if overlaps else _BATCH_DOCS
         freeze_heap()
 
     def teardown(self) -> None:
@@ -403,30 +422,50 @@ class MapSplitFn(beam.DoFn):
             timing["read"] += clock() - t0
             return outcome
 
-        # Outcomes read ahead, in order: the next document is known while the current one is processed (the
-        # stage that prefetches may start on it: `StageFn.prefetch`). Records are still processed and written in
-        # input order.
+        # Records are read in batches, in order (`_batch_docs` documents at most): each stage runs over a batch's
+        # documents before the next stage starts, and the batch's rows are then written in input order. The first
+        # document after the batch is read ahead too, so that the stage that prefetches may start on it
+        # (`StageFn.prefetch`) while the later stages run.
         ahead: deque[Doc | Dropped | Failed | None] = deque()
         prepared: _Prepared | None = None
         while True:
-            outcome = ahead.popleft() if ahead else pull()
-            if outcome is None:
+            batch: list[Doc | Dropped | Failed] = []
+            docs = html_bytes = 0
+            while docs < self._batch_docs and html_bytes < _BATCH_HTML_BYTES:
+                outcome = ahead.popleft() if ahead else pull()
+                if outcome is None:
+                    break
+                batch.append(outcome)
+                if isinstance(outcome, Doc):
+                    docs += 1
+                    html_bytes += len(outcome.html or b"")
+            if not batch:
                 break
-            run.counts["read"] += 1
-            self._records.inc()
-            if isinstance(outcome, Doc):
-                following = None
-                if self._ahead_at is not None:
-                    while not (ahead and (ahead[-1] is None or isinstance(ahead[-1], Doc))):
-                        ahead.append(pull())
-                    following = ahead[-1] if isinstance(ahead[-1], Doc) else None
-                if prepared is None or prepared.doc is not outcome:
-                    prepared = self._front(run, outcome)
-                prepared = self._process_doc(run, prepared, following)
-            else:
-                run.record(outcome)
-            self._check_running(run.split)
-            note.maybe_write(run.counts["read"], run.counts["kept_map"])
+            following = None
+            if docs and self._ahead_at is not None:
+                while not (ahead and (ahead[-1] is None or isinstance(ahead[-1], Doc))):
+                    ahead.append(pull())
+                following = ahead[-1] if isinstance(ahead[-1], Doc) else None
+            preps: list[_Prepared] = []
+            for outcome in batch:
+                if isinstance(outcome, Doc):
+                    reuse = prepared is not None and prepared.doc is outcome
+                    preps.append(prepared if reuse else self._front(run, outcome))
+            prepared = self._process_batch(run, preps, following)
+            done = iter(preps)
+            for outcome in batch:
+                run.counts["read"] += 1
+                self._records.inc()
+                if isinstance(outcome, Doc):
+                    p = next(done)
+                    for record in p.records:
+                        run.record(record)
+                    if p.current is not None:
+                        run.keep(p.current, self._params)
+                else:
+                    run.record(outcome)
+                self._check_running(run.split)
+                note.maybe_write(run.counts["read"], run.counts["kept_map"])
 
     def _run_stage(self, run: _SplitRun, index: int, doc: Doc, records: list[Dropped | Failed]) -> Doc | None:
         """One stage on one document, timed; its dropped and failed records go to `records`."""
@@ -453,38 +492,32 @@ class MapSplitFn(beam.DoFn):
                 break
         return _Prepared(doc, current, records)
 
-    def _process_doc(self, run: _SplitRun, prepared: _Prepared, following: Doc | None) -> _Prepared | None:
-        """The rest of the chain on a prepared document; returns the next document prepared (its extraction
-        started: `prefetch`) when there is one."""
+    def _process_batch(self, run: _SplitRun, preps: list[_Prepared], following: Doc | None) -> _Prepared | None:
+        """The rest of the chain on a batch of prepared documents, stage by stage (each `_Prepared` ends with what
+        is left of its document and its records); returns the next document prepared (its extraction started:
+        `prefetch`) when there is one."""
         timing, clock = run.timing, time.perf_counter
-        for record in prepared.records:
-            run.record(record)
-        current = prepared.current
-        start = self._ahead_at or 0
-        if current is None:
-            return None
         upcoming: _Prepared | None = None
-        for index in range(start, len(self._chain)):
+        for index in range(self._ahead_at or 0, len(self._chain)):
             name, fn = self._chain[index]
-            if index == self._ahead_at and not self._warm:  # getting ready is a fixed cost, timed apart
-                t0 = clock()
-                fn.warm_up(current)
-                timing["warm_up"] += clock() - t0
-                self._warm = True
-            records: list[Dropped | Failed] = []
-            current = self._run_stage(run, index, current, records)
-            for record in records:
-                run.record(record)
-            if index == self._ahead_at and following is not None:
+            for p in preps:
+                if p.current is None:
+                    continue
+                if index == self._ahead_at and not self._warm:  # getting ready is a fixed cost, timed apart
+                    t0 = clock()
+                    fn.warm_up(p.current)
+                    timing["warm_up"] += clock() - t0
+                    self._warm = True
+                p.current = self._run_stage(run, index, p.current, p.records)
+                if p.current is not None and name == self._spec.line_stage:
+                    t1 = clock()
+                    run.add_lines(p.current)
+                    timing["line_keys"] += clock() - t1
+            # Not before the stage's warm-up (a batch whose documents all stopped before it, at the start of a
+            # split): the warm-up waits for the sandbox that a prefetch would hold.
+            if index == self._ahead_at and following is not None and self._warm:
                 upcoming = self._front(run, following)
                 fn.prefetch(upcoming.current)
-            if current is None:
-                return upcoming
-            if name == self._spec.line_stage:
-                t1 = clock()
-                run.add_lines(current)
-                timing["line_keys"] += clock() - t1
-        run.keep(current, self._params)
         return upcoming
 
 

@@ -89,6 +89,10 @@ class ExtractFn(StageFn):
             self._pool = sandbox_pool(self._config)
             self._overlap = len(os.sched_getaffinity(0)) > 1
 
+    @property
+    def overlaps(self) -> bool:  # type: ignore[override]  # a property over the base class's attribute
+        return self._overlap
+
     def teardown(self) -> None:
         ahead, self._ahead = self._ahead, None
         if ahead is not None:  # the worker is stopping: the page it read ahead is not waited for

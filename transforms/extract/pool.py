@@ -64,8 +64,12 @@ class SandboxPool:
                 self._cond.notify()
 
     def close(self) -> None:
+        """Stop the idle sandboxes. The pool stays usable: a later `borrow` starts a new one (the process's pool is
+        shared, so a caller that closed it may not be the last to use it)."""
         with self._cond:
             boxes, self._free = self._free, []
+            self._started -= len(boxes)
+            self._cond.notify_all()
         for box in boxes:
             box.close()
 
