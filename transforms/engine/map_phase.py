@@ -6,9 +6,9 @@
 The per-document stages run as plain calls, fused: no element crosses a Beam boundary between them, and no text
 ever enters a shuffle. A worker on one CPU runs each stage over a batch of documents before the next stage
 (`_BATCH_DOCS`); one that may use more CPUs hands documents over one at a time, extracting the next page while the
-later stages run on the current one. What the global decisions need is written to the split's `keys` file (URL and text keys,
-keep ranks, MinHash signature and band keys of each kept document) and `lines` file (line keys for the
-frequent-line pass); the decide phase reads them back per split. The summary (the split's ledger counts and
+later stages run on the current one. What the global decisions need is written to the split's `keys` file (URL
+and text keys, keep ranks, MinHash signature and band keys of each kept document) and `lines` file (line keys for
+the frequent-line pass); the decide phase reads them back per split. The summary (the split's ledger counts and
 record counts) is the only element the DoFn emits, so the runner never holds a page or a text.
 
 - Atomic and repeatable: files are renamed into place, the marker is written last, and a split is
