@@ -320,8 +320,8 @@ class _ProgressNote:
 # turns) runs each stage over a batch of documents before the next stage starts: each stage's code and data (the
 # fastText model, the word lists, the quality tables) stay in the CPU's caches across the batch, instead of being
 # evicted by trafilatura's work on every page. On the shared bench on one CPU (990 pages, `crawlwash run ...
-# --direct_running_mode=in_memory`), the stages after extraction went from 4.2-4.6 s to 2.9-3.3 s (language 2.5-2.9
-# -> 1.7-2.1 s); a bare loop that alternates trafilatura and the language stage in one process shows the same
+# --direct_running_mode=in_memory`), the stages after extraction went from 4.1-4.7 s to 2.9-3.2 s (language 2.5-2.9
+# -> 1.7-2.0 s); a bare loop that alternates trafilatura and the language stage in one process shows the same
 # (language 2.64 -> 1.95 ms per page). The output is the same: each stage sees the documents in input order, and
 # the batch's rows are written in input order. A batch ends at `_BATCH_DOCS` documents or once its documents hold
 # `_BATCH_HTML_BYTES` of HTML, whichever comes first (the memory it holds). A worker that overlaps (more than one
