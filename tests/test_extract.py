@@ -610,19 +610,26 @@ def _stage_splits(out: Path, overrides: list[str], overlap: bool, batch: int, pa
     return summaries, {f.name: f.read_bytes() for f in files}
 
 
-def test_map_phase_stages_the_same_files_with_and_without_prefetch_and_in_batches(tmp_path: Path) -> None:
+def test_map_phase_stages_the_same_files_with_and_without_prefetch_and_in_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Reading ahead and extracting the next page meanwhile, or running each stage over a batch of documents (a
     # worker on one CPU), changes no byte of what a split stages. Batches of 3 end between the WARCs' request and
-    # metadata records, and at the end of a file.
-    from transforms.engine.map_phase import _BATCH_DOCS
+    # metadata records, and at the end of a file; with at most 4 records a batch, some batches end on a request.
+    from transforms.engine import map_phase
 
+    defaults = (map_phase._BATCH_DOCS, map_phase._BATCH_RECORDS)
     staged = {}
-    for overlap, batch in ((False, 1), (True, 1), (False, 3), (True, 3), (False, _BATCH_DOCS)):
-        summaries, staged[overlap, batch] = _stage_splits(
-            tmp_path / f"{overlap}-{batch}", [], overlap, batch, [CC_WARC, AUT_WARC]
+    for overlap, batch, records in (
+        (False, 1, 1024), (True, 1, 1024), (False, 3, 1024), (True, 3, 1024), (False, 64, 1024), (False, 64, 4)
+    ):  # fmt: skip
+        monkeypatch.setattr(map_phase, "_BATCH_RECORDS", records)
+        summaries, staged[overlap, batch, records] = _stage_splits(
+            tmp_path / f"{overlap}-{batch}-{records}", [], overlap, batch, [CC_WARC, AUT_WARC]
         )
         assert all(s["counts"]["read"] > 10 for s in summaries) and len(summaries) == 2
-    first = staged[False, 1]
+    assert (False, *defaults) in staged  # the settings of a worker on one CPU were among them
+    first = staged[False, 1, 1024]
     assert len(first) >= 8
     assert all(files == first for files in staged.values())
 

@@ -324,10 +324,12 @@ class _ProgressNote:
 # -> 1.7-2.0 s); a bare loop that alternates trafilatura and the language stage in one process shows the same
 # (language 2.64 -> 1.95 ms per page). The output is the same: each stage sees the documents in input order, and
 # the batch's rows are written in input order. A batch ends at `_BATCH_DOCS` documents or once its documents hold
-# `_BATCH_HTML_BYTES` of HTML, whichever comes first (the memory it holds). A worker that overlaps (more than one
-# CPU: the next page is extracted while the current one goes through the later stages) runs batches of one.
+# `_BATCH_HTML_BYTES` of HTML or at `_BATCH_RECORDS` records (the reader's own drops: requests, metadata, images),
+# whichever comes first: the memory a batch holds is bounded. A worker that overlaps (more than one CPU: the next
+# page is extracted while the current one goes through the later stages) runs batches of one document.
 _BATCH_DOCS = 64
 _BATCH_HTML_BYTES = 8 << 20
+_BATCH_RECORDS = 1024
 
 
 class WorkerStopping(RuntimeError):
@@ -431,7 +433,7 @@ class MapSplitFn(beam.DoFn):
         while True:
             batch: list[Doc | Dropped | Failed] = []
             docs = html_bytes = 0
-            while docs < self._batch_docs and html_bytes < _BATCH_HTML_BYTES:
+            while docs < self._batch_docs and html_bytes < _BATCH_HTML_BYTES and len(batch) < _BATCH_RECORDS:
                 outcome = ahead.popleft() if ahead else pull()
                 if outcome is None:
                     break
