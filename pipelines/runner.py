@@ -31,14 +31,13 @@ from apache_beam.options.pipeline_options import (
     PipelineOptions,
     PortableOptions,
     SetupOptions,
-    StandardOptions,
     TestOptions,
     WorkerOptions,
 )
 from apache_beam.options.pipeline_options_validator import PipelineOptionsValidator
 
 from pipelines.config import CrawlwashConfig
-from pipelines.pipeline import build_pipeline
+from pipelines.pipeline import DIRECT_RUNNERS, build_pipeline, runner_name
 from pipelines.progress import Progress
 from transforms.read import list_inputs
 from transforms.write import fingerprint, prepare_output_dir
@@ -80,7 +79,6 @@ WHEEL_HINT = (
     "cargo), or a custom SDK image built from the Dockerfile"
 )
 
-_DIRECT_RUNNERS = {"directrunner", "bundlebaseddirectrunner", "switchingdirectrunner"}
 _PORTABLE_RUNNERS = {"portablerunner", "flinkrunner", "sparkrunner"}
 _FLINK_LOCAL_MASTERS = {"[auto]", "[local]"}
 
@@ -91,14 +89,6 @@ class RunnerError(ValueError):
 
 def _has_flag(args: Sequence[str], name: str) -> bool:
     return any(a == f"--{name}" or a.startswith(f"--{name}=") for a in args)
-
-
-def runner_name(options: PipelineOptions) -> str:
-    """The runner's class name (`DataflowRunner`), also for a dotted path or a runner object; DirectRunner if unset."""
-    runner = options.view_as(StandardOptions).runner or "DirectRunner"
-    if not isinstance(runner, str):
-        runner = type(runner).__name__
-    return runner.rsplit(".", 1)[-1]
 
 
 _LOCAL_RUNNERS = {
@@ -241,7 +231,7 @@ def build_options(beam_args: Sequence[str], cfg: CrawlwashConfig) -> PipelineOpt
         )
     if options.view_as(SetupOptions).save_main_session:
         raise RunnerError("--save_main_session is not supported: workers get crawlwash as an installed package")
-    if key in _DIRECT_RUNNERS:
+    if key in DIRECT_RUNNERS:
         if not _has_flag(args, "direct_running_mode"):
             args.append("--direct_running_mode=multi_processing")
         if not _has_flag(args, "direct_num_workers"):

@@ -661,21 +661,25 @@ def test_a_closed_pool_starts_a_new_sandbox() -> None:
     assert pids[0] != pids[1] and None not in pids
 
 
-def test_a_worker_on_one_cpu_runs_the_stages_in_batches() -> None:
+def test_a_worker_runs_the_stages_in_batches_on_one_cpu_or_when_the_runner_fills_the_cpus() -> None:
     from pipelines.config import load_config
     from pipelines.pipeline import STAGE_REGISTRY, map_spec
     from transforms.engine.map_phase import _BATCH_DOCS, MapSplitFn
 
     cfg = load_config(None, [])
-    chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
-    fn = MapSplitFn(map_spec(cfg), chain)
     before = os.sched_getaffinity(0)
+    one = {min(before)}
+    cases = [  # (CPUs the worker may use, MapSpec.overlap, documents a batch)
+        (one, True, _BATCH_DOCS), (before, True, 1 if len(before) > 1 else _BATCH_DOCS), (before, False, _BATCH_DOCS)
+    ]  # fmt: skip
     try:
-        for cpus, batch in (({min(before)}, _BATCH_DOCS), (before, 1 if len(before) > 1 else _BATCH_DOCS)):
+        for cpus, overlap, batch in cases:
+            chain = [(n, fn) for n in cfg.pipeline.stages if (fn := STAGE_REGISTRY[n].make(cfg)) is not None]
+            fn = MapSplitFn(map_spec(cfg, overlap=overlap), chain)
             os.sched_setaffinity(0, cpus)
             fn.setup()
             try:
-                assert fn._batch_docs == batch
+                assert fn._batch_docs == batch, (cpus, overlap)
             finally:
                 fn.teardown()
     finally:

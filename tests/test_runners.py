@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -200,6 +201,18 @@ def test_profiles_validate_and_name_required_options(name, runner, required):
     names = {a[2:].split("=", 1)[0] for a in args}
     assert set(required) <= names, sorted(set(required) - names)
     assert runner_name(build_options(args, cfg)) == runner
+
+
+def test_the_default_local_run_gives_every_cpu_a_worker_so_the_map_phase_runs_batches():
+    from pipelines.pipeline import workers_fill_the_cpus
+
+    cfg = load_config(None, [])
+    assert workers_fill_the_cpus(build_options([], cfg))  # --direct_num_workers = the CPU count
+    assert workers_fill_the_cpus(build_options(["--direct_num_workers=64"], cfg))
+    one = build_options(["--direct_num_workers=1"], cfg)
+    assert workers_fill_the_cpus(one) == (len(os.sched_getaffinity(0)) == 1)
+    flink = ["--runner=PortableRunner", "--job_endpoint=localhost:8099", "--environment_type=LOOPBACK"]
+    assert not workers_fill_the_cpus(build_options(flink, cfg))  # a cluster runner places its workers itself
 
 
 # -- Dataflow translation ------------------------------------------------------------------------------------
