@@ -72,7 +72,8 @@ class StageFn(beam.DoFn):
         counts its time apart from the per-document steps. Nothing here."""
 
     # True when `prefetch` starts work that runs while the caller goes on (another process on another CPU): the map
-    # phase then hands documents over one at a time instead of in batches. Read after `setup`.
+    # phase then hands documents over one at a time instead of in batches, unless the runner leaves no CPU to spare
+    # (`MapSpec.overlap`). Read after `setup`.
     overlaps = False
 
     def prefetch(self, doc: Doc | None) -> None:

@@ -73,7 +73,9 @@ class ExtractFn(StageFn):
     `prefetch(next_doc)` sends the next page to a sandbox right away, so that its extraction (in the sandbox
     process) runs while the worker does the stages after extraction on the current page: a worker process then
     keeps two cores busy. It is on when the process may run on more than one CPU (on one, the two would only take
-    turns, and the map phase's per-stage timers would count the sandbox's time against the later stages)."""
+    turns, and the map phase's per-stage timers would count the sandbox's time against the later stages). Where the
+    map phase runs batches all the same (a local runner with a worker on every CPU: `MapSpec.overlap`), only the
+    first page of the next batch is sent ahead."""
 
     stage = STAGE
 
