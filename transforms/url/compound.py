@@ -22,13 +22,11 @@ added; only tokens that contain a banned word (one Aho-Corasick pass) are split,
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
 from collections.abc import Iterable
-from pathlib import Path
 
 import ahocorasick
-import msgpack
+
+from transforms.core.wordlists import wordfreq_bins
 
 __all__ = ["INNOCENT_SENSE", "CompoundWords"]
 
@@ -51,16 +49,9 @@ class CompoundWords:
     """`find(tokens)`: the first banned word that a glued token of `tokens` splits into, with that token."""
 
     def __init__(self, banned: Iterable[str], soft: Iterable[str]) -> None:
-        # wordfreq's file, read as its read_cBpack reads it but without importing wordfreq (its imports cost a
-        # worker that has no language stage ~25 MB): bin i holds the words of frequency 10^(-i/100), and a word's
-        # cost is i, in centibels.
-        spec = importlib.util.find_spec("wordfreq")
-        assert spec is not None and spec.origin is not None, "wordfreq is a dependency of crawlwash"
-        with gzip.open(Path(spec.origin).parent / "data" / "small_en.msgpack.gz", "rb") as f:
-            data = msgpack.load(f, raw=False)
-        if not isinstance(data[0], dict) or data[0].get("format") != "cB" or data[0].get("version") != 1:
-            raise ValueError(f"unexpected wordfreq list header: {data[0]!r}")
-        bins = data[1:]
+        # wordfreq's English list, read without importing wordfreq (`transforms.core.wordlists`): bin i holds the
+        # words of frequency 10^(-i/100), and a word's cost is i, in centibels.
+        bins = wordfreq_bins("small_en")
         self._cost: dict[str, int] = {w: i for i, words in enumerate(bins) for w in words if w.isalpha()}
         floor = 700  # a listed word the English list lacks: frequency 1e-7, below every word of the list
         self._added = frozenset(
