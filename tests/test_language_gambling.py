@@ -110,6 +110,28 @@ def test_evidence():
     assert evidence("iPhone15 A320") == Evidence(0, 0, True, frozenset())  # a code: no evidence alone
 
 
+def test_brand_codes_are_the_tokens_of_brand_shape_found_in_one_scan():
+    """`_brands` (one regex, in `evidence`) finds the same codes, in order, as splitting the line into tokens
+    (`_ALNUM`) and asking `_is_brand` of each: on real gambling lines, on what must not count (units, ordinals, a
+    digit inside a word, e-mail, a token next to a non-ASCII letter or an underscore, a code over 14 characters),
+    and on 20,000 random strings of the characters that decide a token's edges."""
+    import random
+
+    from transforms.language.gambling import _ALNUM, _brands, _is_brand
+
+    lines = [
+        *CAUGHT,
+        "Situs SLOT88 gacor, 20mg, 21st, a@b88c, cuan138.vip, x88é, MAXWIN303",
+        "789WIN Petir4D ABCDEFGHIJKLM123 halfon4harlow _SLOT88 SLOT88_ ＳＬＯＴ８８ 88CLB. bob77@example.com",
+    ]
+    rnd = random.Random(7)
+    lines += ["".join(rnd.choice("aZ19 @_é.-") for _ in range(rnd.randint(1, 14))) for _ in range(20_000)]
+    for line in lines:
+        assert _brands(line) == [t for t in _ALNUM.findall(line) if _is_brand(t)], line
+    assert _brands(lines[len(CAUGHT)]) == ["SLOT88", "cuan138", "MAXWIN303"]
+    assert _brands(lines[len(CAUGHT) + 1]) == ["789WIN", "Petir4D", "88CLB"]
+
+
 def test_spam_group():
     en = "group2"
     brand_weak = Evidence(0, 1, True, frozenset())

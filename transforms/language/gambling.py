@@ -207,6 +207,16 @@ def _is_brand(token: str) -> bool:
     return len(token) <= 14 and bool(_BRAND_SHAPE.fullmatch(token)) and not _UNIT.fullmatch(token.lower())
 
 
+# The tokens of `_ALNUM` that have `_BRAND_SHAPE`, found in one scan (`evidence` runs on most lines): a match is a
+# whole token, since its characters are word characters and what stands on either side is not.
+_BRAND_TOKEN = re.compile(r"(?<![\w@])(?:" + _BRAND_SHAPE.pattern + r")(?![\w@])")
+
+
+def _brands(line: str) -> list[str]:
+    """The brand codes of `line` (`_is_brand`), in order: `[t for t in _ALNUM.findall(line) if _is_brand(t)]`."""
+    return [t for t in _BRAND_TOKEN.findall(line) if len(t) <= 14 and not _UNIT.fullmatch(t.lower())]
+
+
 class Evidence(NamedTuple):
     """A line's gambling vocabulary: `STRONG` and `WEAK` terms found, whether it holds a brand code, and the groups
     its language-specific terms belong to."""
@@ -235,7 +245,7 @@ def evidence(line: str) -> Evidence | None:
             group = WEAK[term]
         if group:
             groups.add(group)
-    brands = [t for t in _ALNUM.findall(line) if _is_brand(t)] if _HAS_DIGIT.search(line) else []
+    brands = _brands(line) if _HAS_DIGIT.search(line) else []
     if _GLUED_ROOT.search(low):
         # each root once: a brand made of one ("TAIXIU79", "GACOR77") counts as much as its URL ("taixiu79.com")
         roots = {m.group(0) for tok in _GLUED_TOKEN.findall(low) + [b.lower() for b in brands]
