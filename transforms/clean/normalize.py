@@ -156,8 +156,8 @@ _BAD_REACH = 7  # ftfy 6.3.1: its badness alternatives are at most 7 characters 
 # fix_line_breaks, surrogates (fix_surrogates).
 @functools.cache
 def _scan() -> _native.MojibakeScan:
-    """The scan, built on first use (spelling out Python's \\w and \\s takes 20-40 ms: a worker pays it once, the
-    launcher, which never normalizes, not at all)."""
+    """The scan, built once per process (spelling out Python's \\w and \\s takes 20-40 ms): by the stage's
+    `setup` in a worker, before any record; the launcher, which never normalizes, never builds it."""
     return _native.MojibakeScan(
         _rust_regex(ftfy.badness.BADNESS_RE),
         _ranges(ftfy.chardata.LIGATURES),
@@ -230,6 +230,9 @@ class NormalizeFn(StageFn):
     def __init__(self, cfg: NormalizeConfig) -> None:
         super().__init__()
         self._cfg = cfg
+
+    def setup(self) -> None:
+        _scan()  # once per worker, before any record
 
     def apply(self, doc: Doc) -> Doc | Dropped:
         text = normalize_text(doc.text, self._cfg)
