@@ -132,6 +132,36 @@ def test_brand_codes_are_the_tokens_of_brand_shape_found_in_one_scan():
     assert _brands(lines[len(CAUGHT) + 1]) == ["789WIN", "Petir4D", "88CLB"]
 
 
+def test_the_prefilter_passes_over_no_line_with_vocabulary(page):
+    """`fill` asks `evidence` only about the lines the compiled prefilter may find vocabulary in
+    (`native/src/gambling.rs`): on the real article, the gambling lines, the lines that must stay, and 50,000
+    random strings of the characters that decide its tests (a word that begins a term, a glued root, digits next to
+    letters, compatibility letters, and characters whose lowercase is ASCII: KELVIN SIGN, "İ"), every line it
+    passes over has no evidence. And it does pass over the article's ordinary lines."""
+    import random
+
+    from transforms.language.gambling import _COMPAT_LETTERS, _COMPAT_RANGES, _prefilter
+
+    def maybe(lines: list[str]) -> list[bool]:
+        return _prefilter().maybe_lines("\n".join(lines).lower().encode("utf-8", "surrogatepass"))
+
+    rnd = random.Random(11)
+    chars = "aZ19 @_é.-#/KİΣ\u212aｓＳ８ᴀꜱ𝐒togelnhuiq"
+    lines = [*page, *CAUGHT, *LEGIT_EN, *NEWS_ID, *NEWS_VI, *BLOCK, *PAGE_LINKS, *PAGE_OWN]
+    lines += [rnd.choice(CAUGHT) + " " + line for line in page]
+    lines += ["".join(rnd.choice(chars) for _ in range(rnd.randint(1, 20))) for _ in range(50_000)]
+    flags = maybe(lines)
+    assert len(flags) == len(lines)
+    assert [line for line, m in zip(lines, flags) if not m and evidence(line) is not None] == []
+    # one of the article's 14 lines is looked at: it has "new" (as in the term "new member")
+    assert (len(page), sum(maybe(page))) == (14, 1)
+    assert all(maybe(CAUGHT))
+    # its compatibility letters are `_COMPAT_LETTERS`', and lowercasing keeps each one a compatibility letter
+    ranged = {c for lo, hi in _COMPAT_RANGES for c in range(lo, hi + 1)}
+    assert ranged == {c for c in range(0x110000) if _COMPAT_LETTERS.fullmatch(chr(c))}
+    assert all(_COMPAT_LETTERS.search(chr(c).lower()) for c in ranged)
+
+
 def test_spam_group():
     en = "group2"
     brand_weak = Evidence(0, 1, True, frozenset())

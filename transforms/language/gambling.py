@@ -63,10 +63,12 @@ Vietnamese terms whose unaccented spelling is a word of another language are mat
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
 
+from transforms.core import _native
 from transforms.language.labels import language_group
 from transforms.language.wordlm import FLOOR_LOG10
 
@@ -143,6 +145,7 @@ WEAK: dict[str, str] = {
     ),
 }
 
+_UTF8 = ("utf-8", "surrogatepass")
 _TERMS = {**WEAK, **STRONG}
 _JOINER = re.compile(r"[\s_-]+")  # between the words of a term: "judi online", "judi-online", "judi_online"
 _FIRST_WORDS = frozenset(t.split()[0] for t in _TERMS)
@@ -182,6 +185,8 @@ _SMALL_CAPITALS = {
 _COMPAT_LETTERS = re.compile(
     "[\uff10-\uff5a\U0001d400-\U0001d7ff" + "".join(map(chr, sorted(_SMALL_CAPITALS))) + "]"
 )
+# The same characters as code point ranges, for the compiled prefilter (`_prefilter`).
+_COMPAT_RANGES = [(0xFF10, 0xFF5A), (0x1D400, 0x1D7FF), *((cp, cp) for cp in sorted(_SMALL_CAPITALS))]
 
 
 def _plain_letters(line: str) -> str:
@@ -201,6 +206,15 @@ _UNIT = re.compile(
     r"\d+(?:st|nd|rd|th|mg|kg|km|cm|mm|ml|gb|mb|kb|tb|hz|khz|mhz|ghz|fps|px|pm|am|mph|kwh|mah|wh|kw|mp|yo|yr|yrs|"
     r"hrs|min|mins|sec|secs|pcs|pts)"
 )
+
+
+@functools.cache
+def _prefilter() -> _native.GamblingPrefilter:
+    """Which lines `evidence` may find anything in, for a whole page in one call of the compiled extension
+    (`native/src/gambling.rs`, which argues why it never passes over a line with vocabulary): a word that begins a
+    term, a glued root, an ASCII digit next to an ASCII letter, or a compatibility letter. Most lines of most
+    pages have none of them, and `fill` asks `evidence` about the others only."""
+    return _native.GamblingPrefilter(sorted(_FIRST_WORDS), sorted(_GLUED), _COMPAT_RANGES)
 
 
 def _is_brand(token: str) -> bool:
@@ -309,15 +323,18 @@ def fill(
     table.gambling, table.gambling_hint = [""] * n, [False] * n
     doc_group = table.doc_group
     min_letters, max_native = skip
-    looked = {
-        i: evidence(line)
-        for i, line in enumerate(table.lines)
+    lines = table.lines
+    asked = [
+        i
+        for i in range(n)
         if table.letters[i]
         and (
             not (table.preds[i] and table.evidence[i] >= min_letters and table.native[i] >= max_native)
             or table.material[i] < 1.0
         )
-    }
+    ]
+    maybe = _prefilter().maybe_lines("\n".join([lines[i] for i in asked]).lower().encode(*_UTF8)) if asked else []
+    looked = {i: evidence(lines[i]) if m else None for i, m in zip(asked, maybe, strict=True)}
     seen = [(i, ev) for i, ev in looked.items() if ev]
     for i, ev in seen:
         table.gambling_hint[i] = bool(
