@@ -134,7 +134,7 @@ def test_brand_codes_are_the_tokens_of_brand_shape_found_in_one_scan():
 
 def test_the_prefilter_passes_over_no_line_with_vocabulary(page):
     """`fill` asks `evidence` only about the lines the compiled prefilter may find vocabulary in
-    (`native/src/gambling.rs`): on the real article, the gambling lines, the lines that must stay, and 50,000
+    (`native/src/lexicon.rs`): on the real article, the gambling lines, the lines that must stay, and 50,000
     random strings of the characters that decide its tests (a word that begins a term, a glued root, digits next to
     letters, compatibility letters, and characters whose lowercase is ASCII: KELVIN SIGN, "İ"), every line it
     passes over has no evidence. And it does pass over the article's ordinary lines."""

@@ -121,6 +121,28 @@ def test_vocabulary(line, spam):
     assert is_spam(line) is spam
 
 
+def test_the_prefilter_passes_over_no_spam_line():
+    """`spam_lines` asks `is_spam` only of the lines the compiled prefilter may find vocabulary in
+    (`native/src/lexicon.rs`: a word of `_KEY_WORDS`, or "mg", "mcg", "pill", "tab", "caps" anywhere): the same
+    answers as `is_spam` on every line, on the block, the real English article, and 30,000 lines drawn from the
+    pieces spam is made of (drugs, doses, packages, prices, frames, letters glued to them)."""
+    import random
+
+    from transforms.language.pharmacy import _prefilter, spam_lines
+
+    page = [ln.strip() for ln in SEED_CLEAN.read_text(encoding="utf-8").split("\n") if ln.strip()]
+    pieces = ["Viagra", "cialis", "20mg", "0.5 mcg", "30 pills", "tabs", "CAPS", "$69.99", "€5", "buy"]
+    pieces += ["online", "without", "prescription", "order", "now", "cheap", "Xanax", "a", "x2", "²", "_", "-", "é"]
+    rnd = random.Random(13)
+    lines = [*BLOCK, *page]
+    lines += ["".join(rnd.choice(pieces) + rnd.choice(["", " ", ", "]) for _ in range(rnd.randint(1, 8)))
+              for _ in range(30_000)]  # fmt: skip
+    assert spam_lines(lines) == [is_spam(line) for line in lines]
+    assert sum(spam_lines(lines[len(BLOCK) + len(page) :])) > 1_000  # the drawn lines hold spam too
+    maybe = _prefilter().maybe_lines("\n".join(page).lower().encode("utf-8", "surrogatepass"))
+    assert (len(page), sum(maybe)) == (14, 1)  # one of the article's lines is asked about: "internet", a frame's
+
+
 # The second pharmacy pass (holdout9's misses, the shapes of holdout11): a shop's block of drugs outside the first
 # list, drug-and-dose lines without a selling word, a price table, a shop's URL, heading and menu.
 SHOP_BLOCK = [

@@ -5,15 +5,15 @@
 //! `transforms/dedup/minhash.py` (shingles, signatures, band keys), `transforms/clean/lines.py` (line features,
 //! paragraph and corpus line keys), `transforms/clean/near.py` (near-identical lines), `transforms/clean/normalize.py`
 //! (control characters, whitespace, lines; the checks before ftfy), `transforms/language/features.py` (a line's own
-//! facts), `transforms/language/gambling.py` (which lines may hold gambling vocabulary) and
+//! facts), `transforms/language/gambling.py` and `pharmacy.py` (which lines may hold a lexicon's vocabulary) and
 //! `transforms/language/wordlm.py` (the words' evidence). The work runs without the GIL.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-mod gambling;
 mod langfeat;
+mod lexicon;
 mod lines;
 mod minhash;
 mod near;
@@ -211,23 +211,25 @@ impl MojibakeScan {
     }
 }
 
-/// Which lines may hold the gambling lexicon's vocabulary (`gambling::Prefilter`).
+/// Which lines may hold a spam lexicon's vocabulary (`lexicon::Prefilter`).
 #[pyclass(frozen, module = "transforms.core._native")]
-struct GamblingPrefilter {
-    inner: gambling::Prefilter,
+struct LexiconPrefilter {
+    inner: lexicon::Prefilter,
 }
 
 #[pymethods]
-impl GamblingPrefilter {
+impl LexiconPrefilter {
     #[new]
-    fn new(first_words: Vec<String>, roots: Vec<String>, compat: Vec<(u32, u32)>) -> PyResult<Self> {
-        gambling::Prefilter::new(first_words, roots, compat)
-            .map(|inner| GamblingPrefilter { inner })
+    fn new(
+        words: Vec<String>, letters_only: bool, substrings: Vec<String>, digit_letter: bool, compat: Vec<(u32, u32)>,
+    ) -> PyResult<Self> {
+        lexicon::Prefilter::new(words, letters_only, substrings, digit_letter, compat)
+            .map(|inner| LexiconPrefilter { inner })
             .map_err(PyValueError::new_err)
     }
 
-    /// For each line of `text` (lowercased, surrogatepass UTF-8, split on "\n"): False when it holds nothing
-    /// `gambling.evidence` finds, True when it may.
+    /// For each line of `text` (lowercased, surrogatepass UTF-8, split on "\n"): False when it holds nothing the
+    /// lexicon's test finds, True when it may.
     fn maybe_lines(&self, py: Python<'_>, text: &[u8]) -> Vec<bool> {
         py.detach(|| self.inner.maybe_lines(text))
     }
@@ -243,7 +245,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(uses_char_shingles, m)?)?;
     m.add_class::<LineAnalyzer>()?;
     m.add_class::<MojibakeScan>()?;
-    m.add_class::<GamblingPrefilter>()?;
+    m.add_class::<LexiconPrefilter>()?;
     m.add_class::<quality::QualityMeasure>()?;
     m.add_class::<quality::WordTokenizer>()?;
     m.add_function(wrap_pyfunction!(paragraph_key, m)?)?;

@@ -161,15 +161,15 @@ def read_lines(
         table.vote = vote_language(table)
         if cfg.gambling_lexicon:
             table.vote = vote_without_block(
-                table, table.vote, gambling.GAMBLING_GROUPS, gambling.block_line, cfg.second_language_min_share
+                table, table.vote, gambling.GAMBLING_GROUPS, gambling.block_lines, cfg.second_language_min_share
             )
         if cfg.pharmacy_lexicon:
             table.vote = vote_without_block(
-                table, table.vote, _ENGLISH_ONLY, pharmacy.is_spam, cfg.second_language_min_share
+                table, table.vote, _ENGLISH_ONLY, pharmacy.spam_lines, cfg.second_language_min_share
             )
         if cfg.link_farm_revote:
             table.vote = vote_without_block(
-                table, table.vote, _CHINESE_ONLY, linkfarm.is_spam, cfg.second_language_min_share
+                table, table.vote, _CHINESE_ONLY, linkfarm.spam_lines, cfg.second_language_min_share
             )
         doc_lang = table.vote.lang
         if not cfg.strip_lines or doc_lang == UNKNOWN_LANG:
@@ -415,21 +415,22 @@ def vote_without_block(
     table: LineTable,
     vote: LangResult,
     groups: frozenset[str],
-    in_block: Callable[[str], bool],
+    in_block: Callable[[list[str]], list[bool]],
     min_share: float,
 ) -> LangResult:
-    """The page's language when an injected spam block outvotes the page's own text (a short English page under
-    ten Indonesian gambling lines reads Indonesian, a short German page under eight English pharmacy lines reads
-    English, and its own lines were then removed as foreign): when the vote went to one of `groups` (the
-    languages a lexicon's spam is written in), the judged lines that are the block's by its lexicon (`in_block`:
-    `gambling.block_line`, `pharmacy.is_spam`) are left out and the others vote again. Their language wins when
-    it is another group and they carry at least `min_share` of the judged letters; a page that is mostly such
-    lines is a spam page (or an article in that language about the subject), and keeps its language. A page whose
-    runner-up language has less than `_REVOTE_MIN_RUNNER_UP` of the vote has no other language to vote for."""
+    """The page's language when an injected spam block outvotes the page's own text (a short English page under ten
+    Indonesian gambling lines reads Indonesian, a short German page under eight English pharmacy lines reads
+    English, and its own lines were then removed as foreign): when the vote went to one of `groups` (the languages a
+    lexicon's spam is written in), the judged lines that are the block's by its lexicon (`in_block`, of a list of
+    lines: `gambling.block_lines`, `pharmacy.spam_lines`, `linkfarm.spam_lines`) are left out and the others vote
+    again. Their language wins when it is another group and they carry at least `min_share` of the judged letters; a
+    page that is mostly such lines is a spam page (or an article in that language about the subject), and keeps its
+    language. A page whose runner-up language has less than `_REVOTE_MIN_RUNNER_UP` of the vote has no other
+    language to vote for."""
     if language_group(vote.lang) not in groups or (vote.score2 or 0.0) < _REVOTE_MIN_RUNNER_UP:
         return vote
     judged = [i for i, p in enumerate(table.preds) if p]
-    block = {i for i in judged if in_block(table.lines[i])}
+    block = {i for i, spam in zip(judged, in_block([table.lines[i] for i in judged]), strict=True) if spam}
     rest = [i for i in judged if i not in block]
     rest_letters = sum(table.evidence[i] for i in rest)
     if not block or rest_letters < min_share * sum(table.evidence[i] for i in judged):

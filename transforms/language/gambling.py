@@ -66,6 +66,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from transforms.core import _native
@@ -76,7 +77,9 @@ if TYPE_CHECKING:
     from transforms.language.features import LineTable
     from transforms.language.model import LanguageModel
 
-__all__ = ["GAMBLING_GROUPS", "Evidence", "block_line", "evidence", "fill", "spam_group"]
+__all__ = [
+    "GAMBLING_GROUPS", "Evidence", "block_line", "block_lines", "evidence", "evidence_lines", "fill", "spam_group",
+]
 
 ID = language_group("id")  # Indonesian, Malay, Javanese, Sundanese
 VI = language_group("vi")
@@ -209,12 +212,12 @@ _UNIT = re.compile(
 
 
 @functools.cache
-def _prefilter() -> _native.GamblingPrefilter:
+def _prefilter() -> _native.LexiconPrefilter:
     """Which lines `evidence` may find anything in, for a whole page in one call of the compiled extension
-    (`native/src/gambling.rs`, which argues why it never passes over a line with vocabulary): a word that begins a
+    (`native/src/lexicon.rs`, which argues why it never passes over a line with vocabulary): a word that begins a
     term, a glued root, an ASCII digit next to an ASCII letter, or a compatibility letter. Most lines of most
-    pages have none of them, and `fill` asks `evidence` about the others only."""
-    return _native.GamblingPrefilter(sorted(_FIRST_WORDS), sorted(_GLUED), _COMPAT_RANGES)
+    pages have none of them (`evidence_lines`)."""
+    return _native.LexiconPrefilter(sorted(_FIRST_WORDS), False, sorted(_GLUED), True, _COMPAT_RANGES)
 
 
 def _is_brand(token: str) -> bool:
@@ -272,6 +275,13 @@ def evidence(line: str) -> Evidence | None:
         return None
 
     return Evidence(strong, weak, brand, frozenset(groups))
+
+
+def evidence_lines(lines: Sequence[str]) -> list[Evidence | None]:
+    """`evidence` of each line, asked only of the lines the compiled prefilter (`_prefilter`) may find vocabulary
+    in: None for the others, told for a whole page in one call."""
+    maybe = _prefilter().maybe_lines("\n".join(lines).lower().encode(*_UTF8)) if lines else []
+    return [evidence(line) if m else None for line, m in zip(lines, maybe, strict=True)]
 
 
 def spam_group(ev: Evidence, doc_group: str, lean: str, partly: str, native: float, native_max: float) -> str:
@@ -333,8 +343,7 @@ def fill(
             or table.material[i] < 1.0
         )
     ]
-    maybe = _prefilter().maybe_lines("\n".join([lines[i] for i in asked]).lower().encode(*_UTF8)) if asked else []
-    looked = {i: evidence(lines[i]) if m else None for i, m in zip(asked, maybe, strict=True)}
+    looked = dict(zip(asked, evidence_lines([lines[i] for i in asked]), strict=True))
     seen = [(i, ev) for i, ev in looked.items() if ev]
     for i, ev in seen:
         table.gambling_hint[i] = bool(
@@ -607,5 +616,13 @@ def block_line(line: str) -> bool:
     (`features.vote_without_block`): a brand code and a gambling term, the block's signature whatever the page's
     language. A page that is mostly such lines is a gambling page, and an Indonesian or Vietnamese article about
     gambling keeps its language (its own lines, without brand codes, vote for it)."""
-    ev = evidence(line)
+    return _in_block(evidence(line))
+
+
+def block_lines(lines: Sequence[str]) -> list[bool]:
+    """`block_line` of each line (`evidence_lines`)."""
+    return [_in_block(ev) for ev in evidence_lines(lines)]
+
+
+def _in_block(ev: Evidence | None) -> bool:
     return ev is not None and ev.brand and bool(ev.strong or ev.weak)

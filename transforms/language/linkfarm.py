@@ -21,10 +21,11 @@ still votes Chinese with its other lines, and nothing is removed from a page for
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from transforms.language.labels import language_group
 
-__all__ = ["CHINESE", "HEADINGS", "is_spam"]
+__all__ = ["CHINESE", "HEADINGS", "is_spam", "spam_lines"]
 
 CHINESE = language_group("zh")
 
@@ -56,3 +57,8 @@ def is_spam(line: str) -> bool:
     if heading:
         return places >= 3
     return places >= 5 and places >= 0.6 * len(items)
+
+
+def spam_lines(lines: Sequence[str]) -> list[bool]:
+    """`is_spam` of each line."""
+    return [is_spam(line) for line in lines]

@@ -58,9 +58,12 @@ accident", "Jetzt online bestellen" stay.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from transforms.core import _native
 from transforms.language.labels import language_group
 from transforms.language.wordlm import FLOOR_LOG10
 
@@ -68,7 +71,7 @@ if TYPE_CHECKING:
     from transforms.language.features import LineTable
     from transforms.language.model import LanguageModel
 
-__all__ = ["DRUGS", "ENGLISH", "FRAMES", "PRESCRIPTION_FRAMES", "fill", "is_spam"]
+__all__ = ["DRUGS", "ENGLISH", "FRAMES", "PRESCRIPTION_FRAMES", "fill", "is_spam", "spam_lines"]
 
 ENGLISH = language_group("en")
 
@@ -146,6 +149,25 @@ _PACKAGE = re.compile(r"(?<![\w.])\d+\s?(?:pills|tablets|tabs|capsules)(?!\w)")
 # The words one of which a line with the vocabulary has (a drug, or a word of a `PRESCRIPTION_FRAMES` frame): most
 # lines have none, and are told so by one set look-up of their words instead of the frames' regex.
 _KEY_WORDS = DRUGS | {w for t in PRESCRIPTION_FRAMES for w in t.split() if w not in {"without", "a", "no", "online"}}
+# What `is_spam` needs before anything else: one of `_KEY_WORDS`, or one of these inside the line (a dose's unit,
+# a package's count of pills or tablets or capsules).
+_KEY_PARTS = ("mg", "mcg", "pill", "tab", "caps")
+_UTF8 = ("utf-8", "surrogatepass")
+
+
+@functools.cache
+def _prefilter() -> _native.LexiconPrefilter:
+    """Which lines `is_spam` may find anything in, for a whole page in one call of the compiled extension
+    (`native/src/lexicon.rs`): a word (`_WORD`) of `_KEY_WORDS`, or one of `_KEY_PARTS`. Most lines of most pages
+    have neither (`spam_lines`)."""
+    return _native.LexiconPrefilter(sorted(_KEY_WORDS), True, list(_KEY_PARTS), False, [])
+
+
+def spam_lines(lines: Sequence[str]) -> list[bool]:
+    """`is_spam` of each line, asked only of the lines the compiled prefilter (`_prefilter`) may find vocabulary
+    in: False for the others, told for a whole page in one call."""
+    maybe = _prefilter().maybe_lines("\n".join(lines).lower().encode(*_UTF8)) if lines else []
+    return [m and is_spam(line) for line, m in zip(lines, maybe, strict=True)]
 
 
 def is_spam(line: str) -> bool:
@@ -189,14 +211,22 @@ def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
     table.pharmacy, table.pharmacy_hint = [False] * n, [False] * n
     if table.doc_group == ENGLISH:
         return
-    for i, line in enumerate(table.lines):
+    # a line fastText reads confidently as the page's language can only be one of drug names and a dose, a price or
+    # a link alone, and those are short
+    asked = [
+        i
+        for i, line in enumerate(table.lines)
+        if not (
+            table.preds[i]
+            and table.native[i] >= native_max
+            and (len(line) > _NO_WORDS_MAX_CHARS or not _NO_WORDS_MARKS.search(line))
+        )
+    ]
+    for i, spam in zip(asked, spam_lines([table.lines[i] for i in asked]), strict=True):
+        if not spam:
+            continue
+        line = table.lines[i]
         confident = bool(table.preds[i]) and table.native[i] >= native_max
-        # a line fastText reads confidently as the page's language can only be one of drug names and a dose, a
-        # price or a link alone, and those are short
-        if confident and (len(line) > _NO_WORDS_MAX_CHARS or not _NO_WORDS_MARKS.search(line)):
-            continue
-        if not is_spam(line):
-            continue
         low = line.lower()
         lean = _english_words(table, model, line)
         if lean is None:
