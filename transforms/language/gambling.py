@@ -278,8 +278,8 @@ def evidence(line: str) -> Evidence | None:
 
 
 def evidence_lines(lines: Sequence[str]) -> list[Evidence | None]:
-    """`evidence` of each line, asked only of the lines the compiled prefilter (`_prefilter`) may find vocabulary
-    in: None for the others, told for a whole page in one call."""
+    """`evidence` of each line (a line of a text: no line break in it), asked only of the lines the compiled prefilter
+    (`_prefilter`) may find vocabulary in: None for the others, told for a whole page in one call."""
     maybe = _prefilter().maybe_lines("\n".join(lines).lower().encode(*_UTF8)) if lines else []
     return [evidence(line) if m else None for line, m in zip(lines, maybe, strict=True)]
 

@@ -164,8 +164,8 @@ def _prefilter() -> _native.LexiconPrefilter:
 
 
 def spam_lines(lines: Sequence[str]) -> list[bool]:
-    """`is_spam` of each line, asked only of the lines the compiled prefilter (`_prefilter`) may find vocabulary
-    in: False for the others, told for a whole page in one call."""
+    """`is_spam` of each line (a line of a text: no line break in it), asked only of the lines the compiled prefilter
+    (`_prefilter`) may find vocabulary in: False for the others, told for a whole page in one call."""
     maybe = _prefilter().maybe_lines("\n".join(lines).lower().encode(*_UTF8)) if lines else []
     return [m and is_spam(line) for line, m in zip(lines, maybe, strict=True)]
 
