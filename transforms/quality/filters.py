@@ -30,7 +30,6 @@ from pydantic import Field, model_validator
 
 from transforms.core import Doc, Dropped, Section, StageFn, StageOutputs, apply_stage
 from transforms.quality.fineweb2 import language_thresholds
-from transforms.quality.words import word_tokenizer
 from transforms.quality.signals import (
     DUP_NGRAM_SIZES,
     SIGNAL_TYPES,
@@ -40,6 +39,7 @@ from transforms.quality.signals import (
     compute_signals,
     is_unsegmented,
 )
+from transforms.quality.words import word_tokenizer
 
 __all__ = [
     "COLUMNS",
