@@ -10,7 +10,8 @@ import pytest
 from tests.conftest import SEED_CLEAN
 from tests.test_language import cfg, model  # noqa: F401 (the fixtures)
 from transforms.language import REASON_FOREIGN_LANGUAGE, LanguageConfig, clean_language, strip_foreign_lines
-from transforms.language.gambling import ID, VI, Evidence, evidence, spam_group
+from transforms.language.gambling import spam_group
+from transforms.language.gambling_vocabulary import ID, VI, Evidence, evidence
 
 OFF = LanguageConfig(gambling_lexicon=False)
 
@@ -117,7 +118,7 @@ def test_brand_codes_are_the_tokens_of_brand_shape_found_in_one_scan():
     and on 20,000 random strings of the characters that decide a token's edges."""
     import random
 
-    from transforms.language.gambling import _ALNUM, _brands, _is_brand
+    from transforms.language.gambling_vocabulary import _ALNUM, _brands, _is_brand
 
     lines = [
         *CAUGHT,
@@ -140,7 +141,7 @@ def test_the_prefilter_passes_over_no_line_with_vocabulary(page):
     passes over has no evidence. And it does pass over the article's ordinary lines."""
     import random
 
-    from transforms.language.gambling import _COMPAT_LETTERS, _COMPAT_RANGES, _prefilter
+    from transforms.language.gambling_vocabulary import _COMPAT_LETTERS, _COMPAT_RANGES, _prefilter
 
     def maybe(lines: list[str]) -> list[bool]:
         return _prefilter().maybe_lines("\n".join(lines).lower().encode("utf-8", "surrogatepass"))

@@ -1,8 +1,8 @@
-//! The spam lexicons' first question about a line (`transforms/language/gambling.py`, `pharmacy.py`): can the
-//! lexicon's own test (`gambling.evidence`, `pharmacy.is_spam`) find anything in it at all? Most lines of most
-//! pages have none of a lexicon's vocabulary; this answers for a whole page in one call, and Python's test runs on
-//! the other lines only. The answer may be "maybe" where the test then finds nothing, never "no" where it would
-//! find something. A line is a "maybe" when it has
+//! The spam lexicons' first question about a line (`transforms/language/gambling_vocabulary.py`, `pharmacy.py`): can
+//! the lexicon's own test (`gambling_vocabulary.evidence`, `pharmacy.is_spam`) find anything in it at all? Most lines
+//! of most pages have none of a lexicon's vocabulary; this answers for a whole page in one call, and Python's test runs
+//! on the other lines only. The answer may be "maybe" where the test then finds nothing, never "no" where it would find
+//! something. A line is a "maybe" when it has
 //! - a word of `words` (a run of `re`'s `\w`, or of letters, `[^\W\d_]`, with `letters_only`): the words the
 //!   lexicon's test looks for before anything else (gambling: the first word of every term, `_FIRST_WORDS`, since
 //!   a term is looked for only then; pharmacy: `_KEY_WORDS`, a drug or a word of a prescription frame);

@@ -5,8 +5,8 @@
 //! `transforms/dedup/minhash.py` (shingles, signatures, band keys), `transforms/clean/lines.py` (line features,
 //! paragraph and corpus line keys), `transforms/clean/near.py` (near-identical lines), `transforms/clean/normalize.py`
 //! (control characters, whitespace, lines; the checks before ftfy), `transforms/language/features.py` (a line's own
-//! facts), `transforms/language/gambling.py` and `pharmacy.py` (which lines may hold a lexicon's vocabulary) and
-//! `transforms/language/wordlm.py` (the words' evidence). The work runs without the GIL.
+//! facts), `transforms/language/gambling_vocabulary.py` and `pharmacy.py` (which lines may hold a lexicon's
+//! vocabulary) and `transforms/language/wordlm.py` (the words' evidence). The work runs without the GIL.
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;

@@ -155,7 +155,7 @@ class LanguageConfig(Section):
         default=True,
         description="Remove Indonesian and Vietnamese gambling spam lines by their vocabulary whatever fastText "
         "makes of them ('Situs Cuan138', 'Play now at ASIA99! jadwal togel hari ini', 'choi game bai doi thuong'): "
-        "two gambling terms of the lexicon (`transforms/language/gambling.py`: togel, gacor, nhà cái, tài xỉu, ...), "
+        "two gambling terms of the lexicon (`transforms/language/gambling_vocabulary.py`: togel, gacor, nhà cái, tài xỉu, ...), "
         "or one with a brand code (letters and digits glued, SLOT88) or a generic gambling word, or a brand code "
         "with a spam-frame word of the language or words that lean to it. Not on pages in that language, and a "
         "line fastText gives the page's group neighbour_max_native_score or more needs the brand code. A page "

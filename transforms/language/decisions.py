@@ -28,7 +28,7 @@ from transforms.language.config import (
     LanguageConfig,
 )
 from transforms.language.features import LINGUA_FRANCA, LineTable, Preds, word_text
-from transforms.language.gambling import GAMBLING_GROUPS
+from transforms.language.gambling_vocabulary import GAMBLING_GROUPS
 from transforms.language.labels import (
     _HAN_GROUP,
     group_facts,

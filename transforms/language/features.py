@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from transforms.core import _native
-from transforms.language import gambling, linkfarm, pharmacy
+from transforms.language import gambling, gambling_vocabulary, linkfarm, pharmacy
 from transforms.language.config import UNKNOWN_LANG, LanguageConfig
 from transforms.language.labels import (
     _GROUP_OF,
@@ -161,7 +161,8 @@ def read_lines(
         table.vote = vote_language(table)
         if cfg.gambling_lexicon:
             table.vote = vote_without_block(
-                table, table.vote, gambling.GAMBLING_GROUPS, gambling.block_lines, cfg.second_language_min_share
+                table, table.vote, gambling_vocabulary.GAMBLING_GROUPS, gambling_vocabulary.block_lines,
+                cfg.second_language_min_share,
             )
         if cfg.pharmacy_lexicon:
             table.vote = vote_without_block(
@@ -422,11 +423,11 @@ def vote_without_block(
     Indonesian gambling lines reads Indonesian, a short German page under eight English pharmacy lines reads
     English, and its own lines were then removed as foreign): when the vote went to one of `groups` (the languages a
     lexicon's spam is written in), the judged lines that are the block's by its lexicon (`in_block`, of a list of
-    lines: `gambling.block_lines`, `pharmacy.spam_lines`, `linkfarm.spam_lines`) are left out and the others vote
-    again. Their language wins when it is another group and they carry at least `min_share` of the judged letters; a
-    page that is mostly such lines is a spam page (or an article in that language about the subject), and keeps its
-    language. A page whose runner-up language has less than `_REVOTE_MIN_RUNNER_UP` of the vote has no other
-    language to vote for."""
+    lines: `gambling_vocabulary.block_lines`, `pharmacy.spam_lines`, `linkfarm.spam_lines`) are left out and the
+    others vote again. Their language wins when it is another group and they carry at least `min_share` of the
+    judged letters; a page that is mostly such lines is a spam page (or an article in that language about the
+    subject), and keeps its language. A page whose runner-up language has less than `_REVOTE_MIN_RUNNER_UP` of the
+    vote has no other language to vote for."""
     if language_group(vote.lang) not in groups or (vote.score2 or 0.0) < _REVOTE_MIN_RUNNER_UP:
         return vote
     judged = [i for i, p in enumerate(table.preds) if p]
