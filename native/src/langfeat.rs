@@ -14,7 +14,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
-use crate::text::{chars, is_alnum, is_alpha, is_decimal, is_space, lines};
+use crate::text::{chars, is_alnum, is_alpha, is_decimal, is_re_letter, is_space, is_word, lines};
 
 extern "C" {
     fn _PyUnicode_IsUppercase(ch: u32) -> c_int;
@@ -25,18 +25,6 @@ extern "C" {
 #[inline]
 fn is_upper(c: u32) -> bool {
     unsafe { _PyUnicode_IsUppercase(c) != 0 }
-}
-
-/// The `re` module's `\w`.
-#[inline]
-fn is_word(c: u32) -> bool {
-    c == '_' as u32 || is_alnum(c)
-}
-
-/// A letter as `[^\W\d_]` counts it: `\w` less decimal digits and "_" (numerals such as "²" or "Ⅳ" count).
-#[inline]
-fn is_re_letter(c: u32) -> bool {
-    is_alnum(c) && !is_decimal(c)
 }
 
 #[inline]

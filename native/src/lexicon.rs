@@ -23,7 +23,7 @@ use std::collections::HashSet;
 
 use aho_corasick::AhoCorasick;
 
-use crate::text::{chars, is_alnum, is_decimal, lines};
+use crate::text::{chars, is_re_letter, is_word, lines};
 
 pub struct Prefilter {
     words: HashSet<Vec<u8>>,
@@ -56,9 +56,9 @@ impl Prefilter {
     #[inline]
     fn in_word(&self, c: u32) -> bool {
         if self.letters_only {
-            is_alnum(c) && !is_decimal(c)
+            is_re_letter(c)
         } else {
-            c == '_' as u32 || is_alnum(c)
+            is_word(c)
         }
     }
 

@@ -74,6 +74,18 @@ pub fn is_alnum(c: u32) -> bool {
     }
 }
 
+/// The `re` module's `\w`.
+#[inline]
+pub fn is_word(c: u32) -> bool {
+    c == '_' as u32 || is_alnum(c)
+}
+
+/// A letter as `[^\W\d_]` counts it: `\w` less decimal digits and "_" (numerals such as "²" or "Ⅳ" count).
+#[inline]
+pub fn is_re_letter(c: u32) -> bool {
+    is_alnum(c) && !is_decimal(c)
+}
+
 /// The characters of surrogatepass UTF-8, each as (byte offset, byte length, code point).
 pub struct Chars<'a> {
     bytes: &'a [u8],
