@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 from transforms.core import _native
 from transforms.language.labels import language_group
+from transforms.language.prefilter import maybe_lines
 
 __all__ = [
     "GAMBLING_GROUPS", "ID", "STRONG", "VI", "WEAK", "Evidence", "block_line", "block_lines", "evidence",
@@ -108,7 +109,6 @@ WEAK: dict[str, str] = {
     ),
 }
 
-_UTF8 = ("utf-8", "surrogatepass")
 _TERMS = {**WEAK, **STRONG}
 _JOINER = re.compile(r"[\s_-]+")  # between the words of a term: "judi online", "judi-online", "judi_online"
 _FIRST_WORDS = frozenset(t.split()[0] for t in _TERMS)
@@ -240,7 +240,7 @@ def evidence(line: str) -> Evidence | None:
 def evidence_lines(lines: Sequence[str]) -> list[Evidence | None]:
     """`evidence` of each line (a line of a text: no line break in it), asked only of the lines the compiled prefilter
     (`_prefilter`) may find vocabulary in: None for the others, told for a whole page in one call."""
-    maybe = _prefilter().maybe_lines("\n".join(lines).lower().encode(*_UTF8)) if lines else []
+    maybe = maybe_lines(_prefilter(), lines)
     return [evidence(line) if m else None for line, m in zip(lines, maybe, strict=True)]
 
 

@@ -65,6 +65,7 @@ from typing import TYPE_CHECKING
 
 from transforms.core import _native
 from transforms.language.labels import language_group
+from transforms.language.prefilter import maybe_lines
 from transforms.language.wordlm import FLOOR_LOG10
 
 if TYPE_CHECKING:
@@ -152,7 +153,6 @@ _KEY_WORDS = DRUGS | {w for t in PRESCRIPTION_FRAMES for w in t.split() if w not
 # What `is_spam` needs before anything else: one of `_KEY_WORDS`, or one of these inside the line (a dose's unit,
 # a package's count of pills or tablets or capsules).
 _KEY_PARTS = ("mg", "mcg", "pill", "tab", "caps")
-_UTF8 = ("utf-8", "surrogatepass")
 
 
 @functools.cache
@@ -166,7 +166,7 @@ def _prefilter() -> _native.LexiconPrefilter:
 def spam_lines(lines: Sequence[str]) -> list[bool]:
     """`is_spam` of each line (a line of a text: no line break in it), asked only of the lines the compiled prefilter
     (`_prefilter`) may find vocabulary in: False for the others, told for a whole page in one call."""
-    maybe = _prefilter().maybe_lines("\n".join(lines).lower().encode(*_UTF8)) if lines else []
+    maybe = maybe_lines(_prefilter(), lines)
     return [m and is_spam(line) for line, m in zip(lines, maybe, strict=True)]
 
 
