@@ -191,7 +191,7 @@ _BRAND_TOKEN = re.compile(r"(?<![\w@])(?:" + _BRAND_SHAPE.pattern + r")(?![\w@])
 
 def _brands(line: str) -> list[str]:
     """The brand codes of `line` (`_is_brand`), in order: `[t for t in _ALNUM.findall(line) if _is_brand(t)]`."""
-    return [t for t in _BRAND_TOKEN.findall(line) if len(t) <= 14 and not _UNIT.fullmatch(t.lower())]
+    return [t for t in _BRAND_TOKEN.findall(line) if _is_brand(t)]
 
 
 class Evidence(NamedTuple):
