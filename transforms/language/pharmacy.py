@@ -211,28 +211,24 @@ def fill(table: LineTable, model: LanguageModel, native_max: float) -> None:
     table.pharmacy, table.pharmacy_hint = [False] * n, [False] * n
     if table.doc_group == ENGLISH:
         return
+    confident = [bool(table.preds[i]) and table.native[i] >= native_max for i in range(n)]
     # a line fastText reads confidently as the page's language can only be one of drug names and a dose, a price or
     # a link alone, and those are short
     asked = [
         i
         for i, line in enumerate(table.lines)
-        if not (
-            table.preds[i]
-            and table.native[i] >= native_max
-            and (len(line) > _NO_WORDS_MAX_CHARS or not _NO_WORDS_MARKS.search(line))
-        )
+        if not (confident[i] and (len(line) > _NO_WORDS_MAX_CHARS or not _NO_WORDS_MARKS.search(line)))
     ]
     for i, spam in zip(asked, spam_lines([table.lines[i] for i in asked]), strict=True):
         if not spam:
             continue
         line = table.lines[i]
-        confident = bool(table.preds[i]) and table.native[i] >= native_max
         low = line.lower()
         lean = _english_words(table, model, line)
         if lean is None:
             # drug names, doses, prices and links alone are no language, whatever fastText makes of "Codeine 50mg"
             table.pharmacy[i] = _shop_link(line) or bool(_DOSE.search(low) or _PRICE.search(low))
-        elif not confident:
+        elif not confident[i]:
             # a line fastText reads no words in (a link; a short Title Case line, "Cheap Xanax Tablets") is judged
             # by its own words
             weak = not _frames(low)  # a drug and its dose, or a list of drugs, without a selling frame
